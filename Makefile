@@ -1,0 +1,43 @@
+# Two commands set up a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+CORPUS := fixtures/corpus
+DEMO_DB := demo/triage.db
+
+.PHONY: install demo test lint fixtures bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(STAMP)
+
+$(CORPUS)/truth.json: | $(STAMP)
+	$(BIN)/python -m fixtures.generate --seed 1 --out $(CORPUS)
+
+fixtures: $(STAMP)  ## regenerate the committed corpus (seeded, byte-identical)
+	rm -rf $(CORPUS)
+	$(BIN)/python -m fixtures.generate --seed 1 --out $(CORPUS)
+
+demo: $(STAMP) $(CORPUS)/truth.json  ## ingest the fixture corpus into demo/ and print its clusters
+	rm -rf demo
+	$(BIN)/triage --config $(CORPUS)/demo.toml --db $(DEMO_DB) ingest $(CORPUS)
+	$(BIN)/triage --config $(CORPUS)/demo.toml --db $(DEMO_DB) clusters --all
+
+test: $(STAMP)
+	$(BIN)/pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check triage tests fixtures
+	$(BIN)/ruff format --check triage tests fixtures
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	@echo "nothing yet: benchmarks arrive with campaign clustering and verdicts"
+
+clean:
+	rm -rf $(VENV) demo .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,103 @@
+"""Builders of test messages as raw bytes, so tests go through the real parser."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+from email.policy import SMTP
+
+TRIAGE = "triage@cyber.legco.example"
+JPEG = (  # a tiny valid JPEG is not needed for MIME tests: bytes that look like one suffice
+    b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 4 + b"\xff\xd9"
+)
+
+
+def original(
+    *,
+    sender: str = "Night Owl <owl@badmail.test>",
+    to: str | None = "Hon. Ada Kwok <ada.kwok@legco.example>",
+    subject: str = "Your pictures",
+    body: str = "I have your pictures. Pay 0.5 BTC to bc1qexample within 48 hours.",
+    message_id: str = "<orig-1@badmail.test>",
+    date: str = "Mon, 03 Feb 2025 10:15:00 +0800",
+    image: bool = True,
+) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = sender
+    if to:
+        msg["To"] = to
+    msg["Subject"] = subject
+    msg["Date"] = date
+    msg["Message-ID"] = message_id
+    msg.set_content(body)
+    if image:
+        msg.add_attachment(JPEG, maintype="image", subtype="jpeg", filename="photo.jpg")
+    return msg
+
+
+def forward_as_attachment(
+    inner: EmailMessage,
+    *,
+    by: str = "office.ada.kwok@legco.example",
+    as_octet_stream: bool = False,
+    message_id: str = "<fwd-1@legco.example>",
+) -> EmailMessage:
+    outer = EmailMessage()
+    outer["From"] = by
+    outer["To"] = TRIAGE
+    outer["Subject"] = f"Fwd: {inner['Subject']}"
+    outer["Date"] = "Tue, 04 Feb 2025 09:00:00 +0800"
+    outer["Message-ID"] = message_id
+    outer.set_content("Please see the attached message we received.")
+    if as_octet_stream:
+        outer.add_attachment(
+            inner.as_bytes(policy=SMTP),
+            maintype="application",
+            subtype="octet-stream",
+            filename="original.eml",
+        )
+    else:
+        outer.add_attachment(inner)  # message/rfc822
+    return outer
+
+
+def forward_inline(
+    block: str,
+    *,
+    by: str = "office.ada.kwok@legco.example",
+    subject: str = "Fwd: Your pictures",
+    note: str = "FYI, received this morning.",
+    html: bool = False,
+    attach_image: bool = True,
+    message_id: str = "<fwd-inline@legco.example>",
+) -> EmailMessage:
+    outer = EmailMessage()
+    outer["From"] = by
+    outer["To"] = TRIAGE
+    outer["Subject"] = subject
+    outer["Date"] = "Tue, 04 Feb 2025 09:00:00 +0800"
+    outer["Message-ID"] = message_id
+    text = f"{note}\n\n{block}"
+    if html:
+        lines = "<br>\n".join(
+            line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            for line in text.splitlines()
+        )
+        outer.set_content(f"<html><body><div>{lines}</div></body></html>", subtype="html")
+    else:
+        outer.set_content(text)
+    if attach_image:
+        outer.add_attachment(JPEG, maintype="image", subtype="jpeg", filename="photo.jpg")
+    return outer
+
+
+def redirect(inner: EmailMessage, *, by: str = "office.ada.kwok@legco.example") -> bytes:
+    head = (
+        f"Resent-From: {by}\r\nResent-To: {TRIAGE}\r\n"
+        "Resent-Date: Tue, 04 Feb 2025 09:00:00 +0800\r\n"
+        "Resent-Message-ID: <resent-1@legco.example>\r\n"
+    ).encode()
+    return head + inner.as_bytes(policy=SMTP)
+
+
+def raw(msg: EmailMessage) -> bytes:
+    return msg.as_bytes(policy=SMTP)

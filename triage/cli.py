@@ -1,0 +1,188 @@
+"""The command line of interface.md: parses flags, calls the library, renders; no logic here."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from triage import __version__
+from triage.config import Config, load_config
+from triage.errors import TriageError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class _Globals:
+    config_path: Path | None
+    db_path: Path | None
+
+    def config(self) -> Config:
+        return load_config(self.config_path)
+
+    def db(self, config: Config) -> Path:
+        if self.db_path is not None:
+            return self.db_path
+        if config.store.path_set:
+            return config.store.path
+        env = os.environ.get("TRIAGE_DB")
+        return Path(env) if env else config.store.path
+
+
+def _errors_to_exit(fn: F) -> F:
+    """Library errors become one line on stderr and exit status 1."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except TriageError as e:
+            raise click.ClickException(str(e)) from e
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _json_option(fn: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="One JSON document on stdout.")(fn)
+
+
+def _emit_json(doc: Any) -> None:
+    click.echo(json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=False))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="config.toml to use (default: ./config.toml when it exists).",
+)
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="SQLite store (default: config [store] path, then $TRIAGE_DB, then ./triage.db).",
+)
+@click.version_option(__version__, prog_name="triage")
+@click.pass_context
+def cli(ctx: click.Context, config_path: Path | None, db_path: Path | None) -> None:
+    """Extortion-email triage: unwrap forwards, keep evidence, link campaigns."""
+    ctx.obj = _Globals(config_path, db_path)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_json_option
+@click.pass_obj
+@_errors_to_exit
+def ingest(g: _Globals, paths: tuple[Path, ...], as_json: bool) -> None:
+    """Store messages from .eml files, folders, Maildirs and mbox files."""
+    from triage.pipeline import Workspace, ingest_paths
+    from triage.progress import IngestProgress
+
+    config = g.config()
+    ws = Workspace.open(config, g.db(config))
+    progress = IngestProgress()
+    try:
+        report = ingest_paths(ws, list(paths), on_progress=progress.update)
+    finally:
+        ws.close()
+    progress.finish(report)
+    if as_json:
+        _emit_json(report.as_json())
+    else:
+        for failure in report.failed:
+            click.echo(f"failed: {failure.source}: {failure.error}", err=True)
+
+
+@cli.command()
+@click.option("--all", "include_all", is_flag=True, help="Every cluster, singletons included.")
+@_json_option
+@click.pass_obj
+@_errors_to_exit
+def clusters(g: _Globals, include_all: bool, as_json: bool) -> None:
+    """Campaign clusters (extortion ones unless --all)."""
+    from triage.pipeline import Workspace
+    from triage.queries import list_clusters
+
+    config = g.config()
+    ws = Workspace.open(config, g.db(config))
+    try:
+        found = list_clusters(ws.store, include_all=include_all)
+    finally:
+        ws.close()
+    if as_json:
+        _emit_json(found)
+        return
+    if not found:
+        click.echo(
+            "no clusters" if include_all else "no extortion clusters (--all lists every one)"
+        )
+    for c in found:
+        flag = "EXTORTION" if c["extortion"] else "-"
+        recipients = ", ".join(c["recipients"]) or "(recipient unknown)"
+        subject = next((m["subject"] for m in c["messages"] if m["subject"]), "")
+        click.echo(
+            f"{c['id']}  {c['size']:>3} msg  {flag:<9}  {(c['first_seen'] or '')[:10]}  "
+            f"{recipients}  {subject[:60]!r}"
+        )
+
+
+@cli.command()
+@click.argument("ident", metavar="ID")
+@_json_option
+@click.pass_obj
+@_errors_to_exit
+def show(g: _Globals, ident: str, as_json: bool) -> None:
+    """One cluster whole (ID: cluster id, message sha256 prefix or Message-ID)."""
+    from triage.pipeline import Workspace
+    from triage.queries import show_cluster
+
+    config = g.config()
+    ws = Workspace.open(config, g.db(config))
+    try:
+        cluster = show_cluster(ws.store, ident)
+    finally:
+        ws.close()
+    if as_json:
+        _emit_json(cluster)
+        return
+    _render_cluster(cluster)
+
+
+def _render_cluster(c: dict[str, Any]) -> None:
+    click.echo(f"cluster {c['id']}: {c['size']} message(s), extortion: {c['extortion']}")
+    click.echo(f"  recipients: {', '.join(c['recipients']) or '(unknown)'}")
+    click.echo(f"  seen: {c['first_seen']} .. {c['last_seen']}")
+    for m in c["messages"]:
+        click.echo(f"  - {m['subject']!r} from {m['sender']} to {m['recipient']}")
+        click.echo(f"    sha256 {m['sha256']}  source {m['source']}")
+        chain = " > ".join(m["forward_chain"]) or "direct"
+        click.echo(f"    forward: {chain} by {m['forwarded_by']} ({m['recipient_source']})")
+        for a in m.get("attachments", []):
+            click.echo(f"    attachment {a['filename']!r} {a['content_type']} {a['size']} B")
+        if m.get("defects"):
+            click.echo(f"    defects: {', '.join(m['defects'])}")
+
+
+def main() -> None:
+    os.umask(0o077)  # evidence, the database and its WAL are readable by us alone
+    logging.basicConfig(level=logging.WARNING, format="triage: %(levelname)s: %(message)s")
+    logging.getLogger("mailparser").setLevel(logging.ERROR)
+    try:
+        cli.main(prog_name="triage")
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

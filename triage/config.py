@@ -1,0 +1,311 @@
+"""config.toml -> frozen Config; every problem reported at once; secrets named, never given.
+
+Reads the config file (and, on request, the secret it names); otherwise pure.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from triage.errors import ConfigError
+
+SECURITY_MODES = ("tls", "starttls", "plain")
+AFTER_STORE = ("none", "seen", "move")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Secret:
+    """Where a secret lives: an environment variable or a file. The value is read on use."""
+
+    env: str | None = None
+    file: Path | None = None
+
+    def read(self) -> str:
+        if self.env is not None:
+            value = os.environ.get(self.env)
+            if not value:
+                raise ConfigError([f"environment variable {self.env} is not set"])
+            return value
+        if self.file is not None:
+            try:
+                return self.file.read_text(encoding="utf-8").strip()
+            except OSError as e:
+                raise ConfigError([f"cannot read secret file {self.file}: {e.strerror}"]) from e
+        raise ConfigError(["no secret configured"])
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoreConfig:
+    path: Path = Path("triage.db")
+    path_set: bool = False  # set in config.toml: it then wins over $TRIAGE_DB
+    evidence_dir: Path | None = None  # None: "evidence" beside the database
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IngestConfig:
+    max_message_bytes: int = 64 * 1024 * 1024
+    max_mime_depth: int = 60  # deeper MIME trees are hostile, not mail
+    max_forward_depth: int = 8  # forwards of forwards peeled at most this deep
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AccountConfig:
+    name: str
+    host: str
+    port: int
+    security: str
+    username: str
+    password: Secret | None
+    oauth2_token: Secret | None
+    ca_file: Path | None = None
+    folders: tuple[str, ...] = ("INBOX",)
+    after_store: str = "none"
+    move_to: str | None = None
+    batch_size: int = 50
+    timeout: float = 60.0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProtectedPerson:
+    name: str
+    email: str
+    offices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Config:
+    store: StoreConfig = field(default_factory=StoreConfig)
+    ingest: IngestConfig = field(default_factory=IngestConfig)
+    mailbox_addresses: tuple[str, ...] = ()
+    accounts: tuple[AccountConfig, ...] = ()
+    protected: tuple[ProtectedPerson, ...] = ()
+    source: Path | None = None  # the file it came from, if any
+
+    def office_map(self) -> dict[str, str]:
+        """Office or personal address -> the protected person's own address."""
+        mapping: dict[str, str] = {}
+        for person in self.protected:
+            mapping[person.email] = person.email
+            for office in person.offices:
+                mapping[office] = person.email
+        return mapping
+
+
+def load_config(path: Path | None) -> Config:
+    """Read `path`, or ./config.toml when it exists, else the built-in defaults."""
+    if path is None:
+        default = Path("config.toml")
+        if not default.exists():
+            return Config()
+        path = default
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as e:
+        raise ConfigError(["file not found"], str(path)) from e
+    except OSError as e:
+        raise ConfigError([f"cannot read: {e.strerror}"], str(path)) from e
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise ConfigError([f"not valid TOML: {e}"], str(path)) from e
+    return parse_config(data, base_dir=path.parent, source=path)
+
+
+def parse_config(data: dict[str, Any], *, base_dir: Path, source: Path | None = None) -> Config:
+    """Validate a decoded TOML document; relative paths resolve against base_dir."""
+    v = _Validator(base_dir)
+    v.unknown_keys(data, "", {"store", "ingest", "triage", "accounts", "protected"})
+    store = _store(v, v.table(data, "store"))
+    ingest = _ingest(v, v.table(data, "ingest"))
+    triage = v.table(data, "triage")
+    v.unknown_keys(triage, "triage", {"mailbox_addresses"})
+    mailboxes = tuple(a.lower() for a in v.str_list(triage, "mailbox_addresses", "triage", []))
+    accounts_table = v.table(data, "accounts")
+    accounts = tuple(
+        _account(v, name, v.table(accounts_table, name, "accounts"))
+        for name in sorted(accounts_table)
+    )
+    protected = _protected(v, data.get("protected", []))
+    if v.problems:
+        raise ConfigError(v.problems, str(source) if source else None)
+    return Config(
+        store=store,
+        ingest=ingest,
+        mailbox_addresses=mailboxes,
+        accounts=accounts,
+        protected=protected,
+        source=source,
+    )
+
+
+def _store(v: _Validator, t: dict[str, Any]) -> StoreConfig:
+    v.unknown_keys(t, "store", {"path", "evidence_dir"})
+    path = v.path(t, "path", "store")
+    return StoreConfig(
+        path=path or StoreConfig().path,
+        path_set=path is not None,
+        evidence_dir=v.path(t, "evidence_dir", "store"),
+    )
+
+
+def _ingest(v: _Validator, t: dict[str, Any]) -> IngestConfig:
+    d = IngestConfig()
+    v.unknown_keys(t, "ingest", {"max_message_bytes", "max_mime_depth", "max_forward_depth"})
+    return IngestConfig(
+        max_message_bytes=v.int(t, "max_message_bytes", "ingest", d.max_message_bytes, 1024),
+        max_mime_depth=v.int(t, "max_mime_depth", "ingest", d.max_mime_depth, 2),
+        max_forward_depth=v.int(t, "max_forward_depth", "ingest", d.max_forward_depth, 1),
+    )
+
+
+def _account(v: _Validator, name: str, t: dict[str, Any]) -> AccountConfig:
+    where = f"accounts.{name}"
+    v.unknown_keys(
+        t,
+        where,
+        {
+            "host", "port", "security", "ca_file", "username", "password", "password_env",
+            "oauth2_token",
+            "password_file", "oauth2_token_env", "oauth2_token_file", "folders",
+            "after_store", "move_to", "batch_size", "timeout",
+        },
+    )  # fmt: skip
+    host = v.str(t, "host", where, None) or ""
+    security = v.choice(t, "security", where, "tls", SECURITY_MODES)
+    default_port = {"tls": 993}.get(security, 143)
+    port = v.int(t, "port", where, default_port, 1, 65535)
+    if security == "plain" and host not in ("127.0.0.1", "localhost", "::1"):
+        v.problem(f"{where}.security: plain is allowed only to 127.0.0.1")
+    username = v.str(t, "username", where, None) or ""
+    password = v.secret(t, "password", where)
+    token = v.secret(t, "oauth2_token", where)
+    if password is None and token is None:
+        v.problem(f"{where}: set password_env or password_file (or oauth2_token_env/_file)")
+    after_store = v.choice(t, "after_store", where, "none", AFTER_STORE)
+    move_to = v.str(t, "move_to", where, None)
+    if after_store == "move" and not move_to:
+        v.problem(f"{where}.move_to: required when after_store = 'move'")
+    folders = tuple(v.str_list(t, "folders", where, ["INBOX"]))
+    if not folders:
+        v.problem(f"{where}.folders: name at least one folder")
+    return AccountConfig(
+        name=name,
+        host=host,
+        port=port,
+        security=security,
+        username=username,
+        password=password,
+        oauth2_token=token,
+        ca_file=v.path(t, "ca_file", where),
+        folders=folders,
+        after_store=after_store,
+        move_to=move_to,
+        batch_size=v.int(t, "batch_size", where, 50, 1, 10_000),
+        timeout=float(v.int(t, "timeout", where, 60, 1, 3600)),
+    )
+
+
+def _protected(v: _Validator, items: Any) -> tuple[ProtectedPerson, ...]:
+    if not isinstance(items, list):
+        v.problem("protected: must be an array of tables ([[protected]])")
+        return ()
+    people = []
+    for i, t in enumerate(items):
+        where = f"protected[{i}]"
+        if not isinstance(t, dict):
+            v.problem(f"{where}: must be a table")
+            continue
+        v.unknown_keys(t, where, {"name", "email", "offices"})
+        name = v.str(t, "name", where, None)
+        email = v.str(t, "email", where, None)
+        if not name or not email:
+            v.problem(f"{where}: name and email are required")
+            continue
+        offices = tuple(o.lower() for o in v.str_list(t, "offices", where, []))
+        people.append(ProtectedPerson(name=name, email=email.lower(), offices=offices))
+    return tuple(people)
+
+
+class _Validator:
+    """Collects problems instead of stopping at the first, so a user fixes them in one go."""
+
+    def __init__(self, base_dir: Path) -> None:
+        self.base_dir = base_dir
+        self.problems: list[str] = []
+
+    def problem(self, text: str) -> None:
+        self.problems.append(text)
+
+    def table(self, t: dict[str, Any], key: str, where: str = "") -> dict[str, Any]:
+        value = t.get(key, {})
+        if not isinstance(value, dict):
+            self.problem(f"{_key(where, key)}: must be a table")
+            return {}
+        return value
+
+    def unknown_keys(self, t: dict[str, Any], where: str, known: set[str]) -> None:
+        for key in sorted(set(t) - known):
+            self.problem(f"{_key(where, key)}: unknown key")
+
+    def str(self, t: dict[str, Any], key: str, where: str, default: str | None) -> str | None:
+        value = t.get(key, default)
+        if value is not None and not isinstance(value, str):
+            self.problem(f"{_key(where, key)}: must be a string")
+            return default
+        return value
+
+    def str_list(self, t: dict[str, Any], key: str, where: str, default: list[str]) -> list[str]:
+        value = t.get(key, default)
+        if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+            self.problem(f"{_key(where, key)}: must be a list of strings")
+            return default
+        return value
+
+    def int(
+        self, t: dict[str, Any], key: str, where: str, default: int, lo: int, hi: int | None = None
+    ) -> int:
+        value = t.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.problem(f"{_key(where, key)}: must be an integer")
+            return default
+        if value < lo or (hi is not None and value > hi):
+            bounds = f"between {lo} and {hi}" if hi is not None else f"at least {lo}"
+            self.problem(f"{_key(where, key)}: must be {bounds}")
+            return default
+        return value
+
+    def choice(
+        self, t: dict[str, Any], key: str, where: str, default: str, options: tuple[str, ...]
+    ) -> str:
+        value = self.str(t, key, where, default) or default
+        if value not in options:
+            self.problem(f"{_key(where, key)}: must be one of {', '.join(options)}")
+            return default
+        return value
+
+    def path(self, t: dict[str, Any], key: str, where: str) -> Path | None:
+        value = self.str(t, key, where, None)
+        if not value:
+            return None
+        p = Path(value).expanduser()
+        return p if p.is_absolute() else self.base_dir / p
+
+    def secret(self, t: dict[str, Any], stem: str, where: str) -> Secret | None:
+        if stem in t:
+            self.problem(f"{_key(where, stem)}: secrets never live in config.toml; "
+                         f"use {stem}_env or {stem}_file")  # fmt: skip
+        env = self.str(t, f"{stem}_env", where, None)
+        file = self.path(t, f"{stem}_file", where)
+        if env and file:
+            self.problem(f"{_key(where, stem)}: set {stem}_env or {stem}_file, not both")
+        if env:
+            return Secret(env=env)
+        if file:
+            return Secret(file=file)
+        return None
+
+
+def _key(where: str, key: str) -> str:
+    return f"{where}.{key}" if where else key

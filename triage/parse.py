@@ -1,0 +1,284 @@
+"""Raw bytes -> ParsedMessage, keeping the MIME structure that forwards live in (pure).
+
+mail-parser decodes headers (encoded words, addresses, dates); the MIME tree we walk
+ourselves, because mail-parser flattens forwarded messages into their container.
+"""
+
+from __future__ import annotations
+
+import copy
+import email
+import email.header
+import email.utils
+import logging
+import re
+from datetime import UTC, datetime
+from email import policy
+from email.message import Message
+
+import mailparser
+
+from triage.errors import ParseError
+from triage.records import Address, Attachment, ParsedMessage, sha256_hex
+from triage.textcodec import decode_text
+
+logging.getLogger("mailparser").setLevel(logging.ERROR)
+
+# Magic numbers of files that end up in an ingest folder but are not e-mail.
+_NOT_EMAIL = (
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an Outlook .msg (OLE2) file, not a MIME message"),
+    (b"\x89PNG", "a PNG image, not an e-mail"),
+    (b"\xff\xd8\xff", "a JPEG image, not an e-mail"),
+    (b"GIF8", "a GIF image, not an e-mail"),
+    (b"%PDF", "a PDF document, not an e-mail"),
+    (b"PK\x03\x04", "a ZIP archive, not an e-mail"),
+    (b"\x1f\x8b", "a gzip file, not an e-mail"),
+)
+_HEADER_LINE = re.compile(rb"^[!-9;-~]{1,76}:", re.MULTILINE)  # RFC 5322 field name then ':'
+_MAIL_HEADERS = ("from", "to", "subject", "date", "message-id", "received", "return-path")
+_EML_NAME = re.compile(r"\.(eml|msg\.txt|mht)$", re.IGNORECASE)
+
+
+def parse_message(raw: bytes, *, max_mime_depth: int = 60) -> ParsedMessage:
+    """Parse one message; raise ParseError with a one-line reason when it is not e-mail."""
+    _check_looks_like_mail(raw)
+    try:
+        msg = email.message_from_bytes(raw, policy=policy.compat32)
+    except RecursionError as e:
+        raise ParseError("MIME nesting too deep to parse (hostile structure)") from e
+    depth = _mime_depth(msg, max_mime_depth + 1)
+    if depth > max_mime_depth:
+        raise ParseError(f"MIME nesting deeper than {max_mime_depth} levels (hostile structure)")
+    if not any(msg.get(h) is not None for h in _MAIL_HEADERS):
+        raise ParseError("no e-mail headers found (From, To, Subject, Date, ...)")
+    return _build(msg)
+
+
+def _check_looks_like_mail(raw: bytes) -> None:
+    if not raw.strip():
+        raise ParseError("empty file")
+    head = raw.lstrip()[:16]
+    for magic, what in _NOT_EMAIL:
+        if head.startswith(magic):
+            raise ParseError(f"{what}")
+    if b"\x00" in raw[:4096]:
+        raise ParseError("binary data, not an e-mail")
+    first = raw[:4096]
+    if first.startswith(b"From ") and b"\n" in first:  # an mbox From_ line left in a file
+        first = first.split(b"\n", 1)[1]
+    if not _HEADER_LINE.match(first.lstrip(b"\r\n")):
+        raise ParseError("does not start with e-mail headers")
+
+
+def _mime_depth(msg: Message, limit: int) -> int:
+    """Deepest nesting of the tree, counted without recursion and stopping at `limit`."""
+    deepest = 0
+    stack = [(msg, 0)]
+    while stack:
+        part, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest >= limit:
+            return deepest
+        if part.is_multipart():
+            stack.extend((child, depth + 1) for child in part.get_payload() or [])
+    return deepest
+
+
+def _build(msg: Message) -> ParsedMessage:
+    head = _headers(msg)
+    texts: list[str] = []
+    htmls: list[str] = []
+    attachments: list[Attachment] = []
+    forwarded: list[ParsedMessage] = []
+    defects: list[str] = [type(d).__name__ for d in msg.defects]
+    for part in _leaves(msg):
+        defects.extend(type(d).__name__ for d in part.defects if part is not msg)
+        ctype = part.get_content_type()
+        if ctype == "message/rfc822" and part.is_multipart():
+            inner = part.get_payload(0)
+            if isinstance(inner, Message):
+                forwarded.append(_build(inner))
+            continue
+        disposition = (part.get_content_disposition() or "").lower()
+        filename = _display_filename(part)
+        if ctype in ("text/plain", "text/html") and disposition != "attachment":
+            text, note = decode_text(_payload(part, defects), part.get_content_charset())
+            if note:
+                defects.append(note)
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+            (htmls if ctype == "text/html" else texts).append(text)
+            continue
+        if part.get_content_maintype() in ("multipart", "message"):
+            # A container that could not be split (no boundary, or message/delivery-status):
+            # its raw text is all we have, so keep it as body text rather than lose it.
+            texts.append(_container_text(part))
+            continue
+        data = _payload(part, defects)
+        if _is_attached_eml(ctype, filename, data):
+            try:
+                forwarded.append(_build(email.message_from_bytes(data, policy=policy.compat32)))
+                continue
+            except RecursionError:
+                defects.append("AttachedMessageTooDeep")
+        attachments.append(
+            Attachment(
+                filename=filename,
+                content_type=ctype,
+                content_id=_content_id(part),
+                inline=_is_inline(part, disposition),
+                data=data,
+                sha256=sha256_hex(data),
+            )
+        )
+    return ParsedMessage(
+        **head,
+        text="\n".join(t for t in texts if t),
+        html="\n".join(h for h in htmls if h),
+        attachments=tuple(attachments),
+        forwarded=tuple(forwarded),
+        defects=tuple(dict.fromkeys(defects)),
+    )
+
+
+def _leaves(msg: Message) -> list[Message]:
+    """Non-multipart parts in document order; message/rfc822 parts are leaves here."""
+    out: list[Message] = []
+    stack: list[Message] = [msg]
+    while stack:
+        part = stack.pop()
+        if part.is_multipart() and part.get_content_maintype() == "multipart":
+            stack.extend(reversed(part.get_payload()))
+        else:
+            out.append(part)
+    return out
+
+
+def _headers(msg: Message) -> dict[str, object]:
+    view = copy.copy(msg)
+    view.set_payload("")  # mail-parser then decodes headers without walking the body again
+    mp = mailparser.MailParser(view)
+    return {
+        "message_id": _clean_id(mp.message_id),
+        "subject": _decode_subject(msg.get("Subject")) or mp.subject or None,
+        "from_": _addresses(mp.from_),
+        "to": _addresses(mp.to),
+        "cc": _addresses(mp.cc),
+        "reply_to": _addresses(mp.reply_to),
+        "date": _utc(mp.date),
+        # mail-parser gives Resent-* as plain strings, so split them here
+        "resent_from": _header_addresses(msg, "Resent-From"),
+        "resent_to": _header_addresses(msg, "Resent-To"),
+        "resent_date": _parse_header_date(msg.get("Resent-Date")),
+    }
+
+
+def _decode_subject(value: object) -> str | None:
+    """Encoded words decoded with our charset rules (GB2312 words often hold GBK bytes)."""
+    if value is None:
+        return None
+    try:
+        chunks = email.header.decode_header(str(value))
+    except (ValueError, LookupError, UnicodeError):
+        return None
+    out = []
+    for chunk, charset in chunks:
+        if isinstance(chunk, str):
+            out.append(chunk)
+        else:
+            out.append(decode_text(chunk, charset or "ascii")[0])
+    text = "".join(out)
+    return " ".join(text.split()) or None
+
+
+def _header_addresses(msg: Message, name: str) -> tuple[Address, ...]:
+    values = [str(v) for v in msg.get_all(name, [])]
+    pairs = email.utils.getaddresses(values)
+    return tuple(Address(name=n.strip(), email=a.strip().lower()) for n, a in pairs if "@" in a)
+
+
+def _addresses(value: object) -> tuple[Address, ...]:
+    if not isinstance(value, list):
+        return ()
+    out = []
+    for item in value:
+        if isinstance(item, tuple) and len(item) == 2:
+            name, addr = (str(x) if x is not None else "" for x in item)
+            out.append(Address(name=name.strip(), email=addr.strip().lower()))
+    return tuple(out)
+
+
+def _utc(value: object) -> datetime | None:
+    if not isinstance(value, datetime):
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _parse_header_date(value: object) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return _utc(email.utils.parsedate_to_datetime(str(value)))
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def _clean_id(value: object) -> str | None:
+    text = str(value or "").strip()
+    return text or None
+
+
+def _payload(part: Message, defects: list[str]) -> bytes:
+    try:
+        data = part.get_payload(decode=True)  # lenient: truncated base64 gives what it can
+    except Exception:  # the stdlib's decoders raise odd things on hostile input (uuencode)
+        defects.append("UndecodablePayload")
+        return b""
+    if isinstance(data, bytes):
+        return data
+    return b""
+
+
+def _container_text(part: Message) -> str:
+    payload = part.get_payload()
+    if isinstance(payload, str):
+        return payload
+    try:
+        return "\n".join(p.as_string() for p in payload if isinstance(p, Message))
+    except (LookupError, UnicodeError, ValueError):
+        return ""
+
+
+def _display_filename(part: Message) -> str | None:
+    """The sender's file name made harmless for display: never a path, never control chars."""
+    try:
+        name = part.get_filename()
+    except (LookupError, UnicodeError, ValueError):
+        return None
+    if not name:
+        return None
+    name = str(email.header.make_header(email.header.decode_header(name))) if "=?" in name else name
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip().lstrip(".")
+    return name[:200] or None
+
+
+def _is_inline(part: Message, disposition: str) -> bool:
+    return disposition == "inline" or (not disposition and part.get("Content-ID") is not None)
+
+
+def _content_id(part: Message) -> str | None:
+    cid = part.get("Content-ID")
+    return str(cid).strip().strip("<>") or None if cid else None
+
+
+def _is_attached_eml(ctype: str, filename: str | None, data: bytes) -> bool:
+    if ctype == "message/rfc822":
+        return bool(data)
+    if ctype not in ("application/octet-stream", "text/plain", "application/eml"):
+        return False
+    if not (filename and _EML_NAME.search(filename)):
+        return False
+    head = data[:4096].lstrip()
+    return bool(_HEADER_LINE.match(head)) and any(
+        re.search(rb"(?im)^" + h.encode() + rb":", head) for h in _MAIL_HEADERS
+    )

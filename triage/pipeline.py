@@ -1,0 +1,130 @@
+"""The one place that composes the I/O stages (files, evidence, SQLite) with the pure ones."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from triage.cluster import founding_cluster_id
+from triage.config import Config
+from triage.errors import ParseError, StoreError
+from triage.evidence import EvidenceStore
+from triage.mailfiles import iter_messages
+from triage.parse import parse_message
+from triage.records import IngestFailure, IngestReport, RawMessage
+from triage.store import Store
+from triage.unwrap import unwrap
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    """The store and evidence folder one command works on."""
+
+    config: Config
+    store: Store
+    evidence: EvidenceStore
+
+    @classmethod
+    def open(cls, config: Config, db_path: Path | None = None) -> Workspace:
+        path = db_path or config.store.path
+        evidence_dir = config.store.evidence_dir or path.parent / "evidence"
+        return cls(config=config, store=Store(path), evidence=EvidenceStore(evidence_dir))
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def ingest_paths(
+    ws: Workspace,
+    paths: list[Path],
+    *,
+    on_progress: Callable[[IngestReport], None] | None = None,
+    clock: Clock = utc_now,
+) -> IngestReport:
+    """Ingest .eml files, folders, Maildirs and mbox files; see ingest_stream."""
+    items = iter_messages(
+        paths, exclude=(ws.evidence.root,), max_bytes=ws.config.ingest.max_message_bytes
+    )
+    return ingest_stream(ws, items, on_progress=on_progress, clock=clock)
+
+
+def ingest_stream(
+    ws: Workspace,
+    items: Iterable[RawMessage | IngestFailure],
+    *,
+    on_progress: Callable[[IngestReport], None] | None = None,
+    clock: Clock = utc_now,
+) -> IngestReport:
+    """Store each message once, with its evidence; one bad message never stops the run."""
+    report = IngestReport()
+    for item in items:
+        if isinstance(item, IngestFailure):
+            ws.store.record_failure(item.sha256, item.source, item.error, clock())
+            report.failed.append(item)
+        else:
+            report.read += 1
+            try:
+                outcome = ingest_one(ws, item, clock=clock)
+            except (StoreError, sqlite3.Error):
+                raise  # the store itself is failing: every later message would fail too
+            except Exception as e:  # a bug on one hostile message must not stop the run
+                log.exception("unexpected error on %s", item.source)
+                outcome = _fail(ws, item, f"internal error: {type(e).__name__}: {e}", clock())
+            if outcome == "new":
+                report.new += 1
+            elif outcome == "duplicate":
+                report.duplicates += 1
+            else:
+                report.failed.append(outcome)
+        if on_progress is not None:
+            on_progress(report)
+    return report
+
+
+def ingest_one(
+    ws: Workspace, raw: RawMessage, *, clock: Clock = utc_now
+) -> IngestFailure | str | None:
+    """None when stored, "duplicate" when seen before, an IngestFailure otherwise."""
+    now = clock()
+    if ws.store.has_message(raw.sha256):
+        ws.store.add_source(raw.sha256, raw.source, now)
+        return "duplicate"
+    # Evidence first: a run killed after this line leaves a file the rerun finds in place.
+    ws.evidence.put(raw.raw, raw.sha256)
+    try:
+        parsed = parse_message(raw.raw, max_mime_depth=ws.config.ingest.max_mime_depth)
+        unwrapped = unwrap(
+            parsed,
+            mailbox_addresses=ws.config.mailbox_addresses,
+            office_map=ws.config.office_map(),
+            max_depth=ws.config.ingest.max_forward_depth,
+        )
+    except ParseError as e:
+        return _fail(ws, raw, str(e), now)
+    except (RecursionError, MemoryError, ValueError, LookupError, UnicodeError) as e:
+        log.debug("parsing %s failed", raw.source, exc_info=True)
+        return _fail(ws, raw, f"cannot parse: {type(e).__name__}: {e}", now)
+    cluster_id = founding_cluster_id(raw.sha256)
+    if not ws.store.add_message(raw, unwrapped, cluster_id=cluster_id, now=now):
+        return "duplicate"  # a concurrent run stored it between our check and our insert
+    return "new"
+
+
+def _fail(ws: Workspace, raw: RawMessage, error: str, now: datetime) -> IngestFailure:
+    try:
+        ws.store.record_failure(raw.sha256, raw.source, error, now)
+    except StoreError:
+        log.exception("cannot record the failure of %s", raw.source)
+    return IngestFailure(source=raw.source, error=error, sha256=raw.sha256)

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 CORPUS := fixtures/corpus
 DEMO_DB := demo/triage.db
 
-.PHONY: install demo test lint fixtures bench clean
+.PHONY: install demo test lint fixtures bench clean system-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,15 @@ demo: $(STAMP) $(CORPUS)/truth.json  ## ingest the fixture corpus into demo/ and
 	$(BIN)/triage --config $(CORPUS)/demo.toml --db $(DEMO_DB) ingest $(CORPUS)
 	$(BIN)/triage --config $(CORPUS)/demo.toml --db $(DEMO_DB) clusters --all
 
-test: $(STAMP)
+# The IMAP tests talk to a real Dovecot; install it from Debian when it is missing.
+system-deps:
+	@if ! command -v dovecot >/dev/null 2>&1 && [ ! -x /usr/sbin/dovecot ]; then \
+	  echo "installing dovecot-imapd (apt) for the IMAP tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends dovecot-imapd openssl >/dev/null; \
+	fi
+
+test: $(STAMP) system-deps
 	$(BIN)/pytest -q
 
 lint: $(STAMP)

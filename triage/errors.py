@@ -24,3 +24,7 @@ class StoreError(TriageError):
 
 class NotFound(TriageError):
     """An id given on the command line names nothing in the store."""
+
+
+class MailboxError(TriageError):
+    """An IMAP account cannot be used: unreachable host, TLS, login, missing folder."""

@@ -50,7 +50,7 @@ def forward_as_attachment(
     outer.set_content("Please see the attached message we received.")
     if as_octet_stream:
         outer.add_attachment(
-            inner.as_bytes(policy=SMTP),
+            raw(inner),
             maintype="application",
             subtype="octet-stream",
             filename="original.eml",
@@ -96,8 +96,12 @@ def redirect(inner: EmailMessage, *, by: str = "office.ada.kwok@legco.example") 
         "Resent-Date: Tue, 04 Feb 2025 09:00:00 +0800\r\n"
         "Resent-Message-ID: <resent-1@legco.example>\r\n"
     ).encode()
-    return head + inner.as_bytes(policy=SMTP)
+    return head + raw(inner)
 
 
 def raw(msg: EmailMessage) -> bytes:
+    """Bytes with fixed MIME boundaries, so the same message always has the same sha256."""
+    for i, part in enumerate(msg.walk()):
+        if part.is_multipart() and part.get_content_maintype() == "multipart":
+            part.set_boundary(f"=_b{i}_{part.get_content_subtype()}")
     return msg.as_bytes(policy=SMTP)

@@ -26,8 +26,10 @@ def iter_messages(
     for path in paths:
         if path.is_dir():
             yield from _walk(path, excluded, max_bytes)
-        elif path.exists():
+        elif path.is_file():
             yield from _read_file(path, max_bytes, explicit=True)
+        elif path.exists():
+            yield IngestFailure(source=str(path), error="not a regular file")
         else:
             yield IngestFailure(source=str(path), error="no such file or directory")
 
@@ -52,8 +54,11 @@ def _walk(
                 continue
             if entry.is_dir(follow_symlinks=False):
                 subfolders.append(Path(entry.path))
-            elif entry.is_file() and _wanted(entry.name, in_maildir):
-                yield from _read_file(Path(entry.path), max_bytes, explicit=False)
+            elif _wanted(entry.name, in_maildir):
+                if entry.is_file():
+                    yield from _read_file(Path(entry.path), max_bytes, explicit=False)
+                else:  # a FIFO would block a read forever; a dangling link has nothing
+                    yield IngestFailure(source=entry.path, error="not a regular file")
         stack.extend(reversed(subfolders))
 
 

@@ -6,6 +6,7 @@ ourselves, because mail-parser flattens forwarded messages into their container.
 
 from __future__ import annotations
 
+import base64
 import copy
 import email
 import email.header
@@ -61,7 +62,7 @@ def _check_looks_like_mail(raw: bytes) -> None:
     for magic, what in _NOT_EMAIL:
         if head.startswith(magic):
             raise ParseError(f"{what}")
-    if b"\x00" in raw[:4096]:
+    if raw[:4096].count(b"\x00") > 8:  # a stray NUL happens in mail; many mean a binary file
         raise ParseError("binary data, not an e-mail")
     first = raw[:4096]
     if first.startswith(b"From ") and b"\n" in first:  # an mbox From_ line left in a file
@@ -228,6 +229,8 @@ def _clean_id(value: object) -> str | None:
 
 
 def _payload(part: Message, defects: list[str]) -> bytes:
+    if str(part.get("Content-Transfer-Encoding", "")).strip().lower() == "base64":
+        return _lenient_b64(part, defects)
     try:
         data = part.get_payload(decode=True)  # lenient: truncated base64 gives what it can
     except Exception:  # the stdlib's decoders raise odd things on hostile input (uuencode)
@@ -236,6 +239,23 @@ def _payload(part: Message, defects: list[str]) -> bytes:
     if isinstance(data, bytes):
         return data
     return b""
+
+
+def _lenient_b64(part: Message, defects: list[str]) -> bytes:
+    """Decode what there is of a truncated or dirty base64 body (the stdlib hands back the
+    undecoded text when the length is off)."""
+    payload = part.get_payload()
+    if not isinstance(payload, str):
+        return b""
+    clean = re.sub(r"[^A-Za-z0-9+/]", "", payload.split("=", 1)[0])
+    usable = len(clean) - len(clean) % 4
+    if usable != len(clean):
+        defects.append("TruncatedBase64")
+    tail = clean[usable:]
+    data = base64.b64decode(clean[:usable])
+    if len(tail) >= 2:  # 2 or 3 leftover characters still carry whole bytes
+        data += base64.b64decode(tail + "=" * (4 - len(tail)))
+    return data
 
 
 def _container_text(part: Message) -> str:

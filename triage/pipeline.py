@@ -101,6 +101,8 @@ def ingest_one(
     if ws.store.has_message(raw.sha256):
         ws.store.add_source(raw.sha256, raw.source, now)
         return "duplicate"
+    if not raw.raw:
+        return _fail(ws, raw, "empty file", now, kept=False)
     # Evidence first: a run killed after this line leaves a file the rerun finds in place.
     ws.evidence.put(raw.raw, raw.sha256)
     try:
@@ -122,9 +124,9 @@ def ingest_one(
     return "new"
 
 
-def _fail(ws: Workspace, raw: RawMessage, error: str, now: datetime) -> IngestFailure:
-    try:
-        ws.store.record_failure(raw.sha256, raw.source, error, now)
-    except StoreError:
-        log.exception("cannot record the failure of %s", raw.source)
-    return IngestFailure(source=raw.source, error=error, sha256=raw.sha256)
+def _fail(
+    ws: Workspace, raw: RawMessage, error: str, now: datetime, *, kept: bool = True
+) -> IngestFailure:
+    sha256 = raw.sha256 if kept else None
+    ws.store.record_failure(sha256, raw.source, error, now)
+    return IngestFailure(source=raw.source, error=error, sha256=sha256)

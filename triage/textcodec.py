@@ -48,6 +48,12 @@ def decode_text(data: bytes, declared: str | None) -> tuple[str, str | None]:
         return "", None
     codec = _codec(declared)
     eight_bit = max(data) > 0x7F
+    if eight_bit and codec not in ("utf_16", "utf_32", "utf_7"):
+        # Valid multibyte UTF-8 is almost never an accident, whatever the label says.
+        try:
+            return data.decode("utf-8"), _note(declared, "utf-8", codec)
+        except UnicodeDecodeError:
+            pass
     if codec is not None and not (eight_bit and codec in _WEAK_LABELS):
         try:
             return data.decode(codec), None
@@ -55,10 +61,6 @@ def decode_text(data: bytes, declared: str | None) -> tuple[str, str | None]:
             pass
     if not eight_bit:
         return data.decode("ascii", errors="replace"), None
-    try:
-        return data.decode("utf-8"), _note(declared, "utf-8", codec)
-    except UnicodeDecodeError:
-        pass
     guess = _detect(data)
     if guess is not None and (codec is None or guess in _MULTIBYTE):
         return data.decode(guess, errors="replace"), _note(declared, guess, codec)

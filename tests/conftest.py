@@ -1,0 +1,37 @@
+"""Shared fixtures: paths to test data, a store in a temporary folder, a CLI runner."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest_plugins: list[str] = []
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "data" / "mail-parser-tests"
+
+
+@pytest.fixture
+def corpus_dir() -> Path:
+    return CORPUS
+
+
+def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run the real console script, as cron and scripts do."""
+    full_env = {**os.environ, **(env or {})}
+    full_env.pop("TRIAGE_DB", None) if env is None or "TRIAGE_DB" not in env else None
+    triage = Path(sys.executable).parent / "triage"
+    return subprocess.run(
+        [str(triage), *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=600
+    )
+
+
+def run_json(*args: str, cwd: Path) -> object:
+    result = run_cli(*args, "--json", cwd=cwd)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)

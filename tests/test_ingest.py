@@ -1,0 +1,238 @@
+"""`triage ingest` end to end: files, folders, Maildir, mbox, idempotence, hostile input."""
+
+from __future__ import annotations
+
+import json
+import mailbox
+import os
+import shutil
+import sqlite3
+import stat
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from tests import mailbuild as mb
+from tests.conftest import CORPUS, run_cli, run_json
+from tests.test_parse import nested
+
+
+def write(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def sample(i: int) -> bytes:
+    return mb.raw(mb.original(message_id=f"<s{i}@badmail.test>", subject=f"pictures {i}"))
+
+
+def stored(db: Path) -> list[dict]:
+    with sqlite3.connect(db) as conn:
+        conn.row_factory = sqlite3.Row
+        return [dict(r) for r in conn.execute("SELECT * FROM messages ORDER BY source")]
+
+
+def all_files(root: Path) -> set[Path]:
+    return {p for p in root.rglob("*") if p.is_file() or p.is_fifo()}
+
+
+def test_ingest_folder_twice_stores_nothing_new(tmp_path: Path):
+    for i in range(5):
+        write(tmp_path / "in" / f"m{i}.eml", sample(i))
+    write(tmp_path / "in" / "notes.txt", b"not mail, not picked from a folder walk")
+    first = run_json("--db", "s/t.db", "ingest", "in", cwd=tmp_path)
+    assert first == {"read": 5, "new": 5, "duplicates": 0, "failed": []}
+    second = run_json("--db", "s/t.db", "ingest", "in", cwd=tmp_path)
+    assert second == {"read": 5, "new": 0, "duplicates": 5, "failed": []}
+    assert len(stored(tmp_path / "s/t.db")) == 5
+
+
+def test_same_bytes_from_two_places_are_one_message_with_two_sources(tmp_path: Path):
+    write(tmp_path / "a" / "x.eml", sample(1))
+    write(tmp_path / "b" / "y.eml", sample(1))
+    report = run_json("--db", "t.db", "ingest", "a", "b", cwd=tmp_path)
+    assert (report["new"], report["duplicates"]) == (1, 1)
+    with sqlite3.connect(tmp_path / "t.db") as conn:
+        sources = sorted(r[0] for r in conn.execute("SELECT source FROM message_sources"))
+    assert sources == ["a/x.eml", "b/y.eml"]
+
+
+def test_maildir_and_mbox_are_read(tmp_path: Path):
+    (tmp_path / "in").mkdir()
+    md = mailbox.Maildir(tmp_path / "in" / "Maildir", create=True)
+    for i in range(3):
+        md.add(sample(i))
+    write(tmp_path / "in" / "Maildir" / "tmp" / "partial", b"half-delivered; must be ignored")
+    box = mailbox.mbox(tmp_path / "in" / "archive.mbox", create=True)
+    for i in range(3, 7):
+        box.add(sample(i))
+    box.flush()
+    box.close()
+    report = run_json("--db", "t.db", "ingest", "in", cwd=tmp_path)
+    assert report == {"read": 7, "new": 7, "duplicates": 0, "failed": []}
+    sources = sorted(r["source"] for r in stored(tmp_path / "t.db"))
+    assert sources[3:] == [f"in/archive.mbox#{i}" for i in range(4)]
+    assert all(s.startswith("in/Maildir/new/") for s in sources[:3])
+
+
+def test_explicit_mbox_file_without_extension(tmp_path: Path):
+    box = mailbox.mbox(tmp_path / "spool", create=True)
+    for i in range(2):
+        box.add(sample(i))
+    box.close()
+    assert run_json("--db", "t.db", "ingest", "spool", cwd=tmp_path)["new"] == 2
+
+
+def test_real_malformed_corpus_always_ingests(tmp_path: Path):
+    files = sorted(CORPUS.glob("mail_*"))
+    assert len(files) == 23
+    report = run_json("--db", "t.db", "ingest", *map(str, files), cwd=tmp_path)
+    assert report["read"] == 23
+    assert report["new"] + len(report["failed"]) == 23
+    assert [Path(f["source"]).name for f in report["failed"]] == ["mail_outlook_1"]
+    assert "Outlook" in report["failed"][0]["error"]
+    evidence = [p for p in (tmp_path / "evidence").rglob("*") if p.is_file()]
+    assert len(evidence) == 23  # the failed one is kept too
+
+
+HOSTILE = {
+    "nested2000.eml": nested(2000),
+    "picture.eml": b"\x89PNG\r\n\x1a\n" + bytes(100),
+    "empty.eml": b"",
+    "prose.eml": b"Dear all, this is a plain note that somebody saved with .eml\n",
+}
+
+
+def test_hostile_files_fail_with_reasons_and_the_run_goes_on(tmp_path: Path):
+    inbox = tmp_path / "in"
+    for name, data in HOSTILE.items():
+        write(inbox / name, data)
+    traversal = mb.original()
+    traversal.add_attachment(b"x", maintype="text", subtype="plain", filename="../../../../evil.sh")
+    write(inbox / "traversal.eml", mb.raw(traversal))
+    write(inbox / "good.eml", sample(1))
+    os.mkfifo(inbox / "fifo.eml")  # would block a naive read forever
+    before = all_files(tmp_path)
+    report = run_json("--db", "store/t.db", "ingest", "in", cwd=tmp_path)
+    failed = {Path(f["source"]).name: f["error"] for f in report["failed"]}
+    assert failed == {
+        "nested2000.eml": failed["nested2000.eml"],
+        "picture.eml": "a PNG image, not an e-mail",
+        "empty.eml": "empty file",
+        "prose.eml": "does not start with e-mail headers",
+        "fifo.eml": "not a regular file",
+    }
+    assert "nesting" in failed["nested2000.eml"]
+    assert report["new"] == 2
+    # Nothing written anywhere but the store and its evidence folder.
+    created = all_files(tmp_path) - before
+    assert all(p.is_relative_to(tmp_path / "store") for p in created), created
+    assert not list(tmp_path.rglob("evil.sh"))
+    evidence = {p.name for p in (tmp_path / "store" / "evidence").rglob("*") if p.is_file()}
+    assert len(evidence) == 5  # nested, png, prose, traversal, good: all but empty and fifo
+    rows = stored(tmp_path / "store/t.db")
+    with sqlite3.connect(tmp_path / "store/t.db") as conn:
+        names = [r[0] for r in conn.execute("SELECT filename FROM attachments")]
+        audit = {r[0] for r in conn.execute("SELECT event FROM audit")}
+    assert "evil.sh" in names and len(rows) == 2
+    assert audit == {"stored", "failed"}
+
+
+def test_unreadable_file_is_reported_and_others_ingest(tmp_path: Path):
+    if os.geteuid() == 0:  # pytest's tmp_path sits in a 0700 folder that nobody cannot enter
+        tmp_path = Path(tempfile.mkdtemp(dir="/tmp"))
+        tmp_path.chmod(0o755)
+    inbox = tmp_path / "in"
+    write(inbox / "good.eml", sample(1))
+    locked = write(inbox / "locked.eml", sample(2))
+    locked.chmod(0)
+    cmd = ["--db", str(tmp_path / "store" / "t.db"), "ingest", str(inbox), "--json"]
+    if os.geteuid() == 0:  # root reads anything: drop to nobody for this run
+        shutil.chown(tmp_path, "nobody")
+        for p in (inbox, inbox / "good.eml"):
+            shutil.chown(p, "nobody")
+        result = _run_as_nobody(cmd, tmp_path)
+    else:
+        result = run_cli(*cmd, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["new"] == 1
+    assert [(Path(f["source"]).name, f["error"]) for f in report["failed"]] == [
+        ("locked.eml", "cannot read: Permission denied")
+    ]
+
+
+def _run_as_nobody(args: list[str], cwd: Path):
+    import subprocess
+    import sys
+
+    triage = str(Path(sys.executable).parent / "triage")
+    return subprocess.run(
+        ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", triage, *args],
+        cwd=cwd, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+def test_evidence_and_store_are_private(tmp_path: Path):
+    write(tmp_path / "in" / "a.eml", sample(1))
+    run_json("--db", "store/t.db", "ingest", "in", cwd=tmp_path)
+    ev = tmp_path / "store" / "evidence"
+    for p in [ev, *ev.rglob("*")]:
+        mode = stat.S_IMODE(p.stat().st_mode)
+        assert mode == (0o700 if p.is_dir() else 0o600), (p, oct(mode))
+    for p in (tmp_path / "store").glob("t.db*"):
+        assert stat.S_IMODE(p.stat().st_mode) == 0o600, p
+    raw = sample(1)
+    files = [p for p in ev.rglob("*") if p.is_file()]
+    assert [f.read_bytes() for f in files] == [raw]
+
+
+def test_unwrapped_fields_reach_the_store_and_cluster_json(tmp_path: Path):
+    write(tmp_path / "in" / "fwd.eml", mb.raw(mb.forward_as_attachment(mb.original())))
+    run_json("--db", "t.db", "ingest", "in", cwd=tmp_path)
+    clusters = run_json("--db", "t.db", "clusters", "--all", cwd=tmp_path)
+    assert len(clusters) == 1
+    c = clusters[0]
+    for key in ("id", "extortion", "extortion_score", "size", "recipients", "first_seen",
+                "last_seen", "wallets", "max_manipulation", "queue_status", "messages"):  # fmt: skip
+        assert key in c
+    assert c["recipients"] == ["ada.kwok@legco.example"]
+    m = c["messages"][0]
+    assert m["message_id"] == "<fwd-1@legco.example>"
+    assert m["original_message_id"] == "<orig-1@badmail.test>"
+    assert m["subject"] == "Your pictures"
+    assert m["source"] == "in/fwd.eml"
+    shown = run_json("--db", "t.db", "show", c["id"], cwd=tmp_path)
+    assert shown["messages"][0]["attachments"][0]["filename"] == "photo.jpg"
+    by_message_id = run_json("--db", "t.db", "show", "<orig-1@badmail.test>", cwd=tmp_path)
+    assert by_message_id["id"] == c["id"]
+
+
+def test_show_unknown_id_is_one_line_and_exit_1(tmp_path: Path):
+    result = run_cli("--db", "t.db", "show", "C-nothing", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0
+    assert "C-nothing" in result.stderr
+
+
+def test_cron_run_is_silent_on_success_and_one_line_on_failure(tmp_path: Path):
+    write(tmp_path / "in" / "a.eml", sample(1))
+    ok = run_cli("--db", "t.db", "ingest", "in", cwd=tmp_path)
+    assert (ok.returncode, ok.stdout, ok.stderr) == (0, "", "")
+    write(tmp_path / "in" / "b.eml", b"")
+    bad = run_cli("--db", "t.db", "ingest", "in", cwd=tmp_path)
+    assert bad.returncode == 0
+    assert "1 failed" in bad.stderr and "empty file" in bad.stderr
+
+
+@pytest.mark.parametrize("cmd", [[], ["ingest"], ["clusters"], ["show"]])
+def test_help_of_every_command(tmp_path: Path, cmd: list[str]):
+    result = run_cli(*cmd, "--help", cwd=tmp_path)
+    assert result.returncode == 0 and "Usage:" in result.stdout
+
+
+def test_bad_usage_exits_2(tmp_path: Path):
+    assert run_cli("ingest", cwd=tmp_path).returncode == 2
+    assert run_cli("no-such-command", cwd=tmp_path).returncode == 2

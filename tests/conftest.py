@@ -21,10 +21,12 @@ def corpus_dir() -> Path:
     return CORPUS
 
 
-def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     """Run the real console script, as cron and scripts do."""
-    full_env = {**os.environ, **(env or {})}
-    full_env.pop("TRIAGE_DB", None) if env is None or "TRIAGE_DB" not in env else None
+    full_env = {k: v for k, v in os.environ.items() if k != "TRIAGE_DB"}  # no leaks from outside
+    full_env.update(env or {})
     triage = Path(sys.executable).parent / "triage"
     return subprocess.run(
         [str(triage), *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=600

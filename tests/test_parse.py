@@ -20,7 +20,7 @@ def multipart(body: bytes, boundary: bytes | None = b"XX") -> bytes:
 
 def nested(levels: int) -> bytes:
     parts = b"".join(
-        b"--b%d\r\nContent-Type: multipart/mixed; boundary=\"b%d\"\r\n\r\n" % (i, i + 1)
+        b'--b%d\r\nContent-Type: multipart/mixed; boundary="b%d"\r\n\r\n' % (i, i + 1)
         for i in range(levels)
     )
     return HEAD + b'Content-Type: multipart/mixed; boundary="b0"\r\n\r\n' + parts

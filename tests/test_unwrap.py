@@ -182,7 +182,9 @@ def test_original_sent_to_office_address_maps_to_legislator():
 
 
 def test_bcc_original_attached_maps_forwarder():
-    u = run(mb.raw(mb.forward_as_attachment(mb.original(to=None), by="staff.ben.lau@legco.example")))
+    u = run(
+        mb.raw(mb.forward_as_attachment(mb.original(to=None), by="staff.ben.lau@legco.example"))
+    )
     assert u.recipient == "ben.lau@legco.example"
     assert u.recipient_source == "forwarding-office"
 

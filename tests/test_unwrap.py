@@ -272,3 +272,14 @@ def test_forward_depth_is_bounded():
 def test_body_without_forward_marker_is_not_a_forward():
     msg = mb.original(body="From: me\nSubject: my complaint\n\nThe road is broken.", image=False)
     assert run(mb.raw(msg)).chain == ()
+
+
+def test_redirected_twice_maps_the_first_office():
+    twice = mb.redirect(mb.original(to=None), by="staff.ben.lau@legco.example")
+    head = (
+        b"Resent-From: chief@legco.example\r\nResent-To: triage@cyber.legco.example\r\n"
+        b"Resent-Date: Wed, 05 Feb 2025 09:00:00 +0800\r\n"
+    )
+    u = run(head + twice)
+    assert u.forwarded_by == "chief@legco.example"
+    assert (u.recipient, u.recipient_source) == ("ben.lau@legco.example", "forwarding-office")

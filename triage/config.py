@@ -154,9 +154,9 @@ def _ingest(v: _Validator, t: dict[str, Any]) -> IngestConfig:
     d = IngestConfig()
     v.unknown_keys(t, "ingest", {"max_message_bytes", "max_mime_depth", "max_forward_depth"})
     return IngestConfig(
-        max_message_bytes=v.int(t, "max_message_bytes", "ingest", d.max_message_bytes, 1024),
-        max_mime_depth=v.int(t, "max_mime_depth", "ingest", d.max_mime_depth, 2),
-        max_forward_depth=v.int(t, "max_forward_depth", "ingest", d.max_forward_depth, 1),
+        max_message_bytes=v.integer(t, "max_message_bytes", "ingest", d.max_message_bytes, 1024),
+        max_mime_depth=v.integer(t, "max_mime_depth", "ingest", d.max_mime_depth, 2),
+        max_forward_depth=v.integer(t, "max_forward_depth", "ingest", d.max_forward_depth, 1),
     )
 
 
@@ -172,19 +172,19 @@ def _account(v: _Validator, name: str, t: dict[str, Any]) -> AccountConfig:
             "after_store", "move_to", "batch_size", "timeout",
         },
     )  # fmt: skip
-    host = v.str(t, "host", where, None) or ""
+    host = v.string(t, "host", where, None) or ""
     security = v.choice(t, "security", where, "tls", SECURITY_MODES)
     default_port = {"tls": 993}.get(security, 143)
-    port = v.int(t, "port", where, default_port, 1, 65535)
+    port = v.integer(t, "port", where, default_port, 1, 65535)
     if security == "plain" and host not in ("127.0.0.1", "localhost", "::1"):
         v.problem(f"{where}.security: plain is allowed only to 127.0.0.1")
-    username = v.str(t, "username", where, None) or ""
+    username = v.string(t, "username", where, None) or ""
     password = v.secret(t, "password", where)
     token = v.secret(t, "oauth2_token", where)
     if password is None and token is None:
         v.problem(f"{where}: set password_env or password_file (or oauth2_token_env/_file)")
     after_store = v.choice(t, "after_store", where, "none", AFTER_STORE)
-    move_to = v.str(t, "move_to", where, None)
+    move_to = v.string(t, "move_to", where, None)
     if after_store == "move" and not move_to:
         v.problem(f"{where}.move_to: required when after_store = 'move'")
     folders = tuple(v.str_list(t, "folders", where, ["INBOX"]))
@@ -202,8 +202,8 @@ def _account(v: _Validator, name: str, t: dict[str, Any]) -> AccountConfig:
         folders=folders,
         after_store=after_store,
         move_to=move_to,
-        batch_size=v.int(t, "batch_size", where, 50, 1, 10_000),
-        timeout=float(v.int(t, "timeout", where, 60, 1, 3600)),
+        batch_size=v.integer(t, "batch_size", where, 50, 1, 10_000),
+        timeout=float(v.integer(t, "timeout", where, 60, 1, 3600)),
     )
 
 
@@ -218,8 +218,8 @@ def _protected(v: _Validator, items: Any) -> tuple[ProtectedPerson, ...]:
             v.problem(f"{where}: must be a table")
             continue
         v.unknown_keys(t, where, {"name", "email", "offices"})
-        name = v.str(t, "name", where, None)
-        email = v.str(t, "email", where, None)
+        name = v.string(t, "name", where, None)
+        email = v.string(t, "email", where, None)
         if not name or not email:
             v.problem(f"{where}: name and email are required")
             continue
@@ -249,7 +249,7 @@ class _Validator:
         for key in sorted(set(t) - known):
             self.problem(f"{_key(where, key)}: unknown key")
 
-    def str(self, t: dict[str, Any], key: str, where: str, default: str | None) -> str | None:
+    def string(self, t: dict[str, Any], key: str, where: str, default: str | None) -> str | None:
         value = t.get(key, default)
         if value is not None and not isinstance(value, str):
             self.problem(f"{_key(where, key)}: must be a string")
@@ -263,7 +263,7 @@ class _Validator:
             return default
         return value
 
-    def int(
+    def integer(
         self, t: dict[str, Any], key: str, where: str, default: int, lo: int, hi: int | None = None
     ) -> int:
         value = t.get(key, default)
@@ -279,14 +279,14 @@ class _Validator:
     def choice(
         self, t: dict[str, Any], key: str, where: str, default: str, options: tuple[str, ...]
     ) -> str:
-        value = self.str(t, key, where, default) or default
+        value = self.string(t, key, where, default) or default
         if value not in options:
             self.problem(f"{_key(where, key)}: must be one of {', '.join(options)}")
             return default
         return value
 
     def path(self, t: dict[str, Any], key: str, where: str) -> Path | None:
-        value = self.str(t, key, where, None)
+        value = self.string(t, key, where, None)
         if not value:
             return None
         p = Path(value).expanduser()
@@ -296,7 +296,7 @@ class _Validator:
         if stem in t:
             self.problem(f"{_key(where, stem)}: secrets never live in config.toml; "
                          f"use {stem}_env or {stem}_file")  # fmt: skip
-        env = self.str(t, f"{stem}_env", where, None)
+        env = self.string(t, f"{stem}_env", where, None)
         file = self.path(t, f"{stem}_file", where)
         if env and file:
             self.problem(f"{_key(where, stem)}: set {stem}_env or {stem}_file, not both")

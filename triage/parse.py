@@ -16,6 +16,7 @@ import re
 from datetime import UTC, datetime
 from email import policy
 from email.message import Message
+from typing import Any
 
 import mailparser
 
@@ -81,8 +82,13 @@ def _mime_depth(msg: Message, limit: int) -> int:
         if deepest >= limit:
             return deepest
         if part.is_multipart():
-            stack.extend((child, depth + 1) for child in part.get_payload() or [])
+            stack.extend((child, depth + 1) for child in _children(part))
     return deepest
+
+
+def _children(part: Message) -> list[Message]:
+    payload = part.get_payload()
+    return [p for p in payload if isinstance(p, Message)] if isinstance(payload, list) else []
 
 
 def _build(msg: Message) -> ParsedMessage:
@@ -148,13 +154,13 @@ def _leaves(msg: Message) -> list[Message]:
     while stack:
         part = stack.pop()
         if part.is_multipart() and part.get_content_maintype() == "multipart":
-            stack.extend(reversed(part.get_payload()))
+            stack.extend(reversed(_children(part)))
         else:
             out.append(part)
     return out
 
 
-def _headers(msg: Message) -> dict[str, object]:
+def _headers(msg: Message) -> dict[str, Any]:
     view = copy.copy(msg)
     view.set_payload("")  # mail-parser then decodes headers without walking the body again
     mp = mailparser.MailParser(view)

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal, TypeAlias
 
 from triage.cluster import founding_cluster_id
 from triage.config import Config
@@ -22,6 +23,7 @@ from triage.unwrap import unwrap
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+Outcome: TypeAlias = Literal["new", "duplicate"] | IngestFailure
 
 
 def utc_now() -> datetime:
@@ -75,6 +77,7 @@ def ingest_stream(
             report.failed.append(item)
         else:
             report.read += 1
+            outcome: Outcome
             try:
                 outcome = ingest_one(ws, item, clock=clock)
             except (StoreError, sqlite3.Error):
@@ -86,17 +89,15 @@ def ingest_stream(
                 report.new += 1
             elif outcome == "duplicate":
                 report.duplicates += 1
-            else:
+            elif isinstance(outcome, IngestFailure):
                 report.failed.append(outcome)
         if on_progress is not None:
             on_progress(report)
     return report
 
 
-def ingest_one(
-    ws: Workspace, raw: RawMessage, *, clock: Clock = utc_now
-) -> IngestFailure | str | None:
-    """None when stored, "duplicate" when seen before, an IngestFailure otherwise."""
+def ingest_one(ws: Workspace, raw: RawMessage, *, clock: Clock = utc_now) -> Outcome:
+    """Store one message with its evidence; say whether it was new, seen before, or failed."""
     now = clock()
     if ws.store.has_message(raw.sha256):
         ws.store.add_source(raw.sha256, raw.source, now)

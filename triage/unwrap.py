@@ -51,7 +51,7 @@ _MAX_HEADER_LINES = 25
 class _Hop:
     kind: ForwardKind
     inner: ParsedMessage
-    forwarder: str | None
+    forwarders: tuple[str, ...]  # outermost first; a message redirected twice has two
 
 
 def unwrap(
@@ -71,8 +71,7 @@ def unwrap(
         if hop is None:
             break
         chain.append(hop.kind)
-        if hop.forwarder:
-            forwarders.append(hop.forwarder)
+        forwarders.extend(hop.forwarders)
         current = hop.inner
     recipient, why = resolve_recipient(current, forwarders, mailbox_addresses, office_map)
     return Unwrapped(
@@ -87,19 +86,24 @@ def unwrap(
 
 def _peel(msg: ParsedMessage, *, first: bool) -> _Hop | None:
     if msg.resent_from or msg.resent_to:
-        forwarder = msg.resent_from[0].email if msg.resent_from else msg.sender
+        # Each redirect prepends a Resent-* block, so the headers list the hops outermost first.
+        by = tuple(a.email for a in msg.resent_from) or _own(msg.sender)
         inner = replace(msg, resent_from=(), resent_to=(), resent_date=None)
-        return _Hop(ForwardKind.REDIRECT, inner, forwarder or None)
+        return _Hop(ForwardKind.REDIRECT, inner, by)
     if msg.forwarded:
-        return _Hop(ForwardKind.ATTACHMENT, msg.forwarded[0], msg.sender)
+        return _Hop(ForwardKind.ATTACHMENT, msg.forwarded[0], _own(msg.sender))
     # Deeper down, a quoted block is a forward only when the subject says so: a constituent's
     # reply thread quotes "Original Message" blocks that are not forwards.
     if not first and not _FORWARD_SUBJECT.match(msg.subject or ""):
         return None
-    inner = split_inline_forward(msg)
-    if inner is None:
+    quoted = split_inline_forward(msg)
+    if quoted is None:
         return None
-    return _Hop(ForwardKind.INLINE, inner, msg.sender)
+    return _Hop(ForwardKind.INLINE, quoted, _own(msg.sender))
+
+
+def _own(sender: str | None) -> tuple[str, ...]:
+    return (sender,) if sender else ()
 
 
 def split_inline_forward(msg: ParsedMessage) -> ParsedMessage | None:

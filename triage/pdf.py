@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
@@ -74,11 +75,22 @@ def _page_text(page: object, number: int, notes: list[str]) -> str:
         return ""
 
 
+def _original_bytes(image: Any) -> bytes:
+    """A JPEG stream as it sits in the PDF (pypdf re-encodes it otherwise), so the same
+    picture mailed bare and inside a PDF has the same sha256."""
+    ref = getattr(image, "indirect_reference", None)
+    if ref is not None:
+        obj = ref.get_object()
+        if obj.get("/Filter") == "/DCTDecode":
+            return bytes(obj.get_data())
+    return bytes(image.data)
+
+
 def _page_images(page: object, number: int, notes: list[str]) -> list[bytes]:
     out: list[bytes] = []
     try:
         for image in page.images:  # type: ignore[attr-defined]
-            out.append(bytes(image.data))
+            out.append(_original_bytes(image))
     except Exception as e:  # a broken XObject must not hide the rest of the PDF
         notes.append(f"page {number}: images unreadable ({type(e).__name__})")
     return out

@@ -105,6 +105,79 @@ def ingest(g: _Globals, paths: tuple[Path, ...], as_json: bool) -> None:
 
 
 @cli.command()
+@click.option("--once", is_flag=True, help="Poll once and exit (for cron). Default: keep polling.")
+@click.option(
+    "--account",
+    "account_names",
+    multiple=True,
+    metavar="NAME",
+    help="Only this [accounts.NAME] (repeatable). Default: every account.",
+)
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=1),
+    default=60,
+    show_default=True,
+    help="Without --once: seconds between polls when IMAP IDLE does not wake us sooner.",
+)
+@_json_option
+@click.pass_obj
+@_errors_to_exit
+def poll(
+    g: _Globals, once: bool, account_names: tuple[str, ...], interval: float, as_json: bool
+) -> None:
+    """Fetch new mail from the IMAP accounts in config.toml and ingest it; SIGTERM stops."""
+    import signal
+    import threading
+
+    from triage import poller
+    from triage.pipeline import Workspace
+    from triage.progress import IngestProgress
+
+    def echo_errors(report: poller.PollReport) -> None:
+        for e in report.errors:
+            click.echo(f"poll: {e.account}: {e.error}", err=True)
+
+    config = g.config()
+    accounts = poller.select_accounts(config.accounts, account_names)
+    db = g.db(config)
+    with poller.poll_lock(db) as held:
+        if not held:
+            click.echo(
+                f"poll: another run is in progress (pid {poller.lock_holder(db)}); exiting",
+                err=True,
+            )
+            if as_json:
+                _emit_json(
+                    {**poller.PollReport().as_json(), "skipped": "another run is in progress"}
+                )
+            return
+        stop = threading.Event()
+        previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())  # finish batch, exit 0
+        env = poller.PollEnv(stop=stop, progress=lambda a, f: IngestProgress(label=f"poll {a}/{f}"))
+        settings = poller.PollSettings(interval=interval)
+        ws = Workspace.open(config, db)
+        try:
+            if once:
+                report = poller.poll_once(ws, accounts, settings=settings, env=env)
+                echo_errors(report)
+            else:
+                report = poller.poll_forever(
+                    ws, accounts, settings=settings, env=env, on_cycle=echo_errors
+                )
+        finally:
+            ws.close()
+            signal.signal(signal.SIGTERM, previous)
+    if as_json:
+        _emit_json(report.as_json())
+    else:
+        for failure in report.failures():
+            click.echo(f"failed: {failure.source}: {failure.error}", err=True)
+    if once and report.errors:
+        sys.exit(1)
+
+
+@cli.command()
 @click.option("--all", "include_all", is_flag=True, help="Every cluster, singletons included.")
 @_json_option
 @click.pass_obj

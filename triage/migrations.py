@@ -92,3 +92,98 @@ def m001_messages(db: Database) -> None:
         CREATE INDEX audit_sha256 ON audit(sha256);
         """
     )
+
+
+@migrations()
+def m002_imap_checkpoints(db: Database) -> None:
+    # The highest UID stored per folder incarnation; a new UIDVALIDITY starts at 0 (full rescan).
+    db.executescript(
+        """
+        CREATE TABLE imap_checkpoints (
+            account TEXT NOT NULL,
+            folder TEXT NOT NULL,
+            uidvalidity INTEGER NOT NULL,
+            last_uid INTEGER NOT NULL,       -- every UID up to this one is stored or recorded
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (account, folder, uidvalidity)
+        );
+        """
+    )
+
+
+@migrations()
+def m003_campaigns(db: Database) -> None:
+    # What links messages into campaigns: images and their hashes, indicators, lookup keys,
+    # and every edge with its reason, so `show` can explain each join.
+    db.executescript(
+        """
+        CREATE TABLE images (
+            sha256 TEXT PRIMARY KEY,         -- of the image file's bytes (evidence/images/...)
+            format TEXT NOT NULL,
+            width INTEGER NOT NULL,
+            height INTEGER NOT NULL,
+            phash TEXT NOT NULL,             -- 64-bit hex, borders trimmed
+            phash_mirror TEXT NOT NULL,
+            dhash TEXT NOT NULL,
+            linkable INTEGER NOT NULL,       -- big enough to join messages
+            first_seen TEXT NOT NULL
+        );
+        CREATE TABLE message_images (
+            message_sha256 TEXT NOT NULL REFERENCES messages(sha256),
+            image_sha256 TEXT NOT NULL REFERENCES images(sha256),
+            found_in TEXT NOT NULL,          -- attachment | inline | data-uri | pdf | zip
+            name TEXT,
+            PRIMARY KEY (message_sha256, image_sha256)
+        );
+        CREATE INDEX message_images_image ON message_images(image_sha256);
+        CREATE TABLE image_refusals (    -- over a limit or undecodable: recorded, not decoded
+            message_sha256 TEXT NOT NULL REFERENCES messages(sha256),
+            found_in TEXT NOT NULL,
+            name TEXT,
+            reason TEXT NOT NULL,
+            sha256 TEXT
+        );
+        CREATE INDEX image_refusals_message ON image_refusals(message_sha256);
+        CREATE TABLE message_texts (     -- text read from attachments (PDFs), for verdicts
+            message_sha256 TEXT NOT NULL REFERENCES messages(sha256),
+            found_in TEXT NOT NULL,
+            text TEXT NOT NULL
+        );
+        CREATE INDEX message_texts_message ON message_texts(message_sha256);
+        CREATE TABLE indicators (
+            message_sha256 TEXT NOT NULL REFERENCES messages(sha256),
+            kind TEXT NOT NULL,              -- wallet | email | url | phone | amount | deadline
+            value TEXT NOT NULL,
+            detail TEXT,                     -- JSON: wallet kind, amount and currency, hours
+            PRIMARY KEY (message_sha256, kind, value)
+        );
+        CREATE INDEX indicators_kind_value ON indicators(kind, value);
+        CREATE TABLE features (          -- exact keys proposing links: wallet, contact, template
+            kind TEXT NOT NULL,
+            key TEXT NOT NULL,
+            message_sha256 TEXT NOT NULL REFERENCES messages(sha256),
+            PRIMARY KEY (kind, key, message_sha256)
+        );
+        CREATE TABLE text_signatures (
+            message_sha256 TEXT PRIMARY KEY REFERENCES messages(sha256),
+            signature TEXT NOT NULL          -- JSON list of MinHash values
+        );
+        CREATE TABLE edges (             -- why two messages belong to one campaign
+            a_sha256 TEXT NOT NULL,
+            b_sha256 TEXT NOT NULL,
+            kind TEXT NOT NULL,              -- wallet | contact | template | image
+            strength REAL NOT NULL,
+            reason TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (a_sha256, b_sha256, kind)
+        );
+        CREATE INDEX edges_b ON edges(b_sha256);
+        CREATE TABLE cluster_merges (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            survivor TEXT NOT NULL REFERENCES clusters(id),
+            absorbed TEXT NOT NULL REFERENCES clusters(id),
+            reason TEXT NOT NULL
+        );
+        """
+    )

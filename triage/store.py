@@ -13,7 +13,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from triage.cluster import Edge
 from triage.errors import StoreError
+from triage.fingerprint import Fingerprint
 from triage.migrations import migrations
 from triage.records import RawMessage, Unwrapped
 
@@ -37,6 +39,8 @@ class Store:
             migrations.apply(self.db)
         except sqlite3.DatabaseError as e:
             raise StoreError(f"cannot open store {path}: {e}") from e
+        except OSError as e:
+            raise StoreError(f"cannot open store {path}: {e.strerror}") from e
         for suffix in ("", "-wal", "-shm"):
             p = Path(f"{path}{suffix}")
             if p.exists():
@@ -47,8 +51,22 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        with self.db.atomic():
+        """One transaction that takes the write lock at BEGIN; nested ones are savepoints.
+
+        A deferred BEGIN that reads first (has_message) fails at once with SQLITE_BUSY when
+        another connection wrote meanwhile; overlapping runs would then abort a batch.
+        """
+        if self.db.conn.in_transaction:
+            with self.db.atomic():
+                yield
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
             yield
+        except BaseException:
+            self.db.conn.rollback()
+            raise
+        self.db.execute("COMMIT")
 
     # -- writes -------------------------------------------------------------------------
 
@@ -111,10 +129,162 @@ class Store:
             [iso(now), sha256, source, event, detail],
         )
 
+    # -- campaigns: images, indicators, link keys, edges, merges -----------------------
+
+    def add_image(self, sha256: str, fp: Fingerprint, fmt: str, now: datetime) -> None:
+        self.db.execute(
+            "INSERT OR IGNORE INTO images VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [sha256, fmt, fp.width, fp.height, fp.phash, fp.phash_mirror, fp.dhash,
+             int(fp.linkable), iso(now)],
+        )  # fmt: skip
+
+    def add_message_image(self, message: str, image: str, found_in: str, name: str | None) -> None:
+        self.db.execute(
+            "INSERT OR IGNORE INTO message_images VALUES (?, ?, ?, ?)",
+            [message, image, found_in, name],
+        )
+
+    def add_refusal(
+        self, message: str, found_in: str, name: str | None, reason: str, sha256: str | None
+    ) -> None:
+        self.db.execute(
+            "INSERT INTO image_refusals VALUES (?, ?, ?, ?, ?)",
+            [message, found_in, name, reason, sha256],
+        )
+
+    def add_message_text(self, message: str, found_in: str, text: str) -> None:
+        self.db.execute("INSERT INTO message_texts VALUES (?, ?, ?)", [message, found_in, text])
+
+    def add_indicator(self, message: str, kind: str, value: str, detail: dict[str, Any]) -> None:
+        self.db.execute(
+            "INSERT OR IGNORE INTO indicators VALUES (?, ?, ?, ?)",
+            [message, kind, value, json.dumps(detail, ensure_ascii=False)],
+        )
+
+    def add_features(self, message: str, keys: list[tuple[str, str]]) -> None:
+        self.db.conn.executemany(
+            "INSERT OR IGNORE INTO features VALUES (?, ?, ?)", [[k, v, message] for k, v in keys]
+        )
+
+    def add_signature(self, message: str, signature: tuple[int, ...]) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO text_signatures VALUES (?, ?)", [message, json.dumps(signature)]
+        )
+
+    def messages_sharing(
+        self, keys: list[tuple[str, str]], exclude: str
+    ) -> list[tuple[str, str, str, str]]:
+        """(kind, key, message, its cluster) for other messages with one of these keys: one
+        per cluster and key, from at most `_KEY_FANOUT` messages a key.
+
+        The cap keeps a key shared by a whole campaign from costing every new member a scan
+        of the campaign; messages sharing a wallet or an address are one cluster already.
+        """
+        out: list[tuple[str, str, str, str]] = []
+        for kind, key in keys:
+            out.extend(
+                (kind, key, row[1], row[0])
+                for row in self.db.execute(
+                    "SELECT m.cluster_id, MIN(f.message_sha256) FROM "
+                    "(SELECT message_sha256 FROM features WHERE kind = ? AND key = ? "
+                    " AND message_sha256 != ? ORDER BY message_sha256 LIMIT ?) f "
+                    "JOIN messages m ON m.sha256 = f.message_sha256 GROUP BY m.cluster_id "
+                    "ORDER BY m.cluster_id",
+                    [kind, key, exclude, _KEY_FANOUT],
+                )
+            )
+        return out
+
+    def wallets_of(self, message: str) -> list[str]:
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT value FROM indicators WHERE message_sha256 = ? AND kind = 'wallet'",
+                [message],
+            )
+        ]
+
+    def signature_of(self, message: str) -> tuple[int, ...] | None:
+        row = self.db.execute(
+            "SELECT signature FROM text_signatures WHERE message_sha256 = ?", [message]
+        ).fetchone()
+        return tuple(json.loads(row[0])) if row else None
+
+    def linkable_images(self) -> list[tuple[str, str, str]]:
+        """(image sha256, phash, phash_mirror) of every image big enough to link."""
+        return [
+            (r[0], r[1], r[2])
+            for r in self.db.execute(
+                "SELECT sha256, phash, phash_mirror FROM images WHERE linkable = 1 ORDER BY rowid"
+            )
+        ]
+
+    def messages_with_image(self, image: str) -> list[str]:
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT message_sha256 FROM message_images WHERE image_sha256 = ? "
+                "ORDER BY message_sha256",
+                [image],
+            )
+        ]
+
+    def cluster_of(self, message: str) -> tuple[str, str]:
+        """(created_at, id) of the message's cluster."""
+        row = self.db.execute(
+            "SELECT c.created_at, c.id FROM messages m JOIN clusters c ON c.id = m.cluster_id "
+            "WHERE m.sha256 = ?",
+            [message],
+        ).fetchone()
+        return (row[0], row[1])
+
+    def add_edge(self, edge: Edge, now: datetime) -> None:
+        self.db.execute(
+            "INSERT OR IGNORE INTO edges VALUES (?, ?, ?, ?, ?, ?)",
+            [edge.a, edge.b, edge.kind, edge.strength, edge.reason, iso(now)],
+        )
+
+    def merge_clusters(self, survivor: str, absorbed: str, reason: str, now: datetime) -> None:
+        """Move every member of `absorbed` into `survivor`; the absorbed id is kept, retired."""
+        self.db.execute(
+            "UPDATE messages SET cluster_id = ? WHERE cluster_id = ?", [survivor, absorbed]
+        )
+        self.db.execute(
+            "UPDATE clusters SET merged_into = ?, updated_at = ? WHERE id = ?",
+            [survivor, iso(now), absorbed],
+        )
+        self.db.execute("UPDATE clusters SET updated_at = ? WHERE id = ?", [iso(now), survivor])
+        self.db.execute(
+            "INSERT INTO cluster_merges (at, survivor, absorbed, reason) VALUES (?, ?, ?, ?)",
+            [iso(now), survivor, absorbed, reason],
+        )
+
     # -- reads --------------------------------------------------------------------------
 
     def rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
         return list(self.db.query(sql, params or []))
+
+    # -- IMAP checkpoints ---------------------------------------------------------------
+
+    def get_checkpoint(self, account: str, folder: str, uidvalidity: int) -> int:
+        """The highest UID stored from this folder incarnation; 0 when none."""
+        row = self.db.execute(
+            "SELECT last_uid FROM imap_checkpoints"
+            " WHERE account = ? AND folder = ? AND uidvalidity = ?",
+            [account, folder, uidvalidity],
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    def set_checkpoint(
+        self, account: str, folder: str, uidvalidity: int, last_uid: int, now: datetime
+    ) -> None:
+        """Advance the checkpoint; never back: an overlapping slower run may report less."""
+        self.db.execute(
+            """INSERT INTO imap_checkpoints VALUES (?, ?, ?, ?, ?)
+               ON CONFLICT(account, folder, uidvalidity) DO UPDATE SET
+                 last_uid = max(last_uid, excluded.last_uid), updated_at = excluded.updated_at""",
+            [account, folder, uidvalidity, last_uid, iso(now)],
+        )
 
 
 _MESSAGE_COLUMNS = (
@@ -128,6 +298,9 @@ _INSERT_MESSAGE = (
     f"INSERT OR IGNORE INTO messages ({', '.join(_MESSAGE_COLUMNS)}) "  # noqa: S608 (our constants)
     f"VALUES ({', '.join('?' * len(_MESSAGE_COLUMNS))})"
 )
+
+
+_KEY_FANOUT = 200
 
 
 def _message_row(raw: RawMessage, u: Unwrapped, cluster_id: str, now: datetime) -> list[Any]:

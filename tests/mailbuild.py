@@ -6,9 +6,24 @@ from email.message import EmailMessage
 from email.policy import SMTP
 
 TRIAGE = "triage@cyber.legco.example"
-JPEG = (  # a tiny valid JPEG is not needed for MIME tests: bytes that look like one suffice
-    b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 4 + b"\xff\xd9"
-)
+
+
+def _picture() -> bytes:
+    """A small real JPEG (deterministic bytes), so images go through the whole pipeline."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    im = Image.new("RGB", (320, 240), (40, 90, 160))
+    draw = ImageDraw.Draw(im)
+    for i in range(12):
+        draw.rectangle((i * 25, i * 17, i * 25 + 60, i * 17 + 40), fill=(20 * i, 255 - 20 * i, 90))
+    out = io.BytesIO()
+    im.save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+JPEG = _picture()
 
 
 def original(

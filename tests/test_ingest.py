@@ -93,7 +93,7 @@ def test_real_malformed_corpus_always_ingests(tmp_path: Path):
     assert report["new"] + len(report["failed"]) == 23
     assert [Path(f["source"]).name for f in report["failed"]] == ["mail_outlook_1"]
     assert "Outlook" in report["failed"][0]["error"]
-    evidence = [p for p in (tmp_path / "evidence").rglob("*") if p.is_file()]
+    evidence = [p for p in (tmp_path / "evidence" / "raw").rglob("*") if p.is_file()]
     assert len(evidence) == 23  # the failed one is kept too
 
 
@@ -130,7 +130,7 @@ def test_hostile_files_fail_with_reasons_and_the_run_goes_on(tmp_path: Path):
     created = all_files(tmp_path) - before
     assert all(p.is_relative_to(tmp_path / "store") for p in created), created
     assert not list(tmp_path.rglob("evil.sh"))
-    evidence = {p.name for p in (tmp_path / "store" / "evidence").rglob("*") if p.is_file()}
+    evidence = {p.name for p in (tmp_path / "store" / "evidence" / "raw").rglob("*") if p.is_file()}
     assert len(evidence) == 5  # nested, png, prose, traversal, good: all but empty and fifo
     rows = stored(tmp_path / "store/t.db")
     with sqlite3.connect(tmp_path / "store/t.db") as conn:
@@ -185,8 +185,9 @@ def test_evidence_and_store_are_private(tmp_path: Path):
     for p in (tmp_path / "store").glob("t.db*"):
         assert stat.S_IMODE(p.stat().st_mode) == 0o600, p
     raw = sample(1)
-    files = [p for p in ev.rglob("*") if p.is_file()]
+    files = [p for p in (ev / "raw").rglob("*") if p.is_file()]
     assert [f.read_bytes() for f in files] == [raw]
+    assert (ev / "images").is_dir()  # the message's picture is kept as evidence too
 
 
 def test_unwrapped_fields_reach_the_store_and_cluster_json(tmp_path: Path):

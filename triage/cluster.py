@@ -1,12 +1,73 @@
-"""Messages -> campaign clusters with stable ids (pure)."""
+"""Messages -> campaign clusters: link features, edges with reasons, stable ids (pure)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from triage.fingerprint import Fingerprint
+from triage.indicators import Indicators
+
+# Edge strengths: a checksum-valid wallet is as sure as it gets; the others carry their score.
+WALLET_STRENGTH = 1.0
+CONTACT_STRENGTH = 0.9
+
 
 def founding_cluster_id(sha256: str) -> str:
-    """The id of a cluster founded by the message with this sha256; never changes afterwards.
-
-    Campaign linking across messages comes with the clustering work; until then every
-    message founds its own cluster, so `clusters --all` already lists each exactly once.
-    """
+    """The id of a cluster founded by the message with this sha256; never changes afterwards."""
     return f"C-{sha256[:12]}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ImageFeature:
+    sha256: str
+    fingerprint: Fingerprint
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MessageFeatures:
+    """What one message offers for linking to others."""
+
+    wallets: tuple[str, ...] = ()
+    contacts: tuple[str, ...] = ()  # reply-to and addresses in the text, not ours or victims'
+    signature: tuple[int, ...] | None = None  # MinHash of the text template
+    images: tuple[ImageFeature, ...] = ()
+
+    def keys(self, band_keys: Iterable[str]) -> list[tuple[str, str]]:
+        return (
+            [("wallet", w) for w in self.wallets]
+            + [("contact", c) for c in self.contacts]
+            + [("template", k) for k in band_keys]
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Edge:
+    a: str  # sha256 of one message; a < b
+    b: str
+    kind: str  # wallet | contact | template | image
+    strength: float
+    reason: str
+
+
+def make_edge(x: str, y: str, kind: str, strength: float, reason: str) -> Edge:
+    a, b = sorted((x, y))
+    return Edge(a=a, b=b, kind=kind, strength=round(strength, 4), reason=reason)
+
+
+def contacts_of(
+    indicators: Indicators, reply_to: Iterable[str], *, excluded: Iterable[str]
+) -> tuple[str, ...]:
+    """Addresses that identify the sender's side: reply-to and those written in the text.
+
+    The triage mailbox, protected people, their offices and the forwarders are excluded:
+    they appear in every campaign and would chain unrelated ones together.
+    """
+    skip = {e.lower() for e in excluded}
+    found = [*reply_to, *indicators.emails]
+    return tuple(dict.fromkeys(e.lower() for e in found if e and e.lower() not in skip))
+
+
+def choose_survivor(clusters: Iterable[tuple[str, str]]) -> str:
+    """Of (created_at, id) pairs, the oldest cluster keeps its id; ties go to the smaller id."""
+    return min(clusters)[1]

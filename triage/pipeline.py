@@ -10,14 +10,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal, TypeAlias
 
+from triage.analyse import Analysis, analyse
 from triage.cluster import founding_cluster_id
 from triage.config import Config
 from triage.errors import ParseError, StoreError
 from triage.evidence import EvidenceStore
+from triage.link import Linker
 from triage.mailfiles import iter_messages
 from triage.parse import parse_message
 from triage.records import IngestFailure, IngestReport, RawMessage
 from triage.store import Store
+from triage.textsim import band_keys
 from triage.unwrap import unwrap
 
 log = logging.getLogger(__name__)
@@ -37,12 +40,18 @@ class Workspace:
     config: Config
     store: Store
     evidence: EvidenceStore
+    linker: Linker
 
     @classmethod
     def open(cls, config: Config, db_path: Path | None = None) -> Workspace:
         path = db_path or config.store.path
         evidence_dir = config.store.evidence_dir or path.parent / "evidence"
-        return cls(config=config, store=Store(path), evidence=EvidenceStore(evidence_dir))
+        store, evidence = Store(path), EvidenceStore(evidence_dir)
+        return cls(config=config, store=store, evidence=evidence, linker=Linker(store, evidence))
+
+    def own_addresses(self) -> tuple[str, ...]:
+        """Addresses on our side of every message: never evidence that two mails are linked."""
+        return tuple(sorted({*self.config.mailbox_addresses, *self.config.office_map()}))
 
     def close(self) -> None:
         self.store.close()
@@ -119,10 +128,42 @@ def ingest_one(ws: Workspace, raw: RawMessage, *, clock: Clock = utc_now) -> Out
     except (RecursionError, MemoryError, ValueError, LookupError, UnicodeError) as e:
         log.debug("parsing %s failed", raw.source, exc_info=True)
         return _fail(ws, raw, f"cannot parse: {type(e).__name__}: {e}", now)
-    cluster_id = founding_cluster_id(raw.sha256)
-    if not ws.store.add_message(raw, unwrapped, cluster_id=cluster_id, now=now):
-        return "duplicate"  # a concurrent run stored it between our check and our insert
+    analysis = analyse(unwrapped, own_addresses=ws.own_addresses())
+    with ws.store.transaction():
+        cluster_id = founding_cluster_id(raw.sha256)
+        if not ws.store.add_message(raw, unwrapped, cluster_id=cluster_id, now=now):
+            return "duplicate"  # a concurrent run stored it between our check and our insert
+        store_analysis(ws, raw.sha256, analysis, now)
+        ws.linker.link(raw.sha256, analysis.features, now)
     return "new"
+
+
+def store_analysis(ws: Workspace, sha256: str, a: Analysis, now: datetime) -> None:
+    """Everything derived from one message, inside the transaction that stores it."""
+    for image in a.images:
+        ws.evidence.put(image.found.data, image.found.sha256, "images")
+        ws.store.add_image(image.found.sha256, image.fingerprint, image.found.format, now)
+        ws.store.add_message_image(sha256, image.found.sha256, image.found.where, image.found.name)
+    for r in a.refusals:
+        ws.store.add_refusal(sha256, r.where, r.name, r.reason, r.sha256)
+    for text in a.attachment_texts:
+        ws.store.add_message_text(sha256, "pdf", text)
+    ind = a.indicators
+    for w in ind.wallets:
+        ws.store.add_indicator(sha256, "wallet", w.address, {"kind": w.kind})
+    for kind, values in (("email", ind.emails), ("url", ind.urls), ("phone", ind.phones)):
+        for value in values:
+            ws.store.add_indicator(sha256, kind, value, {})
+    for amount in ind.amounts:
+        detail = {"value": amount.value, "currency": amount.currency}
+        ws.store.add_indicator(sha256, "amount", amount.text, detail)
+    for deadline in ind.deadlines:
+        ws.store.add_indicator(sha256, "deadline", deadline.text, {"hours": deadline.hours})
+    features = a.features
+    bands = band_keys(features.signature) if features.signature else []
+    ws.store.add_features(sha256, features.keys(bands))
+    if features.signature:
+        ws.store.add_signature(sha256, features.signature)
 
 
 def _fail(

@@ -1,0 +1,78 @@
+"""An unwrapped message -> everything derived from it: images and fingerprints, indicators,
+link features (pure)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from triage.cluster import ImageFeature, MessageFeatures, contacts_of
+from triage.extract import ExtractLimits, FoundImage, Refusal, extract_images
+from triage.fingerprint import Fingerprint, fingerprint_image
+from triage.htmltext import html_to_text
+from triage.imagedecode import ImageRefused
+from triage.indicators import Indicators, extract_indicators
+from triage.records import Unwrapped
+from triage.textsim import signature
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AnalysedImage:
+    found: FoundImage
+    fingerprint: Fingerprint
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Analysis:
+    images: tuple[AnalysedImage, ...]
+    refusals: tuple[Refusal, ...]
+    attachment_texts: tuple[str, ...]  # text read from PDF attachments
+    body: str  # the original's text, from HTML when it has no plain part
+    indicators: Indicators
+    features: MessageFeatures
+
+
+def analyse(
+    u: Unwrapped,
+    *,
+    own_addresses: tuple[str, ...] = (),
+    limits: ExtractLimits | None = None,
+) -> Analysis:
+    """`own_addresses`: the triage mailbox and protected people's addresses, never a link."""
+    extraction = extract_images(u.outer, limits)
+    images: list[AnalysedImage] = []
+    refusals = list(extraction.refusals)
+    for found in extraction.images:
+        try:
+            images.append(AnalysedImage(found=found, fingerprint=fingerprint_image(found.data)))
+        except ImageRefused as e:
+            refusals.append(
+                Refusal(where=found.where, name=found.name, reason=str(e), sha256=found.sha256)
+            )
+    original = u.original
+    body = original.text if original.text.strip() else html_to_text(original.html)
+    text = "\n".join([original.subject or "", body, *extraction.pdf_texts])
+    indicators = extract_indicators(text)
+    excluded = {*own_addresses, *(a.email for a in (*u.outer.from_, *original.to, *original.cc))}
+    if u.forwarded_by:
+        excluded.add(u.forwarded_by)
+    names = tuple(a.name for a in original.to if a.name) + tuple(
+        a.name for a in u.outer.from_ if a.name
+    )
+    features = MessageFeatures(
+        wallets=tuple(w.address for w in indicators.wallets),
+        contacts=contacts_of(
+            indicators, [a.email for a in original.reply_to], excluded=sorted(excluded)
+        ),
+        signature=signature(body, exclude=names),
+        images=tuple(
+            ImageFeature(sha256=i.found.sha256, fingerprint=i.fingerprint) for i in images
+        ),
+    )
+    return Analysis(
+        images=tuple(images),
+        refusals=tuple(refusals),
+        attachment_texts=extraction.pdf_texts,
+        body=body,
+        indicators=indicators,
+        features=features,
+    )

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 CORPUS := fixtures/corpus
 DEMO_DB := demo/triage.db
 
-.PHONY: install demo test lint fixtures bench clean system-deps
+.PHONY: install demo test lint fixtures bench clean system-deps train-verdicts
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,12 +40,17 @@ test: $(STAMP) system-deps
 	$(BIN)/pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check triage tests fixtures
-	$(BIN)/ruff format --check triage tests fixtures
+	$(BIN)/ruff check triage tests fixtures bench training
+	$(BIN)/ruff format --check triage tests fixtures bench training
 	$(BIN)/mypy
 
-bench: $(STAMP)
-	@echo "nothing yet: benchmarks arrive with campaign clustering and verdicts"
+bench: $(STAMP) $(CORPUS)/truth.json  ## figures: campaign clustering, verdicts
+	$(BIN)/python -m bench.campaigns
+	$(BIN)/python -m bench.verdicts
+
+train-verdicts: $(STAMP)  ## rebuild the labelled set and the shipped verdict model
+	$(BIN)/python -m training.verdicts.make_labelled
+	nice -n 10 $(BIN)/python -m training.verdicts.train
 
 clean:
 	rm -rf $(VENV) demo .pytest_cache .ruff_cache .mypy_cache

@@ -32,6 +32,7 @@ class MessageFeatures:
     contacts: tuple[str, ...] = ()  # reply-to and addresses in the text, not ours or victims'
     signature: tuple[int, ...] | None = None  # MinHash of the text template
     images: tuple[ImageFeature, ...] = ()
+    verdict_class: str = "unknown"  # extortion | benign | unknown, see verdict_class()
 
     def keys(self, band_keys: Iterable[str]) -> list[tuple[str, str]]:
         return (
@@ -66,6 +67,26 @@ def contacts_of(
     skip = {e.lower() for e in excluded}
     found = [*reply_to, *indicators.emails]
     return tuple(dict.fromkeys(e.lower() for e in found if e and e.lower() not in skip))
+
+
+SURE_EXTORTION = 0.5
+SURE_BENIGN = 0.2
+ENOUGH_TEXT = 200  # below this a low score means "could not tell", not "benign"
+
+
+def verdict_class(score: float, text_chars: int) -> str:
+    """extortion | benign | unknown: what the text alone says of a message."""
+    if score >= SURE_EXTORTION:
+        return "extortion"
+    if score < SURE_BENIGN and text_chars >= ENOUGH_TEXT:
+        return "benign"
+    return "unknown"
+
+
+def compatible(a: str, b: str) -> bool:
+    """A link never joins a message judged extortion with one judged benign: a shared stock
+    photo or address must not put an ordinary letter into a campaign."""
+    return {a, b} != {"extortion", "benign"}
 
 
 def choose_survivor(clusters: Iterable[tuple[str, str]]) -> str:

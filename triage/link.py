@@ -20,6 +20,7 @@ from triage.cluster import (
     ImageFeature,
     MessageFeatures,
     choose_survivor,
+    compatible,
     make_edge,
 )
 from triage.errors import StoreError
@@ -53,7 +54,11 @@ class Linker:
 
     def link(self, message: str, features: MessageFeatures, now: datetime) -> list[Edge]:
         """Record the edges of `message` and merge the clusters they connect."""
-        edges = self._key_edges(message, features) + self._image_edges(message, features)
+        edges = [
+            e
+            for e in self._key_edges(message, features) + self._image_edges(message, features)
+            if compatible(features.verdict_class, self.store.verdict_class(_peer(e, message)))
+        ]
         for image in features.images:
             if image.fingerprint.linkable:
                 self._index(image)
@@ -185,10 +190,14 @@ class Linker:
     def _join(self, message: str, edges: list[Edge], now: datetime) -> None:
         for edge in edges:
             self.store.add_edge(edge, now)
-        peers = {e.a if e.b == message else e.b for e in edges}
+        peers = {_peer(e, message) for e in edges}
         clusters = {self.store.cluster_of(m) for m in peers | {message}}
         survivor = choose_survivor(clusters)
         kinds = ", ".join(sorted({e.kind for e in edges}))
         for _, cluster_id in sorted(clusters):
             if cluster_id != survivor:
                 self.store.merge_clusters(survivor, cluster_id, f"linked by {kinds}", now)
+
+
+def _peer(edge: Edge, message: str) -> str:
+    return edge.a if edge.b == message else edge.b

@@ -187,3 +187,23 @@ def m003_campaigns(db: Database) -> None:
         );
         """
     )
+
+
+@migrations()
+def m004_verdicts(db: Database) -> None:
+    # One extortion verdict per message with the cues behind it; a cluster's verdict is
+    # derived from its members' when it is read, so it never goes stale after a merge.
+    db.executescript(
+        """
+        CREATE TABLE verdicts (
+            message_sha256 TEXT PRIMARY KEY REFERENCES messages(sha256),
+            score REAL NOT NULL,
+            extortion INTEGER NOT NULL,
+            model_score REAL NOT NULL,
+            language TEXT,
+            cues TEXT NOT NULL,              -- JSON list of {"group", "evidence"}
+            text_chars INTEGER NOT NULL,     -- how much text the verdict could read
+            created_at TEXT NOT NULL
+        );
+        """
+    )

@@ -5,20 +5,21 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal, TypeAlias
 
 from triage.analyse import Analysis, analyse
-from triage.cluster import founding_cluster_id
+from triage.classify import MessageText, judge_message
+from triage.cluster import founding_cluster_id, verdict_class
 from triage.config import Config
 from triage.errors import ParseError, StoreError
 from triage.evidence import EvidenceStore
 from triage.link import Linker
 from triage.mailfiles import iter_messages
 from triage.parse import parse_message
-from triage.records import IngestFailure, IngestReport, RawMessage
+from triage.records import IngestFailure, IngestReport, RawMessage, Unwrapped
 from triage.store import Store
 from triage.textsim import band_keys
 from triage.unwrap import unwrap
@@ -129,13 +130,30 @@ def ingest_one(ws: Workspace, raw: RawMessage, *, clock: Clock = utc_now) -> Out
         log.debug("parsing %s failed", raw.source, exc_info=True)
         return _fail(ws, raw, f"cannot parse: {type(e).__name__}: {e}", now)
     analysis = analyse(unwrapped, own_addresses=ws.own_addresses())
+    verdict = judge_message(message_text(unwrapped, analysis, ws.config))
+    text_chars = len(analysis.body.strip()) + sum(len(t) for t in analysis.attachment_texts)
+    features = replace(analysis.features, verdict_class=verdict_class(verdict.score, text_chars))
     with ws.store.transaction():
         cluster_id = founding_cluster_id(raw.sha256)
         if not ws.store.add_message(raw, unwrapped, cluster_id=cluster_id, now=now):
             return "duplicate"  # a concurrent run stored it between our check and our insert
         store_analysis(ws, raw.sha256, analysis, now)
-        ws.linker.link(raw.sha256, analysis.features, now)
+        ws.store.add_verdict(raw.sha256, verdict, text_chars, now)
+        ws.linker.link(raw.sha256, features, now)
     return "new"
+
+
+def message_text(u: Unwrapped, a: Analysis, config: Config) -> MessageText:
+    """What the verdict reads: the original's text, its PDFs' text, and who it was aimed at."""
+    names = {p.email: p.name for p in config.protected}
+    name = names.get(u.recipient or "") or next((t.name for t in u.original.to if t.name), None)
+    return MessageText(
+        subject=u.original.subject or "",
+        body=a.body,
+        attachment_texts=a.attachment_texts,
+        wallets=tuple(w.address for w in a.indicators.wallets),
+        recipient_name=name,
+    )
 
 
 def store_analysis(ws: Workspace, sha256: str, a: Analysis, now: datetime) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from triage.classify import Cue, ExtortionVerdict, judge_cluster
 from triage.errors import NotFound
 from triage.store import Store
 
@@ -24,7 +25,8 @@ def list_clusters(store: Store, *, include_all: bool) -> list[dict[str, Any]]:
     by_cluster: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         by_cluster.setdefault(row["cluster_id"], []).append(row)
-    clusters = [_cluster(cid, members) for cid, members in by_cluster.items()]
+    facts = _Facts.load(store)
+    clusters = [_cluster(cid, members, facts) for cid, members in by_cluster.items()]
     if not include_all:
         clusters = [c for c in clusters if c["extortion"]]
     return sorted(clusters, key=lambda c: (c["first_seen"] or "", c["id"]))
@@ -38,15 +40,42 @@ def show_cluster(store: Store, ident: str) -> dict[str, Any]:
         "ORDER BY seen, sha256",
         [cluster_id],
     )
-    cluster = _cluster(cluster_id, members)
+    facts = _Facts.load(store, cluster_id)
+    cluster = _cluster(cluster_id, members, facts)
     for message, row in zip(cluster["messages"], members, strict=True):
+        sha = row["sha256"]
         message["defects"] = json.loads(row["defects"])
         message["attachments"] = store.rows(
             "SELECT sha256, filename, content_type, size, inline FROM attachments "
             "WHERE message_sha256 = ? ORDER BY position",
-            [row["sha256"]],
+            [sha],
         )
-    cluster["joins"] = []  # reasons members were joined: none while every cluster is one message
+        message["images"] = store.rows(
+            "SELECT i.sha256, mi.found_in, mi.name, i.format, i.width, i.height, i.phash, "
+            "i.phash_mirror, i.dhash, i.linkable FROM message_images mi "
+            "JOIN images i ON i.sha256 = mi.image_sha256 WHERE mi.message_sha256 = ? "
+            "ORDER BY i.sha256",
+            [sha],
+        )
+        message["refused"] = store.rows(
+            "SELECT found_in, name, reason, sha256 FROM image_refusals "
+            "WHERE message_sha256 = ? ORDER BY rowid",
+            [sha],
+        )
+        message["indicators"] = _indicators(store, sha)
+        message["verdict"] = facts.verdict_json(sha)
+    verdict = facts.cluster_verdict([m["sha256"] for m in members])
+    cluster["reasons"] = verdict.reasons() if verdict else []
+    cluster["joins"] = store.rows(
+        "SELECT e.a_sha256 AS a, e.b_sha256 AS b, e.kind, e.strength, e.reason, e.created_at "
+        "FROM edges e JOIN messages m ON m.sha256 = e.a_sha256 WHERE m.cluster_id = ? "
+        "ORDER BY e.created_at, e.a_sha256, e.b_sha256, e.kind",
+        [cluster_id],
+    )
+    cluster["merged"] = store.rows(
+        "SELECT absorbed, at, reason FROM cluster_merges WHERE survivor = ? ORDER BY id",
+        [cluster_id],
+    )
     return cluster
 
 
@@ -72,21 +101,92 @@ def resolve_cluster_id(store: Store, ident: str) -> str:
     raise NotFound(f"no cluster, message sha256 or Message-ID matches {ident!r}")
 
 
-def _cluster(cluster_id: str, members: list[dict[str, Any]]) -> dict[str, Any]:
+def _cluster(cluster_id: str, members: list[dict[str, Any]], facts: _Facts) -> dict[str, Any]:
     seen = [m["seen"] for m in members if m["seen"]]
+    shas = [m["sha256"] for m in members]
+    verdict = facts.cluster_verdict(shas)
     return {
         "id": cluster_id,
-        "extortion": False,  # verdicts come with the classifier; until then nothing is flagged
-        "extortion_score": 0.0,
+        "extortion": bool(verdict and verdict.extortion),
+        "extortion_score": round(verdict.score, 4) if verdict else 0.0,
         "size": len(members),
         "recipients": sorted({m["recipient"] for m in members if m["recipient"]}),
         "first_seen": min(seen) if seen else None,
         "last_seen": max(seen) if seen else None,
-        "wallets": [],
+        "wallets": sorted({w for s in shas for w in facts.wallets.get(s, ())}),
         "max_manipulation": None,
         "queue_status": None,
         "messages": [_message(m) for m in members],
     }
+
+
+class _Facts:
+    """Verdicts and wallets of the messages being shown, read in one query each."""
+
+    def __init__(self, verdicts: dict[str, ExtortionVerdict], wallets: dict[str, list[str]]):
+        self.verdicts = verdicts
+        self.wallets = wallets
+
+    @classmethod
+    def load(cls, store: Store, cluster_id: str | None = None) -> _Facts:
+        params = [cluster_id, cluster_id]  # None: every cluster
+        verdicts = {
+            r["message_sha256"]: _verdict(r)
+            for r in store.rows(
+                "SELECT v.* FROM verdicts v JOIN messages m ON m.sha256 = v.message_sha256 "
+                "WHERE (? IS NULL OR m.cluster_id = ?)",
+                params,
+            )
+        }
+        wallets: dict[str, list[str]] = {}
+        for r in store.rows(
+            "SELECT i.message_sha256, i.value FROM indicators i "
+            "JOIN messages m ON m.sha256 = i.message_sha256 "
+            "WHERE (? IS NULL OR m.cluster_id = ?) AND i.kind = 'wallet'",
+            params,
+        ):
+            wallets.setdefault(r["message_sha256"], []).append(r["value"])
+        return cls(verdicts, wallets)
+
+    def cluster_verdict(self, shas: list[str]) -> ExtortionVerdict | None:
+        judged = [s for s in shas if s in self.verdicts]
+        if not judged:
+            return None
+        return judge_cluster([self.verdicts[s] for s in judged], names=[s[:12] for s in judged])
+
+    def verdict_json(self, sha: str) -> dict[str, Any] | None:
+        v = self.verdicts.get(sha)
+        if v is None:
+            return None
+        return {
+            "score": round(v.score, 4),
+            "extortion": v.extortion,
+            "model_score": round(v.model_score, 4),
+            "language": v.language,
+            "cues": [{"group": c.group, "evidence": c.evidence} for c in v.cues],
+            "reasons": v.reasons(),
+        }
+
+
+def _verdict(row: dict[str, Any]) -> ExtortionVerdict:
+    return ExtortionVerdict(
+        score=row["score"],
+        extortion=bool(row["extortion"]),
+        cues=tuple(Cue(group=c["group"], evidence=c["evidence"]) for c in json.loads(row["cues"])),
+        language=row["language"],
+        model_score=row["model_score"],
+    )
+
+
+def _indicators(store: Store, sha: str) -> dict[str, list[Any]]:
+    out: dict[str, list[Any]] = {}
+    for r in store.rows(
+        "SELECT kind, value, detail FROM indicators WHERE message_sha256 = ? ORDER BY kind, value",
+        [sha],
+    ):
+        detail = json.loads(r["detail"]) if r["detail"] else {}
+        out.setdefault(r["kind"] + "s", []).append({"value": r["value"], **detail})
+    return out
 
 
 def _message(row: dict[str, Any]) -> dict[str, Any]:

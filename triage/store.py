@@ -13,7 +13,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from triage.cluster import Edge
+from triage.classify import ExtortionVerdict
+from triage.cluster import Edge, verdict_class
 from triage.errors import StoreError
 from triage.fingerprint import Fingerprint
 from triage.migrations import migrations
@@ -258,6 +259,22 @@ class Store:
             "INSERT INTO cluster_merges (at, survivor, absorbed, reason) VALUES (?, ?, ?, ?)",
             [iso(now), survivor, absorbed, reason],
         )
+
+    def add_verdict(
+        self, message: str, verdict: ExtortionVerdict, text_chars: int, now: datetime
+    ) -> None:
+        cues = [{"group": c.group, "evidence": c.evidence} for c in verdict.cues]
+        self.db.execute(
+            "INSERT OR REPLACE INTO verdicts VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [message, verdict.score, int(verdict.extortion), verdict.model_score,
+             verdict.language, json.dumps(cues, ensure_ascii=False), text_chars, iso(now)],
+        )  # fmt: skip
+
+    def verdict_class(self, message: str) -> str:
+        row = self.db.execute(
+            "SELECT score, text_chars FROM verdicts WHERE message_sha256 = ?", [message]
+        ).fetchone()
+        return verdict_class(row[0], row[1]) if row else "unknown"
 
     # -- reads --------------------------------------------------------------------------
 

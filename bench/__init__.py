@@ -1,0 +1,1 @@
+"""Benchmarks that print the figures issues ask for."""

@@ -1,0 +1,176 @@
+"""Extortion verdicts: precision and recall on the held-out labelled rows and the fixture corpus.
+
+    .venv/bin/python -m bench.verdicts [--corpus fixtures/corpus] [--threshold 0.5]
+
+The fixture corpus is written by another generator with its own wording, so it is the
+honest held-out test; the labelled rows share phrasing across the split. Messages whose
+original carries no words (only a picture and a wallet) cannot be judged from text:
+they are counted apart, and shown judged with their campaign (judge_cluster over the
+campaign's members, the campaign taken from truth.json as a stand-in for a cluster).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import mailbox
+import re
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from training.verdicts.train import evaluate, format_counts, is_held_out, load_rows
+from triage.classify import (
+    DEFAULT_THRESHOLD,
+    ExtortionVerdict,
+    MessageText,
+    judge_cluster,
+    judge_message,
+    load_model,
+)
+from triage.htmltext import html_to_text
+from triage.parse import parse_message
+from triage.pdf import read_pdf
+from triage.records import ParsedMessage
+from triage.unwrap import unwrap
+
+# A stand-in for the pipeline's indicator extractor: shapes only, no checksums.
+_WALLET = re.compile(
+    r"\b(?:bc1[02-9ac-hj-np-z]{11,71}|[13][1-9A-HJ-NP-Za-km-z]{25,34}|T[1-9A-HJ-NP-Za-km-z]{33}"
+    r"|0x[0-9a-fA-F]{40})\b"
+)
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+_MIN_WORDS = 3  # fewer words than this, besides wallets and amounts, is an image-only mail
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=Path("fixtures/corpus"))
+    parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
+    args = parser.parse_args(argv)
+
+    model = load_model()
+    held_out = [r for r in load_rows() if is_held_out(r)]
+    print(f"== labelled set, held-out rows ({len(held_out)}) ==")
+    print(format_counts(evaluate(model, held_out, args.threshold)))
+    print()
+    bench_corpus(args.corpus, args.threshold)
+    return 0
+
+
+def bench_corpus(corpus: Path, threshold: float) -> None:
+    truth = json.loads((corpus / "truth.json").read_text(encoding="utf-8"))
+    names = _legislator_names(truth)
+    mailbox_address = truth["triage_mailbox"]
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: {"tp": 0, "fp": 0, "fn": 0, "tn": 0})
+    image_only: list[tuple[dict[str, Any], ExtortionVerdict]] = []
+    by_campaign: dict[str, list[tuple[str, ExtortionVerdict]]] = defaultdict(list)
+    mistakes: list[str] = []
+    for entry in truth["messages"]:
+        original = unwrap(
+            parse_message(_raw(corpus, entry)), mailbox_addresses=(mailbox_address,)
+        ).original
+        text = message_text(original, names)
+        verdict = judge_message(text, threshold=threshold)
+        label = (
+            f"{entry['path']}#{entry['mbox_index']}"
+            if entry["mbox_index"] is not None
+            else entry["path"]
+        )
+        if entry["campaign"]:
+            by_campaign[entry["campaign"]].append((label, verdict))
+        if not _has_words(text):
+            image_only.append((entry, verdict))
+            continue
+        key = ("t" if verdict.extortion == entry["extortion"] else "f") + (
+            "p" if verdict.extortion else "n"
+        )
+        counts["all"][key] += 1
+        counts[entry["language"]][key] += 1
+        if key[0] == "f":
+            mistakes.append(f"  {label} ({entry['category']}): {'; '.join(verdict.reasons())}")
+    judged = sum(counts["all"].values())
+    print(f"== fixture corpus, messages with text ({judged} of {len(truth['messages'])}) ==")
+    print(format_counts(dict(counts)))
+    if mistakes:
+        print("mistakes:")
+        print("\n".join(mistakes))
+    print()
+    _report_image_only(image_only, by_campaign)
+
+
+def _report_image_only(
+    image_only: list[tuple[dict[str, Any], ExtortionVerdict]],
+    by_campaign: dict[str, list[tuple[str, ExtortionVerdict]]],
+) -> None:
+    clusters = {
+        campaign: judge_cluster([v for _, v in members], names=[n for n, _ in members])
+        for campaign, members in by_campaign.items()
+    }
+    alone = sum(v.extortion for _, v in image_only)
+    rescued = sum(bool(e["campaign"]) and clusters[e["campaign"]].extortion for e, _ in image_only)
+    extortion = sum(e["extortion"] for e, _ in image_only)
+    print(f"== image-only messages ({len(image_only)}, {extortion} of them extortion) ==")
+    print(f"judged extortion on their own:     {alone}")
+    print(f"judged extortion with their campaign: {rescued}")
+    print("campaign verdicts:")
+    for campaign in sorted(clusters):
+        cluster = clusters[campaign]
+        members = by_campaign[campaign]
+        flagged = sum(v.extortion for _, v in members)
+        print(
+            f"  {campaign}: {'extortion' if cluster.extortion else 'not extortion'} "
+            f"(score {cluster.score:.2f}; {flagged} of {len(members)} members flagged)"
+        )
+
+
+def message_text(original: ParsedMessage, names: dict[str, str]) -> MessageText:
+    """MessageText as the pipeline builds it: text part or HTML as text, PDF texts."""
+    body = original.text or html_to_text(original.html)
+    pdfs = tuple(
+        read_pdf(a.data).text
+        for a in original.attachments
+        if a.content_type == "application/pdf" or (a.filename or "").lower().endswith(".pdf")
+    )
+    wallets = tuple(dict.fromkeys(_WALLET.findall("\n".join((body, *pdfs)))))
+    recipients = [a.email for a in original.to]
+    name = next((names[r] for r in recipients if r in names), None)
+    return MessageText(
+        subject=original.subject or "",
+        body=body,
+        attachment_texts=tuple(p for p in pdfs if p),
+        wallets=wallets,
+        recipient_name=name,
+    )
+
+
+def _has_words(text: MessageText) -> bool:
+    words = "\n".join((text.body, *text.attachment_texts))
+    for wallet in text.wallets:
+        words = words.replace(wallet, " ")
+    return len(_WORD.findall(words)) >= _MIN_WORDS or len(_CJK.findall(words)) >= 2 * _MIN_WORDS
+
+
+def _legislator_names(truth: dict[str, Any]) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for person in truth["legislators"]:
+        for address in (person["email"], *person["offices"]):
+            names[address] = person["name"]
+    return names
+
+
+def _raw(corpus: Path, entry: dict[str, Any]) -> bytes:
+    path = corpus / entry["path"]
+    if entry["mbox_index"] is None:
+        return path.read_bytes()
+    box = mailbox.mbox(path, create=False)
+    try:
+        return box.get_bytes(sorted(box.keys())[entry["mbox_index"]])
+    finally:
+        box.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

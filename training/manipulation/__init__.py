@@ -1,0 +1,1 @@
+"""Training data and training script of the manipulation model."""

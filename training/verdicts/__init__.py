@@ -1,0 +1,1 @@
+"""Labelled data and training for the extortion verdict model."""

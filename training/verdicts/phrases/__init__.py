@@ -1,0 +1,1 @@
+"""Per-language wording the labelled set is built from (data only)."""

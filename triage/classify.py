@@ -1,0 +1,325 @@
+"""Message text -> extortion verdict with reasons; member verdicts -> cluster verdict.
+
+Pure apart from reading the shipped model file once (cached). Two parts decide:
+a character n-gram model over the judging skeleton, which carries the languages and
+phrasings no pattern list anticipates, and cue groups, which say *why* in words an
+investigator can check. A small logistic combiner, trained with the n-gram model,
+weighs the two. scikit-learn and numpy are imported inside the functions that need
+them, so importing this module (and `triage --help`) stays fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from triage.cues import Cue, find_cues, guess_language
+from triage.normalize import normalise_for_judging
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+__all__ = [
+    "COMBINER_FEATURES",
+    "Cue",
+    "ExtortionVerdict",
+    "MessageText",
+    "VerdictModel",
+    "judge_cluster",
+    "judge_message",
+]
+
+DEFAULT_THRESHOLD = 0.5
+# A single member this sure carries its whole cluster; below it, two flagged members
+# must agree, so one borderline press photo does not turn a cluster into extortion.
+CONFIDENT = 0.8
+MAX_JUDGED_CHARS = 50_000  # the threat is at the top; a 2 MB newsletter need not be read whole
+
+# The n-gram space. char_wb 1..4: single characters matter for Chinese and Japanese,
+# where one or two characters are a word. 2**18 buckets keep collisions rare for the
+# training set's vocabulary while the shipped weights stay well under 1 MB compressed.
+N_FEATURES = 2**18
+NGRAM_RANGE = (1, 4)
+
+# Inputs of the combiner, in order; the model file records them and must agree.
+CUE_GROUPS = ("threat", "recorded", "payment", "deadline", "wallet", "addressed", "secrecy")
+COMBINER_FEATURES = ("model_logit", *CUE_GROUPS, "exposure_and_demand")
+_LOGIT_CLIP = 8.0
+
+# Titles dropped from the recipient's name before looking for it in the text.
+_HONORIFICS = frozenset(
+    (
+        "hon", "honourable", "honorable", "mr", "mrs", "ms", "miss", "dr", "prof", "sir",
+        "dame", "sr", "sra", "srta", "dona", "don", "herr", "frau", "m", "mme", "mlle",
+        "sig", "sigra", "dott", "dottssa", "deputado", "deputada", "diputado", "diputada",
+    )
+)  # fmt: skip
+_CJK_HONORIFICS = re.compile(r"(?:议员|議員|先生|女士|小姐|様|さま|さん)$")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MessageText:
+    """Everything a verdict reads of one original message."""
+
+    subject: str
+    body: str  # the original's text part, or its HTML as text
+    attachment_texts: tuple[str, ...]  # text of PDF attachments
+    wallets: tuple[str, ...]  # crypto addresses found by the indicator extractor
+    recipient_name: str | None  # the legislator's display name, when known
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExtortionVerdict:
+    score: float  # 0..1, the combiner's probability of extortion
+    extortion: bool  # score >= the threshold it was judged with
+    cues: tuple[Cue, ...]  # why: every cue group that fired, with its evidence
+    language: str | None  # best guess, one of triage.cues.LANGUAGES
+    model_score: float  # the n-gram model alone, before the cues are weighed in
+
+    def reasons(self) -> list[str]:
+        """One line per reason, the verdict first; what `show` prints."""
+        head = "extortion" if self.extortion else "not extortion"
+        lines = [
+            f"{head}: score {self.score:.2f} (text model {self.model_score:.2f}, "
+            f"language {self.language or 'unknown'})"
+        ]
+        lines.extend(f"{cue.group}: {cue.evidence}" for cue in self.cues)
+        return lines
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VerdictModel:
+    """Weights of the n-gram model and the combiner, as trained by training/verdicts."""
+
+    ngram_coef: npt.NDArray[np.float32]  # one weight per hashed n-gram bucket
+    ngram_intercept: float
+    combiner_coef: npt.NDArray[np.float64]  # one weight per COMBINER_FEATURES entry
+    combiner_intercept: float
+
+    def to_arrays(self) -> dict[str, Any]:
+        """The npz layout; plain arrays so loading needs no pickle."""
+        import numpy as np
+
+        return {
+            "ngram_coef": self.ngram_coef.astype(np.float32),
+            "ngram_intercept": np.array([self.ngram_intercept]),
+            "combiner_coef": self.combiner_coef.astype(np.float64),
+            "combiner_intercept": np.array([self.combiner_intercept]),
+            "combiner_features": np.array(COMBINER_FEATURES),
+            "n_features": np.array([N_FEATURES]),
+            "ngram_range": np.array(NGRAM_RANGE),
+        }
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, Any]) -> VerdictModel:
+        if (
+            tuple(str(f) for f in arrays["combiner_features"]) != COMBINER_FEATURES
+            or int(arrays["n_features"][0]) != N_FEATURES
+            or tuple(int(n) for n in arrays["ngram_range"]) != NGRAM_RANGE
+        ):
+            raise ValueError("verdict model was trained for other features; retrain it")
+        return cls(
+            ngram_coef=arrays["ngram_coef"],
+            ngram_intercept=float(arrays["ngram_intercept"][0]),
+            combiner_coef=arrays["combiner_coef"],
+            combiner_intercept=float(arrays["combiner_intercept"][0]),
+        )
+
+    def ngram_score(self, skeleton: str) -> float:
+        row = make_vectorizer().transform([skeleton])
+        return _sigmoid(float(row.dot(self.ngram_coef)[0]) + self.ngram_intercept)
+
+    def combine(self, features: Sequence[float]) -> float:
+        z = sum(w * f for w, f in zip(self.combiner_coef.tolist(), features, strict=True))
+        return _sigmoid(z + self.combiner_intercept)
+
+
+def judge_message(
+    text: MessageText, *, threshold: float = DEFAULT_THRESHOLD, model: VerdictModel | None = None
+) -> ExtortionVerdict:
+    """Verdict on one original message; `model` defaults to the shipped one."""
+    model = model or load_model()
+    skeleton = judging_text(text)
+    cues = message_cues(text, skeleton)
+    model_score = model.ngram_score(skeleton)
+    score = model.combine(combiner_features(model_score, cues))
+    return ExtortionVerdict(
+        score=round(score, 4),
+        extortion=score >= threshold,
+        cues=cues,
+        language=guess_language(skeleton),
+        model_score=round(model_score, 4),
+    )
+
+
+def judging_text(text: MessageText) -> str:
+    """Subject, body and PDF texts as one skeleton; the inputs are left as they are."""
+    parts = (text.subject, text.body, *text.attachment_texts)
+    joined = "\n".join(p for p in parts if p)[:MAX_JUDGED_CHARS]
+    return normalise_for_judging(joined)
+
+
+def message_cues(text: MessageText, skeleton: str) -> tuple[Cue, ...]:
+    """Cues from the words, then from the indicators: wallet present, victim named."""
+    cues = list(find_cues(skeleton))
+    if text.wallets:
+        more = f" (and {len(text.wallets) - 1} more)" if len(text.wallets) > 1 else ""
+        cues.append(Cue(group="wallet", evidence=f"{text.wallets[0]}{more}"))
+    named = _name_in(text.recipient_name, skeleton) if text.recipient_name else None
+    if named:
+        cues.append(Cue(group="addressed", evidence=named))
+    order = {g: i for i, g in enumerate(CUE_GROUPS)}
+    return tuple(sorted(cues, key=lambda c: order[c.group]))
+
+
+def combiner_features(model_score: float, cues: Sequence[Cue]) -> list[float]:
+    """The combiner's inputs in COMBINER_FEATURES order."""
+    fired = {cue.group for cue in cues}
+    p = min(max(model_score, 1e-6), 1 - 1e-6)
+    logit = max(-_LOGIT_CLIP, min(_LOGIT_CLIP, math.log(p / (1 - p))))
+    flags = [1.0 if group in fired else 0.0 for group in CUE_GROUPS]
+    exposure = bool(fired & {"threat", "recorded"})
+    demand = bool(fired & {"payment", "wallet"})
+    return [logit / _LOGIT_CLIP, *flags, 1.0 if exposure and demand else 0.0]
+
+
+def _name_in(name: str, skeleton: str) -> str | None:
+    """The recipient's name or surname as it appears in the text, if it does."""
+    words = [w for w in re.split(r"[\s.,]+", normalise_for_judging(name)) if w]
+    words = [w for w in words if w not in _HONORIFICS]
+    words = [_CJK_HONORIFICS.sub("", w) for w in words]
+    full = " ".join(words)
+    candidates = [full, *sorted((w for w in words if _long_enough(w)), key=len, reverse=True)]
+    for candidate in candidates:
+        if candidate and re.search(rf"(?<!\w){re.escape(candidate)}(?!\w)", skeleton):
+            return candidate
+        if candidate and _is_cjk(candidate) and candidate in skeleton:
+            return candidate
+    return None
+
+
+def _long_enough(word: str) -> bool:
+    return len(word) >= (2 if _is_cjk(word) else 3)
+
+
+def _is_cjk(word: str) -> bool:
+    return any("\u3040" <= ch <= "\u9fff" for ch in word)
+
+
+def judge_cluster(
+    members: Sequence[ExtortionVerdict],
+    *,
+    names: Sequence[str] | None = None,
+    confident: float = CONFIDENT,
+) -> ExtortionVerdict:
+    """A campaign's verdict from its members', so an image-only mail is judged with it.
+
+    Extortion when one member is confidently extortion, or two or more are flagged at
+    all. `names` label members in the reasons (message ids, say); by default "member N".
+    """
+    if names is not None and len(names) != len(members):
+        raise ValueError("names and members differ in length")
+    labels = list(names) if names is not None else [f"member {i + 1}" for i in range(len(members))]
+    if not members:
+        return ExtortionVerdict(score=0.0, extortion=False, cues=(), language=None, model_score=0.0)
+    ranked = sorted(zip(labels, members, strict=True), key=lambda lm: (-lm[1].score, lm[0]))
+    flagged = [(label, v) for label, v in ranked if v.extortion]
+    sure = [(label, v) for label, v in flagged if v.score >= confident]
+    extortion = bool(sure) or len(flagged) >= 2
+    return ExtortionVerdict(
+        score=ranked[0][1].score,
+        extortion=extortion,
+        cues=_cluster_cues(ranked, flagged, extortion, confident),
+        language=_cluster_language([v for _, v in flagged] or list(members)),
+        model_score=max(v.model_score for v in members),
+    )
+
+
+def _cluster_cues(
+    ranked: list[tuple[str, ExtortionVerdict]],
+    flagged: list[tuple[str, ExtortionVerdict]],
+    extortion: bool,
+    confident: float,
+) -> tuple[Cue, ...]:
+    total = len(ranked)
+    if not flagged:
+        return (Cue(group="cluster", evidence=f"none of {total} members judged extortion"),)
+    cues = [
+        Cue(group="cluster", evidence=f"{label}: extortion, score {v.score:.2f}")
+        for label, v in flagged
+    ]
+    if extortion:
+        cues.append(
+            Cue(
+                group="cluster",
+                evidence=f"{len(flagged)} of {total} members judged extortion; "
+                "the others are judged with their campaign",
+            )
+        )
+    else:
+        cues.append(
+            Cue(
+                group="cluster",
+                evidence=f"only one member flagged, below the {confident:.2f} needed alone",
+            )
+        )
+    top_label, top = flagged[0]
+    cues.extend(Cue(group=c.group, evidence=f"{top_label}: {c.evidence}") for c in top.cues)
+    return tuple(cues)
+
+
+def _cluster_language(verdicts: Sequence[ExtortionVerdict]) -> str | None:
+    counts = Counter(v.language for v in verdicts if v.language)
+    if not counts:
+        return None
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+
+
+def _sigmoid(z: float) -> float:
+    if z < -60:
+        return 0.0
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+@functools.cache
+def make_vectorizer() -> HashingVectorizer:
+    """The one n-gram featuriser, shared with training so both hash alike."""
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    return HashingVectorizer(
+        analyzer="char_wb",
+        ngram_range=NGRAM_RANGE,
+        n_features=N_FEATURES,
+        alternate_sign=False,
+        norm="l2",
+        lowercase=False,  # the skeleton is already case-folded
+        dtype=_float32(),
+    )
+
+
+def _float32() -> Any:
+    import numpy as np
+
+    return np.float32
+
+
+def model_path() -> Path:
+    return Path(str(resources.files("triage.models").joinpath("verdict.npz")))
+
+
+@functools.cache
+def load_model(path: Path | None = None) -> VerdictModel:
+    """The shipped model (or one at `path`), read once per process."""
+    import numpy as np
+
+    with np.load(path or model_path(), allow_pickle=False) as arrays:
+        return VerdictModel.from_arrays({key: arrays[key] for key in arrays.files})

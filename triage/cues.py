@@ -1,0 +1,455 @@
+"""Extortion cue patterns per language, and a guess at the language (pure).
+
+Patterns run on the skeleton of normalise_for_judging: lower case, no accents, Latin
+look-alikes folded, so each is written once in that form. Every language's patterns
+run on every message, because extortion mail mixes languages and the language guess
+is only a guess. Chinese patterns are written in simplified characters and widened to
+traditional ones by a small table, so one pattern serves zh-Hans and zh-Hant.
+"""
+
+# ruff: noqa: E501  (a pattern reads best whole on one line)
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+LANGUAGES = ("en", "zh-Hant", "zh-Hans", "es", "pt", "de", "fr", "it", "ja")
+
+# Groups found in the text. "wallet" and "addressed" come from the message's
+# indicators and recipient, so they are added by classify, not matched here.
+TEXT_GROUPS = ("threat", "recorded", "payment", "deadline", "secrecy")
+
+_EVIDENCE_CHARS = 80
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Cue:
+    """One reason behind a verdict: a cue group and the text that made it fire."""
+
+    group: str
+    evidence: str  # the matched words in the judging skeleton (lower case, accents folded)
+
+
+# Simplified -> traditional for the characters the Chinese patterns use, and for
+# telling zh-Hans from zh-Hant. Not a converter: only what judging needs.
+_S2T = dict(
+    zip(
+        "发传开选记体报党议员讯录联见会败尽毁视频图进骇马恶软摄头网络镜爱隐浏览历里"
+        "转账汇币货虚拟钱址时计后两别许复诉声张话无踪这们说个为来对过还从经现问请谢"
+        "关于东区长机门车学书买卖邮电资务应该让给觉样点几钟万亿给线删处钥确认码账户"
+        "冻结验证标题将谁杀伤价种据条让严罚银费额亲属脸实钱态导领举产闻称业动级间谍妇内",
+        "發傳開選記體報黨議員訊錄聯見會敗盡毀視頻圖進駭馬惡軟攝頭網絡鏡愛隱瀏覽歷裡"
+        "轉賬匯幣貨虛擬錢址時計後兩別許復訴聲張話無蹤這們說個為來對過還從經現問請謝"
+        "關於東區長機門車學書買賣郵電資務應該讓給覺樣點幾鐘萬億給線刪處鑰確認碼賬戶"
+        "凍結驗證標題將誰殺傷價種據條讓嚴罰銀費額親屬臉實錢態導領舉產聞稱業動級間諜婦內",
+        strict=True,
+    )
+)
+_TRADITIONAL = frozenset(t for s, t in _S2T.items() if s != t)
+_SIMPLIFIED = frozenset(s for s, t in _S2T.items() if s != t)
+
+
+def _zh(pattern: str) -> str:
+    """A simplified-Chinese pattern that also matches the traditional spelling."""
+    return "".join(f"[{ch}{_S2T[ch]}]" if _S2T.get(ch, ch) != ch else ch for ch in pattern)
+
+
+_NUM_EN = r"(?:\d+|one|two|three|four|five|six|seven|ten|twelve|twenty[- ]?four|forty[- ]?eight|seventy[- ]?two)"
+_GAP = r"(?:[^.\n]|\.(?=\d))"  # within one sentence; "0.3 BTC" does not end it
+_MONEY = r"(?:\$|€|£|¥|usd|eur|hkd|btc|bitcoins?|eth|ether|usdt|tether|xmr|monero|ltc|crypto\w*|\d[\d,.]*\s?(?:k\b|dollars?|euros?|pounds?|reais|yen))"
+
+_PATTERNS: dict[str, dict[str, tuple[str, ...]]] = {
+    "en": {
+        "recorded": (
+            r"\b(?:photos?|pictures?|pics?|images?|videos?|footage|recordings?|clips?|screenshots?|nudes?)\s+(?:of|showing)\s+you\b",
+            r"\b(?:recorded|filmed|captured|photographed|watched)\s+you\b",
+            r"\b(?:hacked|compromised|infected|breached|took over|gained (?:full |remote )?access to|have (?:full |remote )?access to)\s+(?:into\s+)?your\s+(?:device|computer|phone|laptop|pc|webcam|camera|e-?mail|account|mailbox|system)s?\b",
+            r"\b(?:webcam|front camera|your camera)\b",
+            r"\b(?:adult|porn\w*|xxx|sex)\s*(?:sites?|websites?|videos?|content|pages?)\b",
+            r"\b(?:intimate|explicit|compromising|naked|nude|sexual|masturbat\w*|embarrassing)\b",
+            r"\bbrowsing (?:history|habits|activity)\b",
+            r"\b(?:malware|trojan|spyware|keylogger|remote access tool|rat software)\b",
+            r"\b(?:affair|mistress|secret relationship)\b",
+        ),
+        "threat": (
+            r"\b(?:will|shall|going to|gonna|i'll|we'll)\s+(?:\w+\s+){0,3}?(?:send|share|leak|release|publish|post|upload|distribute|expose|forward|mail|circulate|broadcast)\b",
+            r"\b(?:will|would|are going to)\s+(?:all\s+)?(?:receive|see|get|watch|learn about|find out about)\s+(?:it|this|them|everything|the\s+\w+)\b",
+            r"\b(?:to|with)\s+(?:all\s+|every(?:one)?\s+(?:of\s+)?)?your\s+(?:contacts|colleagues|family|friends|wife|husband|partner|children|voters|constituents|staff|party|followers|employer|boss)\b",
+            r"\b(?:make|made)\s+(?:it|this|them|everything|the \w+)?\s*public\b",
+            r"\b(?:go(?:es)? viral|ruin\w*|destroy\w*|end)\s+(?:your\s+)?(?:career|reputation|life|marriage|political career)\b",
+            r"\b(?:hurt|harm|kill|attack|find)\s+(?:you|your family|your children)\b",
+            r"\byou(?:'ll| will) regret\b",
+            r"\b(?:to|with)\s+(?:all\s+|every\s+)?(?:the\s+)?(?:press|newspapers|media|journalists|tabloids)\b(?! office)",
+        ),
+        "payment": (
+            rf"\b(?:pay|transfer|send|deposit|wire)\b{_GAP}{{0,60}}?{_MONEY}",
+            r"\b(?:bitcoin|btc|crypto|usdt|eth|ethereum|monero|litecoin)\s*(?:wallet|address)\b",
+            r"\b(?:wallet|payment address)\s*:",
+            r"\b(?:ransom|hush money|price for (?:my )?silence)\b",
+            rf"\bamount\s*:\s*[^\n]{{0,20}}?{_MONEY}",
+        ),
+        "deadline": (
+            rf"\bwithin\s+(?:the next\s+)?{_NUM_EN}\s*(?:hours?|hrs?|h|days?)\b",
+            rf"\byou(?: have|'ve got)\s+(?:only\s+)?{_NUM_EN}\s+(?:hours?|days?)\b",
+            rf"\b{_NUM_EN}\s*(?:hours?|hrs|h)\s+(?:to|left|from now)\b",
+            r"\b(?:deadline|countdown|timer|time is running out|clock is ticking|last chance|final warning|final notice)\b",
+            r"\b(?:by|before|until)\s+(?:midnight|tomorrow|tonight|the end of (?:today|the day|the week))\b",
+        ),
+        "secrecy": (
+            r"\b(?:do not|don't|dont|never)\s+(?:try to\s+)?(?:reply|respond|answer|tell|contact|inform|call|go to|involve|show this|report|discuss)\b",
+            r"\b(?:if you|should you)\s+(?:\w+\s+){0,2}?(?:contact|tell|call|inform|go to|involve)\s+(?:the\s+)?(?:police|authorities|anyone|anybody|lawyers?)\b",
+            r"\b(?:cannot|can't|can not) be traced\b",
+            r"\bkeep (?:this|it) (?:quiet|secret|between us)\b",
+        ),
+    },
+    "es": {
+        "recorded": (
+            r"\b(?:fotos?|fotografias?|videos?|imagenes?|grabaciones?)\s+(?:de\s+)?(?:usted|ti|tuy[oa]s|suy[oa]s|intim[oa]s|comprometedor\w*)\b",
+            r"\b(?:te|le|la|lo)\s+(?:he |hemos )?(?:grabe|grabamos|grabado|filme|filmado)\b",
+            r"\b(?:hackee|hackeado|pirateado|infectado|acceso (?:total |remoto )?a)\s+(?:a\s+)?(?:tu|su)\s+(?:dispositivo|ordenador|computadora|telefono|movil|camara|cuenta|correo)\b",
+            r"\b(?:camara web|webcam|su camara|tu camara)\b",
+            r"\b(?:sitios?|paginas?|videos?|contenido)\s+(?:para adultos|porno\w*|x)\b",
+            r"\b(?:intim[oa]s?|desnud\w+|sexual\w*|explicit\w+|vergonzos\w+)\b",
+            r"\bhistorial de navegacion\b",
+            r"\b(?:malware|troyano|spyware|programa espia)\b",
+            r"\b(?:aventura|amante|relacion secreta)\b",
+        ),
+        "threat": (
+            r"\b(?:enviare|enviaremos|mandare|publicare|publicaremos|compartire|difundire|filtrare|subire|reenviare|mostrare|expondre)\b",
+            r"\b(?:tus|sus)\s+(?:contactos|colegas|familia\w*|amigos|esposa|marido|pareja|votantes|companeros|hijos)\b[^.\n]{0,30}?\b(?:veran|recibiran|sabran|conoceran)\b",
+            r"\b(?:sera|seran)\s+(?:public\w+|enviad\w+|difundid\w+|filtrad\w+)\b",
+            r"\bhacer(?:lo|los|las)? public\w+\b",
+            r"\b(?:arruinar|destruir|acabar con)\s+(?:tu|su)\s+(?:carrera|reputacion|vida|matrimonio)\b",
+            r"\b(?:hacerte dano|hacerle dano|te arrepentiras|se arrepentira)\b",
+            r"\b(?:llegara|ira)\s+a\s+(?:todos\s+)?(?:sus|su|tus|tu|los)\s+(?:contactos|colegas|familia|amigos|votantes|companeros|esposa|marido|periodistas)\b",
+            r"\ba\s+(?:todos\s+)?(?:sus|tus)\s+(?:contactos|colegas|amigos|votantes|companeros)\b",
+        ),
+        "payment": (
+            rf"\b(?:paga|pague|pagar|pagues|transfiere|transfiera|transferir|envia|envie|enviar|deposita|deposite)\b{_GAP}{{0,60}}?(?:{_MONEY}|dolares|euros)",
+            r"\b(?:direccion|billetera|cartera|monedero)\s+(?:de\s+)?(?:bitcoin|btc|cripto\w*|usdt)\b",
+            r"\b(?:rescate|precio de mi silencio)\b",
+            rf"\bimporte\s*:\s*[^\n]{{0,20}}?(?:{_MONEY}|dolares)",
+        ),
+        "deadline": (
+            r"\b(?:en|dentro de)\s+(?:las\s+)?(?:proximas\s+)?(?:\d+|veinticuatro|cuarenta y ocho|setenta y dos|dos|tres)\s+(?:horas|dias)\b",
+            r"\b(?:tienes|tiene)\s+(?:solo\s+)?(?:\d+|dos|tres)\s+(?:horas|dias)\b",
+            r"\b(?:plazo|fecha limite|cuenta atras|cuenta regresiva|ultimo aviso|ultima oportunidad)\b",
+            r"\b(?:antes de|hasta) (?:manana|medianoche|esta noche)\b",
+        ),
+        "secrecy": (
+            r"\bno\s+(?:respondas|responda|contestes|conteste|digas|diga|se lo digas|se lo diga|cuentes|cuente|contactes|contacte|acudas|acuda|llames|llame|avises|avise|intentes|intente|informes|informe|denuncies|denuncie)\b",
+            r"\b(?:si|en caso de que)\s+(?:\w+\s+){0,2}?(?:contactas|contacta|acudes|acude|avisas|avisa|llamas|llama|vas|va)\s+a\s+la\s+policia\b",
+            r"\b(?:imposible de rastrear|no se puede rastrear)\b",
+        ),
+    },
+    "pt": {
+        "recorded": (
+            r"\b(?:fotos?|videos?|imagens?|gravacoes?)\s+(?:de voce|suas?|seus?|com voce|intim\w+|comprometedor\w*)\b",
+            r"\b(?:gravei|filmei|gravamos|filmamos|gravado|filmado)\b",
+            r"\b(?:hackeei|invadi|hackeado|invadido|infectei|infectado|acesso (?:total |remoto )?ao?)\s+(?:a\s+|o\s+)?(?:seu|sua|teu|tua)\s+(?:dispositivo|computador|telefone|celular|camera|conta|e-?mail)\b",
+            r"\b(?:webcam|sua camera|camera do seu)\b",
+            r"\b(?:sites?|paginas?|videos?|conteudo)\s+(?:adulto|para adultos|porno\w*)\b",
+            r"\b(?:intim[oa]s?|nu[ae]?s?|pelad[oa]|sexua\w+|explicit\w+|constrangedor\w*)\b",
+            r"\bhistorico de navegacao\b",
+            r"\b(?:malware|trojan|cavalo de troia|spyware)\b",
+            r"\b(?:caso extraconjugal|amante|traicao)\b",
+        ),
+        "threat": (
+            r"\b(?:enviarei|enviaremos|mandarei|publicarei|publicaremos|compartilharei|divulgarei|vazarei|espalharei|encaminharei|mostrarei|exporei)\b",
+            r"\b(?:seus|suas|teus|tuas)\s+(?:contatos|colegas|familiares|amigos|eleitores|filhos)\b[^.\n]{0,30}?\b(?:vao|irao)\s+(?:ver|receber|saber)\b",
+            r"\b(?:sera|serao)\s+(?:public\w+|enviad\w+|divulgad\w+|vazad\w+)\b",
+            r"\btornar(?:ei)?\s+(?:isso\s+|tudo\s+)?public\w+\b",
+            r"\b(?:destruir|arruinar|acabar com)\s+(?:a\s+)?(?:sua|tua)\s+(?:carreira|reputacao|vida|familia)\b",
+            r"\b(?:vai se arrepender|machucar voce|fazer mal)\b",
+            r"\b(?:vai|ira)\s+para\s+(?:a|os|as)\s+(?:sua|seus|suas)\s+(?:familia|contatos|colegas|amigos|eleitores)\b",
+            r"\baos?\s+(?:todos\s+os\s+)?(?:seus|teus)\s+(?:contatos|colegas|amigos|eleitores)\b",
+        ),
+        "payment": (
+            rf"\b(?:pague|pagar|transfira|transferir|envie|enviar|deposite|depositar)\b{_GAP}{{0,60}}?(?:{_MONEY}|r\$|reais|dolares|euros)",
+            r"\b(?:endereco|carteira)\s+(?:de\s+)?(?:bitcoin|btc|cripto\w*|usdt)\b",
+            r"\b(?:resgate|preco do (?:meu )?silencio)\b",
+            rf"\bvalor\s*:\s*[^\n]{{0,20}}?(?:{_MONEY}|r\$|dolares)",
+        ),
+        "deadline": (
+            r"\b(?:em|dentro de|nas proximas)\s+(?:\d+|vinte e quatro|quarenta e oito|setenta e duas|duas|tres)\s+(?:horas|dias)\b",
+            r"\bvoce tem\s+(?:apenas\s+|so\s+)?(?:\d+|duas|tres)\s+(?:horas|dias)\b",
+            r"\b(?:prazo|ultimo aviso|ultima chance|contagem regressiva)\b",
+            r"\bate (?:amanha|meia-noite|hoje a noite)\b",
+        ),
+        "secrecy": (
+            r"\bnao\s+(?:responda|respondas|conte|contes|diga|fale|contate|entre em contato|procure|chame|avise|informe|denuncie|tente)\b",
+            r"\b(?:se|caso)\s+(?:\w+\s+){0,2}?(?:contatar|procurar|chamar|avisar|for a|acionar)\s+(?:a\s+)?policia\b",
+            r"\b(?:impossivel de rastrear|nao pode ser rastread\w+)\b",
+        ),
+    },
+    "de": {
+        "recorded": (
+            r"\b(?:fotos?|bilder?n?|videos?|aufnahmen?|aufzeichnungen?)\s+(?:von|mit)\s+(?:ihnen|dir|dich)\b",
+            r"\b(?:ihr|dein|ihren|deinen|ihre|deine)\s+(?:gerat|computer|handy|telefon|e-?mail-?konto|konto|postfach|webcam|kamera|laptop)\s+(?:\w+\s+){0,2}?(?:gehackt|infiziert|ubernommen|kompromittiert)\b",
+            r"\b(?:gehackt|trojaner|schadsoftware|malware|spyware|keylogger)\b",
+            r"\b(?:webcam|ihre kamera|deine kamera)\b",
+            r"\b(?:erwachsenen|porno\w*|sex)[- ]?(?:seiten?|webseiten?|videos?|inhalte?n?)\b",
+            r"\b(?:intim\w*|kompromittierend\w*|nackt\w*|sexuell\w*|peinlich\w*)\b",
+            r"\b(?:browserverlauf|suchverlauf|browser-verlauf|verlauf ihres browsers)\b",
+            r"\b(?:aufgenommen|gefilmt|aufgezeichnet)\b",
+            r"\b(?:affare|geliebte|seitensprung)\b",
+        ),
+        "threat": (
+            r"\b(?:werde|werden|wird)\s+(?:\w+\s+){0,6}?(?:senden|schicken|veroffentlichen|verbreiten|weiterleiten|hochladen|teilen|zustellen|zeigen|publik machen)\b",
+            r"\b(?:an|allen)\s+(?:alle\s+)?(?:ihre|deine|ihren|deinen|ihrer|deiner)\s+(?:kontakte\w*|kollegen|familie|freunde|frau|mann|partner\w*|wahler\w*|partei\w*|mitarbeiter\w*)\b",
+            r"\b(?:ihre|deine)\s+(?:kontakte|kollegen|familie|freunde|wahler)\s+(?:werden|wird)\b",
+            r"\b(?:offentlich machen|ins internet stellen|publik machen)\b",
+            r"\b(?:karriere|ruf|leben|ehe)\s+(?:\w+\s+)?(?:zerstor\w*|ruinier\w*|beend\w*)\b",
+            r"\b(?:bereuen|weh tun|etwas antun)\b",
+        ),
+        "payment": (
+            rf"\b(?:zahlen|zahlst|bezahlen|uberweisen|uberweise|uberweisung|senden sie|schicken sie|uberweisen sie)\b{_GAP}{{0,60}}?(?:{_MONEY}|euro)",
+            rf"{_MONEY}{_GAP}{{0,40}}?\b(?:zahlen|bezahlen|uberweisen|senden|schicken)\b",
+            r"\b(?:bitcoin|btc|krypto\w*|usdt)[- ]?(?:adresse|wallet|geldborse)\b",
+            r"\b(?:losegeld|schweigegeld)\b",
+            rf"\bbetrag\s*:\s*[^\n]{{0,20}}?(?:{_MONEY}|euro)",
+        ),
+        "deadline": (
+            r"\b(?:innerhalb|binnen)\s+(?:von\s+)?(?:\d+|vierundzwanzig|achtundvierzig|zweiundsiebzig|zwei|drei)\s*(?:stunden|std|h|tagen|tage)\b",
+            r"\b(?:sie haben|du hast)\s+(?:nur\s+)?(?:\d+|zwei|drei)\s+(?:stunden|tage)\b",
+            r"\b(?:frist|countdown|letzte warnung|letzte chance|die zeit lauft)\b",
+            r"\bbis (?:morgen|mitternacht|heute abend)\b",
+        ),
+        "secrecy": (
+            r"\b(?:antworten|erzahlen|sagen|informieren|kontaktieren|wenden|gehen|rufen|melden)\s+(?:sie|du)\b[^.\n]{0,40}?\b(?:nicht|niemandem|niemand|keinem)\b",
+            r"\b(?:nicht|niemals)\s+(?:antworten|an die polizei|zur polizei)\b",
+            r"\b(?:polizei)\s+(?:einschalten|informieren|kontaktieren|rufen)\b",
+            r"\bnicht (?:zuruckverfolg\w*|verfolgbar|nachverfolg\w*)\b",
+        ),
+    },
+    "fr": {
+        "recorded": (
+            r"\b(?:photos?|videos?|images?|enregistrements?)\s+(?:de vous|de toi|ou vous|ou tu|intimes?|compromettant\w*)\b",
+            r"\b(?:vous|t)\s*'?\s*(?:ai|avons)\s+(?:filme|enregistre|photographie)\w*\b",
+            r"\b(?:pirate|hacke|infecte|pris le controle d[eu]|acces (?:total |complet )?a)\s+(?:de\s+)?(?:votre|ton|ta)\s+(?:appareil|ordinateur|telephone|camera|webcam|compte|messagerie)\b",
+            r"\b(?:webcam|votre camera|ta camera)\b",
+            r"\b(?:sites?|videos?|contenus?)\s+(?:pour adultes|porno\w*|x)\b",
+            r"\b(?:intimes?|compromettant\w*|nue?s?\b|sexuel\w*|explicite\w*|embarrassant\w*)",
+            r"\bhistorique de navigation\b",
+            r"\b(?:logiciel malveillant|malware|cheval de troie|trojan|logiciel espion)\b",
+            r"\b(?:liaison|maitresse|infidelite)\b",
+        ),
+        "threat": (
+            r"\b(?:j'enverrai|nous enverrons|enverrai|publierai|publierons|diffuserai|diffuserons|partagerai|transmettrai|devoilerai|mettrai en ligne|exposerai)\b",
+            r"\b(?:vos|tes)\s+(?:contacts|collegues|proches|famille|amis|electeurs|enfants)\b[^.\n]{0,30}?\b(?:verront|recevront|sauront|apprendront)\b",
+            r"\b(?:sera|seront)\s+(?:publie\w*|envoye\w*|diffuse\w*|rendu\w* public\w*|transmis\w*)\b",
+            r"\b(?:rendre|rendrai)\s+(?:tout\s+|cela\s+)?public\w*\b",
+            r"\b(?:detruire|ruiner|briser)\s+(?:votre|ta)\s+(?:carriere|reputation|vie|famille)\b",
+            r"\b(?:vous le regretterez|tu le regretteras|vous faire du mal)\b",
+            r"\b(?:a|chez)\s+(?:tous\s+)?(?:vos|votre|tes|ta|ton)\s+(?:contacts|collegues|proches|famille|amis|electeurs|epouse|mari)\b",
+            r"\b(?:a|chez)\s+tous\s+les\s+(?:journalistes|medias)\b",
+        ),
+        "payment": (
+            rf"\b(?:payez|payer|paie|virez|virer|envoyez|envoyer|transferez|transferer|versez|verser)\b{_GAP}{{0,60}}?(?:{_MONEY}|euros)",
+            r"\b(?:adresse|portefeuille)\s+(?:bitcoin|btc|crypto\w*|usdt)\b",
+            r"\b(?:rancon|prix de mon silence)\b",
+            rf"\bmontant\s*:\s*[^\n]{{0,20}}?(?:{_MONEY}|euros)",
+        ),
+        "deadline": (
+            r"\b(?:dans les|sous|d'ici|en)\s+(?:\d+|vingt-quatre|quarante-huit|soixante-douze|deux|trois)\s*(?:heures|h|jours)\b",
+            r"\b(?:vous avez|tu as)\s+(?:seulement\s+)?(?:\d+|deux|trois)\s+(?:heures|jours)\b",
+            r"\b(?:delai|date limite|compte a rebours|dernier avertissement|derniere chance)\b",
+            r"\b(?:avant|jusqu'a) (?:demain|minuit|ce soir)\b",
+        ),
+        "secrecy": (
+            r"\bne\s+(?:\w+\s+)?(?:repondez|reponds|dites|dis|parlez|parle|contactez|contacte|prevenez|previens|montrez|essayez)\s+(?:pas|rien|a personne)\b",
+            r"\bn'en\s+parlez\s+a\s+personne\b",
+            r"\b(?:si vous|si tu)\s+(?:\w+\s+){0,2}?(?:contactez|contactes|prevenez|previens|allez|vas|appelez)\s+(?:a\s+)?(?:la\s+)?police\b",
+            r"\b(?:intracable|impossible a tracer|ne peut pas etre trace)\b",
+        ),
+    },
+    "it": {
+        "recorded": (
+            r"\b(?:foto|video|immagini|registrazion[ei])\s+(?:di te|di lei|tue|sue|intim\w+|compromettent\w*)\b",
+            r"\b(?:ti|la|l')\s*(?:ho|abbiamo)\s+(?:filmat\w+|registrat\w+|ripres\w+)\b",
+            r"\b(?:hackerato|violato|infettato|preso il controllo)\s+(?:del|il|la|il tuo|la tua|del tuo|della tua|il suo|la sua)?\s*(?:dispositivo|computer|telefono|cellulare|webcam|fotocamera|account|posta)\b",
+            r"\b(?:webcam|la tua fotocamera)\b",
+            r"\b(?:siti|video|contenuti)\s+(?:per adulti|porno\w*|hard)\b",
+            r"\b(?:intim\w+|compromettent\w+|nud[oaie]|sessual\w*|esplicit\w*|imbarazzant\w+)\b",
+            r"\bcronologia (?:di navigazione|del browser)\b",
+            r"\b(?:malware|trojan|cavallo di troia|spyware)\b",
+            r"\b(?:relazione segreta|amante|tradimento)\b",
+        ),
+        "threat": (
+            r"\b(?:inviero|invieremo|mandero|pubblichero|pubblicheremo|condividero|diffondero|inoltrero|spediro|mostrero)\b",
+            r"\b(?:i tuoi|i suoi|tuoi|suoi)\s+(?:contatti|colleghi|familiari|amici|elettori|figli)\b[^.\n]{0,30}?\b(?:vedranno|riceveranno|sapranno)\b",
+            r"\b(?:sara|saranno)\s+(?:pubblicat\w+|inviat\w+|diffus\w+|res\w+ pubblic\w+)\b",
+            r"\brender(?:e|o|lo|la|li)\s+pubblic\w+\b",
+            r"\b(?:distruggere|rovinare|distruggero|rovinero)\s+(?:la tua|la sua)\s+(?:carriera|reputazione|vita|famiglia)\b",
+            r"\b(?:te ne pentirai|farti del male)\b",
+            r"\b(?:ai|alla|alle|a)\s+(?:tutti\s+i\s+)?(?:tuoi|tua|tue|suoi|sua)\s+(?:contatti|colleghi|famiglia|familiari|amici|elettori|moglie|marito)\b",
+            r"\ba\s+tutti\s+i\s+giornalisti\b",
+        ),
+        "payment": (
+            rf"\b(?:paga|paghi|pagare|trasferisci|trasferisca|trasferire|invia|invii|inviare|versa|versi|versare)\b{_GAP}{{0,60}}?(?:{_MONEY}|euro|dollari)",
+            r"\b(?:indirizzo|portafoglio|wallet)\s+(?:bitcoin|btc|cripto\w*|usdt)\b",
+            r"\b(?:riscatto|prezzo del (?:mio )?silenzio)\b",
+            rf"\bimporto\s*:\s*[^\n]{{0,20}}?(?:{_MONEY}|euro|dollari)",
+        ),
+        "deadline": (
+            r"\b(?:entro|tra|in)\s+(?:le\s+prossime\s+)?(?:\d+|ventiquattro|quarantotto|settantadue|due|tre)\s*(?:ore|h|giorni)\b",
+            r"\b(?:hai|ha)\s+(?:solo\s+)?(?:\d+|due|tre)\s+(?:ore|giorni)\b",
+            r"\b(?:scadenza|conto alla rovescia|ultimo avviso|ultima possibilita)\b",
+            r"\b(?:entro|fino a) (?:domani|mezzanotte|stasera)\b",
+        ),
+        "secrecy": (
+            r"\bnon\s+(?:rispondere|risponda|dirlo|dire|parlare|parlarne|contattare|contatti|chiamare|avvisare|avvisi|informare|denunciare|provare)\b",
+            r"\b(?:se|qualora)\s+(?:\w+\s+){0,2}?(?:contatti|chiami|avvisi|vai|contatta|chiama|avvisa|va|ti rivolgi)\s+(?:alla\s+)?polizia\b",
+            r"\b(?:non rintracciabile|impossibile da rintracciare)\b",
+        ),
+    },
+    "ja": {
+        "recorded": (
+            r"(?:あなた|貴方|貴殿|お前)の(?:写真|動画|映像|画像|ビデオ|裸)",
+            r"(?:動画|映像|写真|画像)を(?:撮影|録画|保存|入手)",
+            r"(?:撮影|録画|盗撮)(?:しました|した|済み)",
+            r"(?:ハッキング|乗っ取|侵入しました|マルウェア|ウイルスに感染|トロイの木馬|スパイウェア|遠隔操作)",
+            r"(?:ウェブカメラ|webカメラ|インカメラ)",
+            r"(?:アダルト|成人向け|ポルノ|出会い系)",
+            r"(?:閲覧履歴|ブラウザ履歴|検索履歴)",
+            r"(?:わいせつ|恥ずかしい|性的な|不倫|浮気)",
+        ),
+        "threat": (
+            r"(?:連絡先|同僚|家族|友人|知人|有権者|支持者|マスコミ|報道機関|メディア|sns|ネット上|インターネット)(?:の全員|全員|すべて)?(?:に|へ|で)(?:送|公開|拡散|知ら|ばら|晒|暴露|流)",
+            r"(?:公開|拡散|暴露|流出|送信)(?:します|いたします|する|される|させ)",
+            r"(?:人生|キャリア|評判|名誉|政治生命|家庭)(?:が|を|は)?(?:終わ|台無し|破滅|失|壊)",
+        ),
+        "payment": (
+            r"(?:送金|支払|振込|振り込|入金)[^。\n]{0,30}?(?:ビットコイン|btc|仮想通貨|暗号資産|usdt|\d[\d,.]*\s*(?:円|万円|ドル|usd|btc))",
+            r"(?:ビットコイン|btc|仮想通貨|暗号資産|暗号通貨|usdt)[^。\n]{0,20}?(?:アドレス|ウォレット|送金|支払)",
+            r"(?:口止め料|身代金)",
+        ),
+        "deadline": (
+            r"\d+\s*(?:時間|日)(?:以内|内)",
+            r"(?:期限|締め切り|締切|猶予|タイムリミット|カウントダウン|最後の警告|最終通告)",
+            r"(?:明日|今夜|今日|本日)(?:中|まで)",
+        ),
+        "secrecy": (
+            r"(?:返信|返事|誰にも|警察|通報|相談)(?:は)?(?:しない|するな|しないで|話さ|言わ|しても無駄|すれば|した場合|したら)",
+            r"(?:誰にも)(?:言わ|話さ|相談)",
+            r"追跡(?:できません|不可能|は不可能)",
+        ),
+    },
+    "zh": {
+        "recorded": tuple(
+            _zh(p)
+            for p in (
+                r"(?:你|您)的(?:照片|相片|视频|影片|录像|裸照|私密|不雅|亲密)",
+                r"(?:偷拍|偷录|拍下|录下|录到|拍到)",
+                r"(?:入侵|黑进|黑客|骇入|控制了|木马|恶意软件|间谍软件|病毒)",
+                r"(?:摄像头|镜头)",
+                r"(?:色情|成人网站|不雅|裸照|裸体|私密|性爱|隐私|婚外情|情妇|外遇)",
+                r"(?:浏览记录|浏览历史)",
+                r"我(?:手上|手里|这里)?有(?:你|您)的",
+            )
+        ),
+        "threat": tuple(
+            _zh(p)
+            for p in (
+                r"(?:发给|发送给|寄给|传给|公开给|转发给|分享给|交给)",
+                r"(?:同事|家人|家属|亲属|朋友|亲友|选民|记者|媒体|传媒|报社|党友|议员|通讯录|联系人)(?:都)?(?:会)?(?:收到|看到|知道)",
+                r"(?:公开|公布|曝光|散播|发布|上传|流出)(?:到|在|给|出去)",
+                r"(?:身败名裂|前途尽毁|毁掉你|毁了你|让你后悔)",
+            )
+        ),
+        "payment": tuple(
+            _zh(p)
+            for p in (
+                r"(?:支付|付款|转账|汇款|转到|转入|打款|付)[^。\n]{0,20}?(?:比特币|btc|usdt|以太坊|eth|加密货币|虚拟货币|美元|港元|港币|\d)",
+                r"(?:比特币|btc|usdt|泰达币|加密货币|虚拟货币)[^。\n]{0,10}?(?:钱包|地址)",
+                r"(?:转到|转入|存入|汇到)[^。\n]{0,10}?(?:钱包|账户|地址)",
+                r"(?:钱包地址|付款地址|收款地址|封口费|赎金)",
+            )
+        ),
+        "deadline": tuple(
+            _zh(p)
+            for p in (
+                r"\d+\s*(?:小时|天|日)(?:内|之内|以内)",
+                r"(?:二十四|四十八|七十二|一|两|三)(?:小时|天)(?:内|之内)",
+                r"(?:期限|限期|最后通知|最后通牒|倒计时)",
+                r"(?:今晚|明天|今日|今天)(?:之前|前|内)",
+            )
+        ),
+        "secrecy": tuple(
+            _zh(p)
+            for p in (
+                r"(?:不要|别|切勿|不准|不许|不得)(?:报警|回复|告诉|联系|声张|找警察|通知)",
+                r"(?:如果|若|一旦)(?:你)?(?:报警|告诉任何人)",
+                r"(?:无法|不能)(?:追踪|追查)",
+            )
+        ),
+    },
+}
+
+_COMPILED: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (group, re.compile(pattern))
+    for groups in _PATTERNS.values()
+    for group, patterns in groups.items()
+    for pattern in patterns
+)
+
+
+def find_cues(skeleton: str) -> tuple[Cue, ...]:
+    """The first match of each cue group in a judging skeleton, in TEXT_GROUPS order."""
+    found: dict[str, Cue] = {}
+    for group, pattern in _COMPILED:
+        if group in found:
+            continue
+        match = pattern.search(skeleton)
+        if match:
+            found[group] = Cue(group=group, evidence=_evidence(skeleton, match))
+    return tuple(found[g] for g in TEXT_GROUPS if g in found)
+
+
+def _evidence(skeleton: str, match: re.Match[str]) -> str:
+    """The match with a little context, so a reader sees the phrase, not one word."""
+    start = max(0, match.start() - 15)
+    end = min(len(skeleton), match.end() + 15)
+    return skeleton[start:end].strip()[:_EVIDENCE_CHARS]
+
+
+_STOPWORDS = {
+    "en": "the and you your that this with have will for are not all what can of to is it or be",
+    "es": "el los las que y con por usted una este esta es pero su sus mas como lo del al muy "
+    "hasta tengo hay sin tiene estimada estimado en un no si",
+    "pt": "os que com para por voce seu sua seus uma este esta nao em do da dos ao um tem tenho "
+    "se foi prezada prezado segue",
+    "de": "der die das und sie ich nicht mit ist ein eine zu den ihr ihre von im auf sonst es an "
+    "sehr",
+    "fr": "le la les de du et vous je des que pour pas est une votre avec dans nous sur ne ce "
+    "qui au aux sous si un en",
+    "it": "il la che di per non sono una tuo tua con del della io hai gli questo ho ti lo se "
+    "entro un in",
+}
+_STOPWORD_SETS = {lang: frozenset(words.split()) for lang, words in _STOPWORDS.items()}
+# A word several languages share says less: it counts 1/k for each of the k languages.
+_WORD_WEIGHT = Counter(w for words in _STOPWORD_SETS.values() for w in words)
+_WORD = re.compile(r"[a-z']+")
+_MIN_LANGUAGE_EVIDENCE = 1.5  # two shared words or one distinctive word and a shared one
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
+
+
+def guess_language(skeleton: str) -> str | None:
+    """One of LANGUAGES from script and common words; None when there is too little text."""
+    kana, han = len(_KANA.findall(skeleton)), _HAN.findall(skeleton)
+    if kana >= 3:
+        return "ja"
+    if len(han) >= 4:
+        traditional = sum(ch in _TRADITIONAL for ch in han)
+        simplified = sum(ch in _SIMPLIFIED for ch in han)
+        return "zh-Hant" if traditional > simplified else "zh-Hans"
+    scores: dict[str, float] = dict.fromkeys(_STOPWORD_SETS, 0.0)
+    for word in _WORD.findall(skeleton):
+        for lang, words in _STOPWORD_SETS.items():
+            if word in words:
+                scores[lang] += 1 / _WORD_WEIGHT[word]
+    best = max(scores, key=lambda lang: scores[lang])
+    return best if scores[best] >= _MIN_LANGUAGE_EVIDENCE else None

@@ -1,0 +1,1 @@
+"""The shipped verdict model (data only; read by triage.classify)."""

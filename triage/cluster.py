@@ -84,9 +84,10 @@ def verdict_class(score: float, text_chars: int) -> str:
 
 
 def compatible(a: str, b: str) -> bool:
-    """A link never joins a message judged extortion with one judged benign: a shared stock
-    photo or address must not put an ordinary letter into a campaign."""
-    return {a, b} != {"extortion", "benign"}
+    """A message judged benign links only to benign ones: a stock photo or an address it
+    shares with a campaign must not put an ordinary letter into it. Deciding per pair
+    keeps the partition independent of the order messages arrive in."""
+    return a == b or "benign" not in (a, b)
 
 
 def choose_survivor(clusters: Iterable[tuple[str, str]]) -> str:

@@ -11,8 +11,6 @@ import logging
 from collections import OrderedDict
 from datetime import datetime
 
-import numpy as np
-
 from triage.cluster import (
     CONTACT_STRENGTH,
     WALLET_STRENGTH,
@@ -26,6 +24,7 @@ from triage.cluster import (
 from triage.errors import StoreError
 from triage.evidence import EvidenceStore
 from triage.imagedecode import ImageRefused
+from triage.imageindex import ImageIndex
 from triage.keypoints import SAME_BASE, KeypointSet, keypoints_of, match_score
 from triage.store import Store
 from triage.textsim import SAME_TEMPLATE, band_keys, similarity
@@ -45,10 +44,7 @@ class Linker:
     def __init__(self, store: Store, evidence: EvidenceStore) -> None:
         self.store = store
         self.evidence = evidence
-        self._index_of: dict[str, int] = {}
-        self._shas: list[str] = []
-        self._hashes = np.zeros(1024, dtype=np.uint64)  # grown by doubling: appends stay cheap
-        self._mirrors = np.zeros(1024, dtype=np.uint64)
+        self._index = ImageIndex()
         self._loaded = False
         self._keypoints: OrderedDict[str, KeypointSet | None] = OrderedDict()
 
@@ -61,7 +57,7 @@ class Linker:
         ]
         for image in features.images:
             if image.fingerprint.linkable:
-                self._index(image)
+                self._add(image.sha256, image.fingerprint.phash, image.fingerprint.phash_mirror)
         if edges:
             self._join(message, edges, now)
         return edges
@@ -135,16 +131,7 @@ class Linker:
         return edges
 
     def _candidates(self, image: ImageFeature) -> list[tuple[str, int]]:
-        if not self._shas:
-            return []
-        n = len(self._shas)
-        mine = np.uint64(int(image.fingerprint.phash, 16))
-        bits = np.minimum(
-            np.bitwise_count(self._hashes[:n] ^ mine), np.bitwise_count(self._mirrors[:n] ^ mine)
-        )
-        near = np.flatnonzero(bits <= CANDIDATE_BITS)
-        ranked = sorted((int(bits[i]), self._shas[i]) for i in near)
-        return [(sha, b) for b, sha in ranked[:MAX_VERIFY]]
+        return self._index.near(int(image.fingerprint.phash, 16), CANDIDATE_BITS, MAX_VERIFY)
 
     def _verify(self, image: ImageFeature, other: str) -> float:
         # Always in sha order, so the score of a pair does not depend on which came first.
@@ -173,19 +160,13 @@ class Linker:
     def _load(self) -> None:
         if self._loaded:
             return
-        rows = self.store.linkable_images()
-        self._shas = [r[0] for r in rows]
-        self._hashes = np.array([int(r[1], 16) for r in rows], dtype=np.uint64)
-        self._mirrors = np.array([int(r[2], 16) for r in rows], dtype=np.uint64)
         self._loaded = True
+        for sha, phash, mirror in self.store.linkable_images():
+            self._add(sha, phash, mirror)
 
-    def _index(self, image: ImageFeature) -> None:
+    def _add(self, sha: str, phash: str, mirror: str) -> None:
         self._load()
-        if image.sha256 in self._shas[-64:]:
-            return
-        self._shas.append(image.sha256)
-        self._hashes = np.append(self._hashes, np.uint64(int(image.fingerprint.phash, 16)))
-        self._mirrors = np.append(self._mirrors, np.uint64(int(image.fingerprint.phash_mirror, 16)))
+        self._index.add(sha, int(phash, 16), int(mirror, 16))
 
     def _join(self, message: str, edges: list[Edge], now: datetime) -> None:
         for edge in edges:

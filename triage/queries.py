@@ -80,9 +80,15 @@ def show_cluster(store: Store, ident: str) -> dict[str, Any]:
 
 
 def resolve_cluster_id(store: Store, ident: str) -> str:
+    """A cluster id (an absorbed one leads to its survivor), message sha256 prefix or id."""
     ident = ident.strip()
-    if store.rows("SELECT 1 FROM clusters WHERE id = ?", [ident]):
-        return ident
+    for _ in range(1000):  # merges chain: follow them to the cluster that holds the members
+        row = store.rows("SELECT merged_into FROM clusters WHERE id = ?", [ident])
+        if not row:
+            break
+        if row[0]["merged_into"] is None:
+            return ident
+        ident = row[0]["merged_into"]
     rows: list[dict[str, Any]] = []
     if len(ident) >= 8 and all(c in "0123456789abcdef" for c in ident.lower()):
         rows = store.rows(

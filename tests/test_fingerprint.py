@@ -1,0 +1,72 @@
+"""Fingerprints survive the campaign's changes; keypoints verify a shared base, not a shared face."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image, ImageOps
+
+from tests.pictures import campaign_picture
+from triage.fingerprint import fingerprint_image, hash_distance, is_linkable
+from triage.keypoints import SAME_BASE, keypoints_of, match_score
+
+BASE = campaign_picture("scene-a", "face-1")
+
+
+def edited(data: bytes, edit) -> bytes:
+    image = edit(Image.open(io.BytesIO(data)).convert("RGB"))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=70)
+    return out.getvalue()
+
+
+EDITS = {
+    "mirror": ImageOps.mirror,
+    "border": lambda im: ImageOps.expand(im, border=30, fill=(0, 0, 0)),
+    "grayscale": lambda im: ImageOps.grayscale(im).convert("RGB"),
+    "resize": lambda im: im.resize((im.width // 2, im.height // 2)),
+    "recompress": lambda im: im,
+}
+
+
+@pytest.mark.parametrize("name", sorted(EDITS))
+def test_global_hash_survives_edits_that_keep_the_frame(name: str):
+    other_base = fingerprint_image(campaign_picture("scene-z", "face-1"))
+    original = fingerprint_image(BASE)
+    changed = fingerprint_image(edited(BASE, EDITS[name]))
+    assert hash_distance(original, changed) <= 8
+    assert hash_distance(original, other_base) > 16
+
+
+@pytest.mark.parametrize(
+    "transforms",
+    [(), ("crop",), ("mirror", "crop"), ("border", "caption"), ("grayscale", "resize")],
+    ids=["face-only", "crop", "mirror-crop", "border-caption", "grayscale-resize"],
+)
+def test_keypoints_join_the_same_base_with_another_face_and_edits(transforms):
+    a = keypoints_of(campaign_picture("scene-a", "face-1"))
+    b = keypoints_of(campaign_picture("scene-a", "face-2", transforms=transforms))
+    assert match_score(a, b) >= SAME_BASE
+
+
+def test_keypoints_do_not_join_different_bases():
+    a = keypoints_of(campaign_picture("scene-a", "face-1"))
+    b = keypoints_of(campaign_picture("scene-b", "face-2"))
+    assert match_score(a, b) < SAME_BASE
+
+
+def test_the_same_face_on_two_bases_is_not_a_link():
+    # The trap measured here: one victim's face pasted by two campaigns matches many points.
+    a = keypoints_of(campaign_picture("scene-a", "face-1"))
+    b = keypoints_of(campaign_picture("scene-c", "face-1"))
+    assert match_score(a, b) < SAME_BASE
+
+
+@pytest.mark.parametrize(
+    ("size", "linkable"),
+    [((480, 360), True), ((300, 90), False), ((120, 120), False), ((1200, 300), False)],
+    ids=["photo", "newsletter-logo", "icon", "banner"],
+)
+def test_logos_icons_and_banners_never_link(size: tuple[int, int], linkable: bool):
+    assert is_linkable(*size) is linkable

@@ -22,7 +22,15 @@ def ingest(corpus: Path, db: Path) -> float:
     triage = Path(sys.executable).parent / "triage"
     started = time.monotonic()
     subprocess.run(
-        [str(triage), "--config", str(corpus / "demo.toml"), "--db", str(db), "ingest", str(corpus)],
+        [
+            str(triage),
+            "--config",
+            str(corpus / "demo.toml"),
+            "--db",
+            str(db),
+            "ingest",
+            str(corpus),
+        ],
         check=True,
     )
     return time.monotonic() - started
@@ -31,6 +39,32 @@ def ingest(corpus: Path, db: Path) -> float:
 def clusters_by_sha(db: Path) -> dict[str, str]:
     with sqlite3.connect(db) as conn:
         return dict(conn.execute("SELECT sha256, cluster_id FROM messages"))
+
+
+def flagged_by_sha(corpus: Path, db: Path) -> dict[str, bool]:
+    """Each message flagged as its cluster is, through the CLI as investigators see it."""
+    triage = Path(sys.executable).parent / "triage"
+    out = subprocess.run(
+        [str(triage), "--config", str(corpus / "demo.toml"), "--db", str(db), "clusters",
+         "--all", "--json"],
+        check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    return {m["sha256"]: c["extortion"] for c in json.loads(out) for m in c["messages"]}
+
+
+def verdict_table(messages: list[dict], flagged: dict[str, bool]) -> list[str]:
+    rows = [f"{'':12} {'n':>4} {'precision':>9} {'recall':>7} {'fp':>3} {'fn':>3}"]
+    groups: dict[str, list[dict]] = {"all": messages}
+    for m in messages:
+        groups.setdefault(m["language"], []).append(m)
+    for name, group in groups.items():
+        tp = sum(1 for m in group if m["extortion"] and flagged.get(m["sha256"]))
+        fp = sum(1 for m in group if not m["extortion"] and flagged.get(m["sha256"]))
+        fn = sum(1 for m in group if m["extortion"] and not flagged.get(m["sha256"]))
+        precision = tp / (tp + fp) if tp + fp else 1.0
+        recall = tp / (tp + fn) if tp + fn else 1.0
+        rows.append(f"{name:12} {len(group):>4} {precision:>9.3f} {recall:>7.3f} {fp:>3} {fn:>3}")
+    return rows
 
 
 def pairwise(truth: dict[str, str], found: dict[str, str]) -> tuple[float, float, float]:
@@ -59,6 +93,7 @@ def main() -> None:
         db = Path(tmp) / "bench.db"
         seconds = ingest(args.corpus, db)
         found = clusters_by_sha(db)
+        flagged = flagged_by_sha(args.corpus, db)
     messages = truth["messages"]
     extortion = {m["sha256"]: m["campaign"] for m in messages if m["extortion"]}
     benign = {m["sha256"] for m in messages if not m["extortion"]}
@@ -70,11 +105,15 @@ def main() -> None:
     print(f"corpus: {args.corpus} ({len(messages)} messages, {len(extortion)} extortion, "
           f"{len(set(extortion.values()))} campaigns)")  # fmt: skip
     print(f"ingest: {seconds:.1f} s")
-    print(f"campaign clustering over extortion messages: precision {p:.3f}  recall {r:.3f}  F1 {f1:.3f}")
-    print(f"extortion clusters: {len(extortion_clusters)} (sizes {sorted(sizes.values(), reverse=True)})")
+    scores = f"precision {p:.3f}  recall {r:.3f}  F1 {f1:.3f}"
+    print(f"campaign clustering over extortion messages: {scores}")
+    size_list = sorted(sizes.values(), reverse=True)
+    print(f"extortion clusters: {len(extortion_clusters)} (sizes {size_list})")
     print(f"benign messages in an extortion cluster: {len(mixed)}")
     if missing:
         print(f"extortion messages not stored: {len(missing)}")
+    print("message verdicts through their cluster (what `triage clusters` flags), all messages:")
+    print("\n".join(verdict_table(messages, flagged)))
 
 
 if __name__ == "__main__":

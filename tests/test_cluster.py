@@ -174,3 +174,25 @@ def test_newsletter_logo_does_not_chain_messages(tmp_path: Path):
         msg.add_attachment(logo.getvalue(), maintype="image", subtype="png", filename="logo.png")
         items.append((f"l{n}", mb.raw(msg)))
     assert len(partition(ingest(tmp_path, items))) == 3
+
+
+def test_image_only_campaign_with_a_wallet_is_extortion_by_its_pattern(tmp_path: Path):
+    items = [
+        (f"i{n}", message(20 + n, body=W1, picture=campaign_picture("scene-q", f"g{n}")))
+        for n in range(3)
+    ]
+    ws = ingest(tmp_path, items)
+    [cluster] = list_clusters(ws.store, include_all=False)
+    assert cluster["size"] == 3 and cluster["extortion"] is True
+    assert any(
+        r.startswith("campaign: pictures and wallet")
+        for r in show_cluster(ws.store, cluster["id"])["reasons"]
+    )
+
+
+def test_two_recipients_of_a_bare_picture_are_not_yet_a_campaign(tmp_path: Path):
+    items = [
+        (f"i{n}", message(30 + n, body=W1, picture=campaign_picture("scene-q", f"g{n}")))
+        for n in range(2)
+    ]
+    assert list_clusters(ingest(tmp_path, items).store, include_all=False) == []

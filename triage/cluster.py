@@ -90,6 +90,42 @@ def compatible(a: str, b: str) -> bool:
     return a == b or "benign" not in (a, b)
 
 
+CAMPAIGN_RECIPIENTS = 3  # image-and-wallet mails to this many people are a campaign
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MemberFacts:
+    """What a cluster verdict needs to know of one member beyond its text verdict."""
+
+    recipient: str | None
+    pictures: int  # linkable pictures it carries
+    wallets: tuple[str, ...]
+    verdict_class: str
+
+
+def campaign_pattern(members: Iterable[MemberFacts]) -> str | None:
+    """Why a cluster whose mails say next to nothing is still extortion, or None.
+
+    Pictures and a crypto wallet mailed, with no text to speak of, to several protected
+    people: nobody sends that for an ordinary reason, and image-only campaigns exist
+    precisely to slip past text filters.
+    """
+    members = list(members)
+    recipients = {m.recipient for m in members if m.recipient}
+    wallets = sorted({w for m in members for w in m.wallets})
+    if (
+        len(recipients) >= CAMPAIGN_RECIPIENTS
+        and wallets
+        and all(m.pictures for m in members)
+        and not any(m.verdict_class == "benign" for m in members)
+    ):
+        return (
+            f"pictures and wallet {wallets[0]} mailed to {len(recipients)} recipients "
+            "with next to no text"
+        )
+    return None
+
+
 def choose_survivor(clusters: Iterable[tuple[str, str]]) -> str:
     """Of (created_at, id) pairs, the oldest cluster keeps its id; ties go to the smaller id."""
     return min(clusters)[1]

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from triage.classify import Cue, ExtortionVerdict, judge_cluster
+from triage.cluster import MemberFacts, campaign_pattern, verdict_class
 from triage.errors import NotFound
 from triage.store import Store
 
+CAMPAIGN_PATTERN_SCORE = 0.7
 _MESSAGE_FIELDS = """
     sha256, source, received_at, message_id, original_message_id, recipient, recipient_source,
     original_subject AS subject, COALESCE(original_date, date) AS date, forward_kind,
@@ -64,7 +67,7 @@ def show_cluster(store: Store, ident: str) -> dict[str, Any]:
         )
         message["indicators"] = _indicators(store, sha)
         message["verdict"] = facts.verdict_json(sha)
-    verdict = facts.cluster_verdict([m["sha256"] for m in members])
+    verdict = facts.cluster_verdict(members)
     cluster["reasons"] = verdict.reasons() if verdict else []
     cluster["joins"] = store.rows(
         "SELECT e.a_sha256 AS a, e.b_sha256 AS b, e.kind, e.strength, e.reason, e.created_at "
@@ -110,7 +113,7 @@ def resolve_cluster_id(store: Store, ident: str) -> str:
 def _cluster(cluster_id: str, members: list[dict[str, Any]], facts: _Facts) -> dict[str, Any]:
     seen = [m["seen"] for m in members if m["seen"]]
     shas = [m["sha256"] for m in members]
-    verdict = facts.cluster_verdict(shas)
+    verdict = facts.cluster_verdict(members)
     return {
         "id": cluster_id,
         "extortion": bool(verdict and verdict.extortion),
@@ -129,18 +132,36 @@ def _cluster(cluster_id: str, members: list[dict[str, Any]], facts: _Facts) -> d
 class _Facts:
     """Verdicts and wallets of the messages being shown, read in one query each."""
 
-    def __init__(self, verdicts: dict[str, ExtortionVerdict], wallets: dict[str, list[str]]):
+    def __init__(
+        self,
+        verdicts: dict[str, ExtortionVerdict],
+        classes: dict[str, str],
+        wallets: dict[str, list[str]],
+        pictures: dict[str, int],
+    ) -> None:
         self.verdicts = verdicts
+        self.classes = classes
         self.wallets = wallets
+        self.pictures = pictures
 
     @classmethod
     def load(cls, store: Store, cluster_id: str | None = None) -> _Facts:
         params = [cluster_id, cluster_id]  # None: every cluster
-        verdicts = {
-            r["message_sha256"]: _verdict(r)
+        rows = store.rows(
+            "SELECT v.* FROM verdicts v JOIN messages m ON m.sha256 = v.message_sha256 "
+            "WHERE (? IS NULL OR m.cluster_id = ?)",
+            params,
+        )
+        verdicts = {r["message_sha256"]: _verdict(r) for r in rows}
+        classes = {r["message_sha256"]: verdict_class(r["score"], r["text_chars"]) for r in rows}
+        pictures = {
+            r["message_sha256"]: r["n"]
             for r in store.rows(
-                "SELECT v.* FROM verdicts v JOIN messages m ON m.sha256 = v.message_sha256 "
-                "WHERE (? IS NULL OR m.cluster_id = ?)",
+                "SELECT mi.message_sha256, count(*) AS n FROM message_images mi "
+                "JOIN images i ON i.sha256 = mi.image_sha256 "
+                "JOIN messages m ON m.sha256 = mi.message_sha256 "
+                "WHERE (? IS NULL OR m.cluster_id = ?) AND i.linkable = 1 "
+                "GROUP BY mi.message_sha256",
                 params,
             )
         }
@@ -152,13 +173,34 @@ class _Facts:
             params,
         ):
             wallets.setdefault(r["message_sha256"], []).append(r["value"])
-        return cls(verdicts, wallets)
+        return cls(verdicts, classes, wallets, pictures)
 
-    def cluster_verdict(self, shas: list[str]) -> ExtortionVerdict | None:
-        judged = [s for s in shas if s in self.verdicts]
+    def cluster_verdict(self, members: list[dict[str, Any]]) -> ExtortionVerdict | None:
+        judged = [m["sha256"] for m in members if m["sha256"] in self.verdicts]
         if not judged:
             return None
-        return judge_cluster([self.verdicts[s] for s in judged], names=[s[:12] for s in judged])
+        verdict = judge_cluster([self.verdicts[s] for s in judged], names=[s[:12] for s in judged])
+        if verdict.extortion:
+            return verdict
+        pattern = campaign_pattern(
+            MemberFacts(
+                recipient=m["recipient"],
+                pictures=self.pictures.get(m["sha256"], 0),
+                wallets=tuple(self.wallets.get(m["sha256"], ())),
+                verdict_class=self.classes.get(m["sha256"], "unknown"),
+            )
+            for m in members
+        )
+        if pattern is None:
+            return verdict
+        # The pattern is a strong reason but not a reading of a threat: scored just above the
+        # line, so an investigator sees it flagged and why, not a certainty it has not earned.
+        return replace(
+            verdict,
+            extortion=True,
+            score=max(verdict.score, CAMPAIGN_PATTERN_SCORE),
+            cues=(Cue(group="campaign", evidence=pattern), *verdict.cues),
+        )
 
     def verdict_json(self, sha: str) -> dict[str, Any] | None:
         v = self.verdicts.get(sha)

@@ -44,9 +44,15 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check triage tests fixtures bench training
 	$(BIN)/mypy
 
-bench: $(STAMP) $(CORPUS)/truth.json  ## figures: campaign clustering, verdicts
+BENCH_CORPUS := /tmp/triage-bench-corpus
+
+bench: $(STAMP) $(CORPUS)/truth.json  ## figures: clustering, verdicts, scale (prints, never fails)
 	$(BIN)/python -m bench.campaigns
+	rm -rf $(BENCH_CORPUS)
+	$(BIN)/python -m fixtures.generate --seed 7 --scale 3 --out $(BENCH_CORPUS)
+	$(BIN)/python -m bench.campaigns --corpus $(BENCH_CORPUS)
 	$(BIN)/python -m bench.verdicts
+	$(BIN)/python -m bench.scale
 
 train-verdicts: $(STAMP)  ## rebuild the labelled set and the shipped verdict model
 	$(BIN)/python -m training.verdicts.make_labelled

@@ -233,18 +233,34 @@ def show(g: _Globals, ident: str, as_json: bool) -> None:
 
 
 def _render_cluster(c: dict[str, Any]) -> None:
-    click.echo(f"cluster {c['id']}: {c['size']} message(s), extortion: {c['extortion']}")
+    flag = "EXTORTION" if c["extortion"] else "not extortion"
+    click.echo(f"cluster {c['id']}: {c['size']} message(s), {flag} ({c['extortion_score']:.2f})")
+    for reason in c.get("reasons", []):
+        click.echo(f"  why: {reason}")
     click.echo(f"  recipients: {', '.join(c['recipients']) or '(unknown)'}")
+    click.echo(f"  wallets: {', '.join(c['wallets']) or '-'}")
     click.echo(f"  seen: {c['first_seen']} .. {c['last_seen']}")
     for m in c["messages"]:
         click.echo(f"  - {m['subject']!r} from {m['sender']} to {m['recipient']}")
         click.echo(f"    sha256 {m['sha256']}  source {m['source']}")
         chain = " > ".join(m["forward_chain"]) or "direct"
         click.echo(f"    forward: {chain} by {m['forwarded_by']} ({m['recipient_source']})")
-        for a in m.get("attachments", []):
-            click.echo(f"    attachment {a['filename']!r} {a['content_type']} {a['size']} B")
+        verdict = m.get("verdict")
+        if verdict:
+            click.echo(f"    verdict: {verdict['reasons'][0]}")
+        for image in m.get("images", []):
+            click.echo(
+                f"    image {image['sha256'][:16]} {image['format']} "
+                f"{image['width']}x{image['height']} ({image['found_in']}) pHash {image['phash']}"
+            )
+        for r in m.get("refused", []):
+            click.echo(f"    not decoded: {r['name'] or r['found_in']}: {r['reason']}")
+        for kind, values in sorted(m.get("indicators", {}).items()):
+            click.echo(f"    {kind}: {', '.join(str(v['value']) for v in values)}")
         if m.get("defects"):
             click.echo(f"    defects: {', '.join(m['defects'])}")
+    for j in c.get("joins", []):
+        click.echo(f"  joined {j['a'][:12]} + {j['b'][:12]}: {j['reason']}")
 
 
 def main() -> None:

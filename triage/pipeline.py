@@ -173,7 +173,7 @@ def store_analysis(ws: Workspace, sha256: str, a: Analysis, now: datetime) -> No
         for value in values:
             ws.store.add_indicator(sha256, kind, value, {})
     for amount in ind.amounts:
-        detail = {"value": amount.value, "currency": amount.currency}
+        detail = {"amount": amount.value, "currency": amount.currency}
         ws.store.add_indicator(sha256, "amount", amount.text, detail)
     for deadline in ind.deadlines:
         ws.store.add_indicator(sha256, "deadline", deadline.text, {"hours": deadline.hours})

@@ -25,6 +25,8 @@ class EvidenceStore:
     def put(self, data: bytes, sha256: str, kind: str = "raw") -> Path:
         """Store `data` once; a file already there is left alone (same name, same bytes)."""
         final = self.path(sha256, kind)
+        if final.parent.exists():
+            _remove_stale_temp(final.parent, sha256)
         if final.exists():
             return final
         _make_private_dirs(final.parent, self.root)
@@ -52,6 +54,25 @@ class EvidenceStore:
             return self.path(sha256, kind).read_bytes()
         except OSError as e:
             raise StoreError(f"evidence {sha256} is missing: {e.strerror}") from e
+
+
+def _remove_stale_temp(folder: Path, sha256: str) -> None:
+    """Temp files a killed run left for this sha256: its rerun puts the same bytes again."""
+    for tmp in folder.glob(f".tmp-{sha256}-*"):
+        pid = tmp.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _make_private_dirs(folder: Path, root: Path) -> None:

@@ -77,6 +77,12 @@ def test_maildir_and_mbox_are_read(tmp_path: Path):
     assert all(s.startswith("in/Maildir/new/") for s in sources[:3])
 
 
+def test_maildir_copied_without_its_empty_tmp_folder(tmp_path: Path):
+    for part, i in (("cur", 1), ("new", 2)):
+        write(tmp_path / "in" / "box" / part / f"17000000{i}.M1P1.host:2,S", sample(i))
+    assert run_json("--db", "t.db", "ingest", "in", cwd=tmp_path)["new"] == 2
+
+
 def test_explicit_mbox_file_without_extension(tmp_path: Path):
     box = mailbox.mbox(tmp_path / "spool", create=True)
     for i in range(2):

@@ -47,7 +47,7 @@ def _walk(
         except OSError as e:
             yield IngestFailure(source=str(folder), error=f"cannot read folder: {e.strerror}")
             continue
-        in_maildir = folder.name in _MAILDIR_PARTS and (folder.parent / "tmp").is_dir()
+        in_maildir = _is_maildir_part(folder)
         subfolders = []
         for entry in entries:
             if entry.name.startswith("."):
@@ -60,6 +60,13 @@ def _walk(
                 else:  # a FIFO would block a read forever; a dangling link has nothing
                     yield IngestFailure(source=entry.path, error="not a regular file")
         stack.extend(reversed(subfolders))
+
+
+def _is_maildir_part(folder: Path) -> bool:
+    """cur/ or new/ beside another Maildir folder; copies (git, zip) often drop the empty tmp/."""
+    if folder.name not in _MAILDIR_PARTS:
+        return False
+    return any((folder.parent / d).is_dir() for d in ("tmp", "cur", "new") if d != folder.name)
 
 
 def _wanted(name: str, in_maildir: bool) -> bool:

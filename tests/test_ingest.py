@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import mailbox
 import os
@@ -243,3 +244,27 @@ def test_help_of_every_command(tmp_path: Path, cmd: list[str]):
 def test_bad_usage_exits_2(tmp_path: Path):
     assert run_cli("ingest", cwd=tmp_path).returncode == 2
     assert run_cli("no-such-command", cwd=tmp_path).returncode == 2
+
+
+def test_a_terminal_sees_live_progress(tmp_path: Path):
+    import pty
+    import subprocess
+    import sys
+
+    for i in range(3):
+        write(tmp_path / "in" / f"m{i}.eml", sample(i))
+    leader, follower = pty.openpty()
+    triage = str(Path(sys.executable).parent / "triage")
+    proc = subprocess.run(
+        [triage, "--db", "t.db", "ingest", "in"],
+        cwd=tmp_path, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=follower,
+        timeout=120,
+    )  # fmt: skip
+    os.close(follower)
+    shown = b""
+    with contextlib.suppress(OSError):
+        while chunk := os.read(leader, 4096):
+            shown += chunk
+    os.close(leader)
+    assert proc.returncode == 0
+    assert b"\ringest: 3 read, 3 new, 0 duplicates, 0 failed" in shown

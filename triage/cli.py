@@ -232,6 +232,166 @@ def show(g: _Globals, ident: str, as_json: bool) -> None:
     _render_cluster(cluster)
 
 
+@cli.command()
+@click.option("--dry-run", is_flag=True, help="Show the decisions; change and send nothing.")
+@_json_option
+@click.pass_obj
+@_errors_to_exit
+def route(g: _Globals, dry_run: bool, as_json: bool) -> None:
+    """Queue the clusters the routing rules select, update grown ones, deliver (for cron)."""
+    from triage.pipeline import Workspace
+    from triage.routing import route as run_route
+
+    config = g.config()
+    ws = Workspace.open(config, g.db(config))
+    try:
+        report = run_route(ws, dry_run=dry_run)
+    finally:
+        ws.close()
+    if as_json:
+        _emit_json(report.as_json())
+        return
+    doc = report.as_json()
+    verb = "would queue" if dry_run else "to queue"
+    click.echo(f"{doc['clusters']} cluster(s), {len(doc['to_queue'])} {verb}")
+    for d in doc["decisions"]:
+        if d["queue"]:
+            click.echo(f"  {d['cluster_id']}  priority {d['priority']:5.1f}")
+    for label in ("queued", "updated", "folded"):
+        if doc[label]:
+            click.echo(f"{label}: {', '.join(doc[label])}")
+    click.echo(f"delivered {len(doc['delivered'])}, pending {doc['pending']}")
+    for f in doc["failed"]:
+        click.echo(f"delivery failed: {f['key']} ({f['channel']}): {f['error']}", err=True)
+
+
+def _default_actor() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for our uid (containers)
+        return f"uid:{os.getuid()}"
+
+
+@cli.group(invoke_without_command=True)
+@click.option(
+    "--status",
+    type=click.Choice(["new", "acknowledged", "assigned", "closed", "reopened", "merged"]),
+    help="Only items in this status (merged: items folded into another).",
+)
+@_json_option
+@click.pass_context
+def queue(ctx: click.Context, status: str | None, as_json: bool) -> None:
+    """The cyber-crime unit's queue, most urgent first; subcommands move items along
+    new -> acknowledged -> assigned -> closed (and reopened)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    _list_queue(ctx.obj, status, as_json)
+
+
+@_errors_to_exit
+def _list_queue(g: _Globals, status: str | None, as_json: bool) -> None:
+    from triage.pipeline import Workspace
+    from triage.routing import list_queue
+
+    config = g.config()
+    ws = Workspace.open(config, g.db(config))
+    try:
+        items = list_queue(ws.store, status)
+    finally:
+        ws.close()
+    if as_json:
+        _emit_json(items)
+        return
+    if not items:
+        click.echo("queue is empty" if status is None else f"no {status} items")
+    for i in items:
+        who = f" -> {i['assignee']}" if i["assignee"] else ""
+        flag = f"  UPDATED: {i['flag']}" if i["flag"] else ""
+        click.echo(
+            f"{i['id']}  {i['status']:<12}{who}  priority {i['priority']:5.1f}  "
+            f"v{i['version']}  {len(i['victims'])} victim(s)  cluster {i['cluster_id']}{flag}"
+        )
+
+
+def _queue_action(action: str, doc: str) -> Callable[..., None]:
+    @click.argument("idents", metavar="ID...", nargs=-1, required=True)
+    @click.option("--by", "actor", metavar="NAME", help="Who does it (default: the OS user).")
+    @click.option("--note", metavar="TEXT", help="A note for the audit trail.")
+    @_json_option
+    @click.pass_obj
+    @_errors_to_exit
+    def command(
+        g: _Globals,
+        idents: tuple[str, ...],
+        actor: str | None,
+        note: str | None,
+        as_json: bool,
+        to: str | None = None,
+    ) -> None:
+        from triage.pipeline import Workspace
+        from triage.routing import act
+
+        config = g.config()
+        ws = Workspace.open(config, g.db(config))
+        try:
+            changed, errors = act(
+                ws, list(idents), action, by=actor or _default_actor(), to=to, note=note
+            )
+        finally:
+            ws.close()
+        if as_json:
+            _emit_json({"changed": changed, "errors": errors})
+        else:
+            for i in changed:
+                click.echo(f"{i['id']}: {i['status']}" + (f" ({i['assignee']})" if to else ""))
+        for e in errors:
+            click.echo(f"queue {action}: {e['id']}: {e['error']}", err=True)
+        if errors:
+            sys.exit(1)
+
+    command.__doc__ = doc + " ID: queue item id, or a cluster id, message sha256 or Message-ID."
+    if action == "assign":
+        command = click.option("--to", metavar="NAME", required=True, help="Assignee.")(command)
+    return queue.command(name=action)(command)
+
+
+_queue_action("ack", "Acknowledge items (and any update they are flagged with).")
+_queue_action("assign", "Assign items to an investigator.")
+_queue_action("close", "Close items.")
+_queue_action("reopen", "Reopen closed items.")
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "stix", "misp"]), required=True)
+@click.argument("idents", metavar="[ID...]", nargs=-1)
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to FILE."
+)
+@click.pass_obj
+@_errors_to_exit
+def export(g: _Globals, fmt: str, idents: tuple[str, ...], output: Path | None) -> None:
+    """Clusters with evidence references by sha256 (default: every extortion cluster)."""
+    from triage.export import render
+    from triage.pipeline import Workspace
+    from triage.routing import export_documents
+
+    config = g.config()
+    ws = Workspace.open(config, g.db(config))
+    try:
+        text = render(export_documents(ws.store, list(idents)), fmt)
+    finally:
+        ws.close()
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as e:
+        raise click.ClickException(f"cannot write {output}: {e.strerror}") from e
+
+
 def _render_cluster(c: dict[str, Any]) -> None:
     flag = "EXTORTION" if c["extortion"] else "not extortion"
     click.echo(f"cluster {c['id']}: {c['size']} message(s), {flag} ({c['extortion_score']:.2f})")

@@ -76,6 +76,93 @@ class ProtectedPerson:
     offices: tuple[str, ...] = ()
 
 
+# -- routing and delivery records ([routing], [delivery.*]) ----------------------------
+
+# Rough rates into USD: they only order demands against each other, they are not accounting.
+DEFAULT_AMOUNT_RATES: tuple[tuple[str, float], ...] = (
+    ("BTC", 60000.0), ("CNY", 0.14), ("ETH", 3000.0), ("EUR", 1.08), ("GBP", 1.27),
+    ("HKD", 0.128), ("JPY", 0.0067), ("MOP", 0.124), ("USD", 1.0), ("USDT", 1.0),
+    ("XMR", 150.0),
+)  # fmt: skip
+SMTP_SECURITY = ("starttls", "tls", "plain")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PriorityWeights:
+    """How much each factor counts in a queued item's priority (0..100)."""
+
+    victims: float = 3.0
+    protected: float = 3.0
+    manipulation: float = 1.0
+    amount: float = 1.0
+    recency: float = 2.0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RoutingConfig:
+    require_extortion: bool = True
+    min_score: float = 0.5
+    min_victims: int = 1
+    weights: PriorityWeights = field(default_factory=PriorityWeights)
+    victims_full: int = 10  # this many victims count fully; fewer count in proportion
+    protected_full: int = 1  # this many protected persons reached count fully
+    amount_full: float = 10_000.0  # a demand of this much (USD) counts fully
+    recency_half_life_days: float = 7.0
+    amount_rates: tuple[tuple[str, float], ...] = DEFAULT_AMOUNT_RATES
+    reopen_on_growth: bool = True  # a closed item whose campaign grows comes back
+
+    def usd(self, amount: float, currency: str) -> float | None:
+        rate = dict(self.amount_rates).get(currency.upper())
+        return amount * rate if rate is not None else None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EmailDelivery:
+    host: str
+    port: int
+    security: str
+    username: str | None
+    password: Secret | None
+    from_addr: str
+    to: tuple[str, ...]
+    ca_file: Path | None = None
+    timeout: float = 30.0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WebhookDelivery:
+    url: str
+    secret: Secret
+    ca_file: Path | None = None
+    timeout: float = 30.0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FolderDelivery:
+    path: Path
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OfficeAckConfig:
+    enabled: bool = False
+    registered_only: bool = True  # answer only offices named in [[protected]]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeliveryConfig:
+    email: EmailDelivery | None = None
+    webhook: WebhookDelivery | None = None
+    folder: FolderDelivery | None = None
+    office_ack: OfficeAckConfig = field(default_factory=OfficeAckConfig)
+    retry_base_seconds: int = 60  # backoff after the first failed attempt; doubles each time
+    retry_max_seconds: int = 3600
+
+    def channels(self) -> tuple[str, ...]:
+        """The unit's channels that are configured, in delivery order."""
+        named = (("email", self.email), ("webhook", self.webhook), ("folder", self.folder))
+        return tuple(name for name, value in named if value is not None)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Config:
     store: StoreConfig = field(default_factory=StoreConfig)
@@ -83,6 +170,8 @@ class Config:
     mailbox_addresses: tuple[str, ...] = ()
     accounts: tuple[AccountConfig, ...] = ()
     protected: tuple[ProtectedPerson, ...] = ()
+    routing: RoutingConfig = field(default_factory=RoutingConfig)
+    delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
     source: Path | None = None  # the file it came from, if any
 
     def office_map(self) -> dict[str, str]:
@@ -116,7 +205,9 @@ def load_config(path: Path | None) -> Config:
 def parse_config(data: dict[str, Any], *, base_dir: Path, source: Path | None = None) -> Config:
     """Validate a decoded TOML document; relative paths resolve against base_dir."""
     v = _Validator(base_dir)
-    v.unknown_keys(data, "", {"store", "ingest", "triage", "accounts", "protected"})
+    v.unknown_keys(
+        data, "", {"store", "ingest", "triage", "accounts", "protected", "routing", "delivery"}
+    )
     store = _store(v, v.table(data, "store"))
     ingest = _ingest(v, v.table(data, "ingest"))
     triage = v.table(data, "triage")
@@ -128,6 +219,8 @@ def parse_config(data: dict[str, Any], *, base_dir: Path, source: Path | None = 
         for name in sorted(accounts_table)
     )
     protected = _protected(v, data.get("protected", []))
+    routing = _routing(v, v.table(data, "routing"))
+    delivery = _delivery(v, v.table(data, "delivery"))
     if v.problems:
         raise ConfigError(v.problems, str(source) if source else None)
     return Config(
@@ -136,6 +229,8 @@ def parse_config(data: dict[str, Any], *, base_dir: Path, source: Path | None = 
         mailbox_addresses=mailboxes,
         accounts=accounts,
         protected=protected,
+        routing=routing,
+        delivery=delivery,
         source=source,
     )
 
@@ -226,6 +321,170 @@ def _protected(v: _Validator, items: Any) -> tuple[ProtectedPerson, ...]:
         offices = tuple(o.lower() for o in v.str_list(t, "offices", where, []))
         people.append(ProtectedPerson(name=name, email=email.lower(), offices=offices))
     return tuple(people)
+
+
+def _routing(v: _Validator, t: dict[str, Any]) -> RoutingConfig:
+    d = RoutingConfig()
+    v.unknown_keys(
+        t,
+        "routing",
+        {
+            "require_extortion", "min_score", "min_victims", "weights", "victims_full",
+            "protected_full", "amount_full", "recency_half_life_days", "amount_rates",
+            "reopen_on_growth",
+        },
+    )  # fmt: skip
+    w = v.table(t, "weights", "routing")
+    dw = PriorityWeights()
+    v.unknown_keys(w, "routing.weights", set(PriorityWeights.__dataclass_fields__))
+    weights = PriorityWeights(
+        **{
+            name: _number(v, w, name, "routing.weights", getattr(dw, name), 0, 100)
+            for name in PriorityWeights.__dataclass_fields__
+        }
+    )
+    if sum(getattr(weights, n) for n in PriorityWeights.__dataclass_fields__) <= 0:
+        v.problem("routing.weights: at least one weight must be above 0")
+    rates_table = v.table(t, "amount_rates", "routing")
+    rates = dict(d.amount_rates)
+    for currency in sorted(rates_table):
+        rates[currency.upper()] = _number(v, rates_table, currency, "routing.amount_rates", 0, 0)
+    return RoutingConfig(
+        require_extortion=_flag(v, t, "require_extortion", "routing", d.require_extortion),
+        min_score=_number(v, t, "min_score", "routing", d.min_score, 0, 1),
+        min_victims=v.integer(t, "min_victims", "routing", d.min_victims, 0),
+        weights=weights,
+        victims_full=v.integer(t, "victims_full", "routing", d.victims_full, 1),
+        protected_full=v.integer(t, "protected_full", "routing", d.protected_full, 1),
+        amount_full=_number(v, t, "amount_full", "routing", d.amount_full, 0.01),
+        recency_half_life_days=_number(
+            v, t, "recency_half_life_days", "routing", d.recency_half_life_days, 0.01
+        ),
+        amount_rates=tuple(sorted(rates.items())),
+        reopen_on_growth=_flag(v, t, "reopen_on_growth", "routing", d.reopen_on_growth),
+    )
+
+
+def _delivery(v: _Validator, t: dict[str, Any]) -> DeliveryConfig:
+    d = DeliveryConfig()
+    v.unknown_keys(
+        t,
+        "delivery",
+        {"email", "webhook", "folder", "office_ack", "retry_base_seconds", "retry_max_seconds"},
+    )
+    email = _email(v, v.table(t, "email", "delivery")) if "email" in t else None
+    webhook = _webhook(v, v.table(t, "webhook", "delivery")) if "webhook" in t else None
+    folder = None
+    if "folder" in t:
+        ft = v.table(t, "folder", "delivery")
+        v.unknown_keys(ft, "delivery.folder", {"path"})
+        path = v.path(ft, "path", "delivery.folder")
+        if path is None:
+            v.problem("delivery.folder.path: required")
+        folder = FolderDelivery(path=path or Path("."))
+    at = v.table(t, "office_ack", "delivery")
+    v.unknown_keys(at, "delivery.office_ack", {"enabled", "registered_only"})
+    ack = OfficeAckConfig(
+        enabled=_flag(v, at, "enabled", "delivery.office_ack", False),
+        registered_only=_flag(v, at, "registered_only", "delivery.office_ack", True),
+    )
+    if ack.enabled and email is None:
+        v.problem("delivery.office_ack: needs [delivery.email] to send through")
+    base = v.integer(t, "retry_base_seconds", "delivery", d.retry_base_seconds, 0, 86400)
+    return DeliveryConfig(
+        email=email,
+        webhook=webhook,
+        folder=folder,
+        office_ack=ack,
+        retry_base_seconds=base,
+        retry_max_seconds=v.integer(
+            t, "retry_max_seconds", "delivery", d.retry_max_seconds, max(base, 1), 7 * 86400
+        ),
+    )
+
+
+def _email(v: _Validator, t: dict[str, Any]) -> EmailDelivery:
+    where = "delivery.email"
+    v.unknown_keys(
+        t,
+        where,
+        {
+            "host", "port", "security", "ca_file", "username", "password", "password_env",
+            "password_file", "from", "to", "timeout",
+        },
+    )  # fmt: skip
+    host = v.string(t, "host", where, None) or ""
+    if not host:
+        v.problem(f"{where}.host: required")
+    security = v.choice(t, "security", where, "starttls", SMTP_SECURITY)
+    if security == "plain" and host not in ("127.0.0.1", "localhost", "::1"):
+        v.problem(f"{where}.security: plain is allowed only to 127.0.0.1")
+    port = v.integer(t, "port", where, {"tls": 465, "plain": 25}.get(security, 587), 1, 65535)
+    username = v.string(t, "username", where, None)
+    password = v.secret(t, "password", where)
+    if username and password is None:
+        v.problem(f"{where}: username needs password_env or password_file")
+    from_addr = v.string(t, "from", where, None) or ""
+    to = tuple(v.str_list(t, "to", where, []))
+    if not from_addr or not to:
+        v.problem(f"{where}: from and to (a list) are required")
+    return EmailDelivery(
+        host=host,
+        port=port,
+        security=security,
+        username=username,
+        password=password,
+        from_addr=from_addr,
+        to=to,
+        ca_file=v.path(t, "ca_file", where),
+        timeout=float(v.integer(t, "timeout", where, 30, 1, 600)),
+    )
+
+
+def _webhook(v: _Validator, t: dict[str, Any]) -> WebhookDelivery:
+    where = "delivery.webhook"
+    v.unknown_keys(t, where, {"url", "secret", "secret_env", "secret_file", "ca_file", "timeout"})
+    url = v.string(t, "url", where, None) or ""
+    local = url.startswith(("http://127.0.0.1", "http://localhost", "http://[::1]"))
+    if not url.startswith("https://") and not local:
+        v.problem(f"{where}.url: must be https:// (http:// only to 127.0.0.1)")
+    secret = v.secret(t, "secret", where)
+    if secret is None:
+        v.problem(f"{where}: set secret_env or secret_file (the HMAC key)")
+    return WebhookDelivery(
+        url=url,
+        secret=secret or Secret(),
+        ca_file=v.path(t, "ca_file", where),
+        timeout=float(v.integer(t, "timeout", where, 30, 1, 600)),
+    )
+
+
+def _number(
+    v: _Validator,
+    t: dict[str, Any],
+    key: str,
+    where: str,
+    default: float,
+    lo: float,
+    hi: float | None = None,
+) -> float:
+    value = t.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        v.problem(f"{_key(where, key)}: must be a number")
+        return default
+    if value < lo or (hi is not None and value > hi):
+        bounds = f"between {lo} and {hi}" if hi is not None else f"at least {lo}"
+        v.problem(f"{_key(where, key)}: must be {bounds}")
+        return default
+    return float(value)
+
+
+def _flag(v: _Validator, t: dict[str, Any], key: str, where: str, default: bool) -> bool:
+    value = t.get(key, default)
+    if not isinstance(value, bool):
+        v.problem(f"{_key(where, key)}: must be true or false")
+        return default
+    return value
 
 
 class _Validator:

@@ -207,3 +207,65 @@ def m004_verdicts(db: Database) -> None:
         );
         """
     )
+
+
+@migrations()
+def m005_queue(db: Database) -> None:
+    # The cyber-crime unit's queue: one live item per cluster, its audit trail, the latest
+    # routing decision of every cluster with its reasons, and the outbox that delivers items.
+    db.executescript(
+        """
+        CREATE TABLE routing_decisions (
+            cluster_id TEXT PRIMARY KEY REFERENCES clusters(id),
+            decided_at TEXT NOT NULL,
+            queue INTEGER NOT NULL,
+            priority REAL NOT NULL,
+            reasons TEXT NOT NULL            -- JSON list of {"rule", "text"}
+        );
+        CREATE TABLE queue_items (
+            id TEXT PRIMARY KEY,             -- Q-..., named after the cluster it was made for
+            cluster_id TEXT NOT NULL REFERENCES clusters(id),
+            status TEXT NOT NULL,            -- new | acknowledged | assigned | closed | reopened
+                                             -- | merged (folded into merged_into)
+            priority REAL NOT NULL,
+            assignee TEXT,
+            version INTEGER NOT NULL,        -- bumped when the campaign grows; one delivery each
+            flag TEXT,                       -- why the unit should look again; ack clears it
+            victims TEXT NOT NULL,           -- JSON list: what the last version reported
+            wallets TEXT NOT NULL,           -- JSON list
+            size INTEGER NOT NULL,
+            merged_into TEXT REFERENCES queue_items(id),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX queue_items_live_cluster ON queue_items(cluster_id)
+            WHERE merged_into IS NULL;
+        CREATE TABLE queue_events (      -- who did what when, append-only
+            id INTEGER PRIMARY KEY,
+            item_id TEXT NOT NULL REFERENCES queue_items(id),
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            event TEXT NOT NULL,             -- queued | grew | absorbed | ack | assign | ...
+            from_status TEXT,
+            to_status TEXT NOT NULL,
+            detail TEXT
+        );
+        CREATE INDEX queue_events_item ON queue_events(item_id);
+        CREATE TABLE outbox (            -- a row leaves only when the receiver accepted it
+            key TEXT NOT NULL,               -- delivery key: item and version (or office)
+            channel TEXT NOT NULL,           -- email | webhook | folder | office_ack
+            item_id TEXT NOT NULL REFERENCES queue_items(id),
+            version INTEGER NOT NULL,
+            target TEXT,                     -- office_ack: the office's address
+            payload TEXT NOT NULL,           -- JSON document sent as it was when queued
+            created_at TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT NOT NULL,
+            last_attempt_at TEXT,
+            last_error TEXT,
+            delivered_at TEXT,
+            PRIMARY KEY (key, channel)
+        );
+        CREATE INDEX outbox_due ON outbox(delivered_at, next_attempt_at);
+        """
+    )

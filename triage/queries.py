@@ -124,7 +124,7 @@ def _cluster(cluster_id: str, members: list[dict[str, Any]], facts: _Facts) -> d
         "last_seen": max(seen) if seen else None,
         "wallets": sorted({w for s in shas for w in facts.wallets.get(s, ())}),
         "max_manipulation": None,
-        "queue_status": None,
+        "queue_status": facts.queue_status.get(cluster_id),
         "messages": [_message(m) for m in members],
     }
 
@@ -138,11 +138,13 @@ class _Facts:
         classes: dict[str, str],
         wallets: dict[str, list[str]],
         pictures: dict[str, int],
+        queue_status: dict[str, str] | None = None,
     ) -> None:
         self.verdicts = verdicts
         self.classes = classes
         self.wallets = wallets
         self.pictures = pictures
+        self.queue_status = queue_status or {}
 
     @classmethod
     def load(cls, store: Store, cluster_id: str | None = None) -> _Facts:
@@ -173,7 +175,15 @@ class _Facts:
             params,
         ):
             wallets.setdefault(r["message_sha256"], []).append(r["value"])
-        return cls(verdicts, classes, wallets, pictures)
+        queue_status = {
+            r["cluster_id"]: r["status"]
+            for r in store.rows(
+                "SELECT cluster_id, status FROM queue_items WHERE merged_into IS NULL "
+                "AND (? IS NULL OR cluster_id = ?)",
+                params,
+            )
+        }
+        return cls(verdicts, classes, wallets, pictures, queue_status)
 
     def cluster_verdict(self, members: list[dict[str, Any]]) -> ExtortionVerdict | None:
         judged = [m["sha256"] for m in members if m["sha256"] in self.verdicts]

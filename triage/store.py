@@ -303,6 +303,153 @@ class Store:
             [account, folder, uidvalidity, last_uid, iso(now)],
         )
 
+    # -- queue and outbox ---------------------------------------------------------------
+
+    def routing_decision(self, cluster_id: str) -> dict[str, Any] | None:
+        row = self.rows("SELECT * FROM routing_decisions WHERE cluster_id = ?", [cluster_id])
+        return row[0] if row else None
+
+    def put_routing_decision(
+        self, cluster_id: str, queue: bool, priority: float, reasons: str, now: datetime
+    ) -> None:
+        """Keep the latest decision per cluster; rewritten only when it changed."""
+        self.db.execute(
+            """INSERT INTO routing_decisions VALUES (?, ?, ?, ?, ?)
+               ON CONFLICT(cluster_id) DO UPDATE SET decided_at = excluded.decided_at,
+                 queue = excluded.queue, priority = excluded.priority, reasons = excluded.reasons
+               WHERE queue != excluded.queue OR priority != excluded.priority
+                 OR reasons != excluded.reasons""",
+            [cluster_id, iso(now), int(queue), priority, reasons],
+        )
+
+    def queue_items(self, status: str | None = None) -> list[dict[str, Any]]:
+        return self.rows(
+            "SELECT * FROM queue_items WHERE (? IS NULL OR status = ?) "
+            "ORDER BY priority DESC, created_at, id",
+            [status, status],
+        )
+
+    def queue_item(self, item_id: str) -> dict[str, Any] | None:
+        row = self.rows("SELECT * FROM queue_items WHERE id = ?", [item_id])
+        return row[0] if row else None
+
+    def live_queue_item(self, cluster_id: str) -> dict[str, Any] | None:
+        """The one item of a cluster that is not folded into another."""
+        row = self.rows(
+            "SELECT * FROM queue_items WHERE cluster_id = ? AND merged_into IS NULL", [cluster_id]
+        )
+        return row[0] if row else None
+
+    def put_queue_item(self, item: dict[str, Any]) -> None:
+        columns = list(item)
+        self.db.execute(
+            f"INSERT OR REPLACE INTO queue_items ({', '.join(columns)}) "  # noqa: S608 (our keys)
+            f"VALUES ({', '.join('?' * len(columns))})",
+            [item[c] for c in columns],
+        )
+
+    def add_queue_event(
+        self,
+        item_id: str,
+        now: datetime,
+        *,
+        actor: str,
+        event: str,
+        from_status: str | None,
+        to_status: str,
+        detail: str | None,
+    ) -> None:
+        self.db.execute(
+            "INSERT INTO queue_events (item_id, at, actor, event, from_status, to_status, detail)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [item_id, iso(now), actor, event, from_status, to_status, detail],
+        )
+
+    def queue_events(self, item_id: str) -> list[dict[str, Any]]:
+        return self.rows(
+            "SELECT at, actor, event, from_status, to_status, detail FROM queue_events "
+            "WHERE item_id = ? ORDER BY id",
+            [item_id],
+        )
+
+    def enqueue_delivery(
+        self,
+        key: str,
+        channel: str,
+        *,
+        item_id: str,
+        version: int,
+        target: str | None,
+        payload: str,
+        now: datetime,
+    ) -> bool:
+        """Add one delivery, due now; False when that key was enqueued before (idempotent)."""
+        cur = self.db.execute(
+            "INSERT OR IGNORE INTO outbox (key, channel, item_id, version, target, payload, "
+            "created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [key, channel, item_id, version, target, payload, iso(now), iso(now)],
+        )
+        return cur.rowcount == 1
+
+    def due_deliveries(self, now: datetime) -> list[dict[str, Any]]:
+        return self.rows(
+            "SELECT * FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= ? "
+            "ORDER BY created_at, key, channel",
+            [iso(now)],
+        )
+
+    def claim_delivery(self, key: str, channel: str, now: datetime, retry_at: datetime) -> bool:
+        """Count an attempt and push the next one to `retry_at` before sending: a run killed
+        mid-send leaves the row due again later, and an overlapping run cannot claim it too."""
+        with self.transaction():
+            cur = self.db.execute(
+                "UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ?, "
+                "next_attempt_at = ? WHERE key = ? AND channel = ? AND delivered_at IS NULL "
+                "AND next_attempt_at <= ?",
+                [iso(now), iso(retry_at), key, channel, iso(now)],
+            )
+            return cur.rowcount == 1
+
+    def finish_delivery(self, key: str, channel: str, now: datetime, error: str | None) -> None:
+        """Record the receiver's answer: accepted (error None) or why it was not."""
+        with self.transaction():
+            if error is None:
+                self.db.execute(
+                    "UPDATE outbox SET delivered_at = ?, last_error = NULL "
+                    "WHERE key = ? AND channel = ?",
+                    [iso(now), key, channel],
+                )
+            else:
+                self.db.execute(
+                    "UPDATE outbox SET last_error = ? WHERE key = ? AND channel = ?",
+                    [error, key, channel],
+                )
+
+    def amount_indicators(self) -> list[dict[str, Any]]:
+        """(cluster_id, detail JSON) of every amount demanded, for routing's priority."""
+        return self.rows(
+            "SELECT m.cluster_id, i.detail FROM indicators i "
+            "JOIN messages m ON m.sha256 = i.message_sha256 WHERE i.kind = 'amount'"
+        )
+
+    def items_of_retired_clusters(self) -> list[dict[str, Any]]:
+        """Live items whose cluster was absorbed by another since they were queued."""
+        return self.rows(
+            "SELECT q.* FROM queue_items q JOIN clusters c ON c.id = q.cluster_id "
+            "WHERE q.merged_into IS NULL AND c.merged_into IS NOT NULL ORDER BY q.id"
+        )
+
+    def outbox(
+        self, *, pending_only: bool = False, item_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        return self.rows(
+            "SELECT key, channel, item_id, version, target, created_at, attempts, "
+            "next_attempt_at, last_attempt_at, last_error, delivered_at FROM outbox "
+            "WHERE (? = 0 OR delivered_at IS NULL) AND (? IS NULL OR item_id = ?) "
+            "ORDER BY created_at, key, channel",
+            [int(pending_only), item_id, item_id],
+        )
+
 
 _MESSAGE_COLUMNS = (
     "sha256", "source", "received_at", "ingested_at", "size", "message_id", "subject",

@@ -23,10 +23,12 @@ fixtures: $(STAMP)  ## regenerate the committed corpus (seeded, byte-identical)
 	rm -rf $(CORPUS)
 	$(BIN)/python -m fixtures.generate --seed 1 --out $(CORPUS)
 
-demo: $(STAMP) $(CORPUS)/truth.json  ## ingest the fixture corpus into demo/ and print its clusters
+demo: $(STAMP) $(CORPUS)/truth.json  ## ingest the fixture corpus into demo/, print clusters, route
 	rm -rf demo
 	$(BIN)/triage --config $(CORPUS)/demo.toml --db $(DEMO_DB) ingest $(CORPUS)
 	$(BIN)/triage --config $(CORPUS)/demo.toml --db $(DEMO_DB) clusters --all
+	$(BIN)/triage --config $(CORPUS)/demo.toml --db $(DEMO_DB) route
+	$(BIN)/triage --config $(CORPUS)/demo.toml --db $(DEMO_DB) queue
 
 # The IMAP tests talk to a real Dovecot; install it from Debian when it is missing.
 system-deps:

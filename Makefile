@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 CORPUS := fixtures/corpus
 DEMO_DB := demo/triage.db
 
-.PHONY: install demo test lint fixtures bench clean system-deps train-verdicts
+.PHONY: install demo test lint fixtures bench clean system-deps train-verdicts train-manipulation
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ bench: $(STAMP) $(CORPUS)/truth.json  ## figures: clustering, verdicts, scale (p
 	$(BIN)/python -m bench.campaigns --corpus $(BENCH_CORPUS)
 	$(BIN)/python -m bench.verdicts
 	$(BIN)/python -m bench.scale
+	nice -n 10 $(BIN)/python -m bench.manipulation
+
+train-manipulation: $(STAMP)  ## retrain triage/models/manipulation.pkl (seeded, ~3 min)
+	nice -n 10 $(BIN)/python -m training.manipulation.train --jobs 2
 
 train-verdicts: $(STAMP)  ## rebuild the labelled set and the shipped verdict model
 	$(BIN)/python -m training.verdicts.make_labelled

@@ -41,6 +41,16 @@ def clusters_by_sha(db: Path) -> dict[str, str]:
         return dict(conn.execute("SELECT sha256, cluster_id FROM messages"))
 
 
+def localise(corpus: Path, db: Path) -> float:
+    triage = Path(sys.executable).parent / "triage"
+    started = time.monotonic()
+    subprocess.run(
+        [str(triage), "--config", str(corpus / "demo.toml"), "--db", str(db), "localise"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return time.monotonic() - started
+
+
 def flagged_by_sha(corpus: Path, db: Path) -> dict[str, bool]:
     """Each message flagged as its cluster is, through the CLI as investigators see it."""
     triage = Path(sys.executable).parent / "triage"
@@ -65,6 +75,34 @@ def verdict_table(messages: list[dict], flagged: dict[str, bool]) -> list[str]:
         recall = tp / (tp + fn) if tp + fn else 1.0
         rows.append(f"{name:12} {len(group):>4} {precision:>9.3f} {recall:>7.3f} {fp:>3} {fn:>3}")
     return rows
+
+
+def localisation_hits(truth: dict, db: Path) -> tuple[int, int, int]:
+    """(members whose stored box overlaps the true paste with IoU >= 0.5, localised, total)."""
+    boxes: dict[str, list[int]] = {}
+    with sqlite3.connect(db) as conn:
+        for sha, box in conn.execute("SELECT image_sha256, box FROM localisations"):
+            if box:
+                boxes[sha] = json.loads(box)
+    hits = localised = total = 0
+    for m in truth["messages"]:
+        for image in m["images"]:
+            if not m["extortion"] or not image.get("paste_box"):
+                continue
+            total += 1
+            found = boxes.get(image["sha256"])
+            if found is not None:
+                localised += 1
+                hits += _iou(found, image["paste_box"]) >= 0.5
+    return hits, localised, total
+
+
+def _iou(a: list[int], b: list[int]) -> float:
+    ix = max(0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union else 0.0
 
 
 def pairwise(truth: dict[str, str], found: dict[str, str]) -> tuple[float, float, float]:
@@ -94,6 +132,8 @@ def main() -> None:
         seconds = ingest(args.corpus, db)
         found = clusters_by_sha(db)
         flagged = flagged_by_sha(args.corpus, db)
+        localise_seconds = localise(args.corpus, db)
+        hits, localised, pasted = localisation_hits(truth, db)
     messages = truth["messages"]
     extortion = {m["sha256"]: m["campaign"] for m in messages if m["extortion"]}
     benign = {m["sha256"] for m in messages if not m["extortion"]}
@@ -112,6 +152,11 @@ def main() -> None:
     print(f"benign messages in an extortion cluster: {len(mixed)}")
     if missing:
         print(f"extortion messages not stored: {len(missing)}")
+    share = hits / pasted if pasted else 0.0
+    print(
+        f"pasted box found in the cluster (IoU >= 0.5): {hits}/{pasted} campaign pictures "
+        f"({share:.1%}); {localised} localised in {localise_seconds:.0f} s"
+    )
     print("message verdicts through their cluster (what `triage clusters` flags), all messages:")
     print("\n".join(verdict_table(messages, flagged)))
 

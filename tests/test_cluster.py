@@ -196,3 +196,24 @@ def test_two_recipients_of_a_bare_picture_are_not_yet_a_campaign(tmp_path: Path)
         for n in range(2)
     ]
     assert list_clusters(ingest(tmp_path, items).store, include_all=False) == []
+
+
+def test_campaign_pictures_are_scored_and_their_pasted_region_localised(tmp_path: Path):
+    from triage.pipeline import localise_campaigns
+
+    items = corpus()
+    ws = ingest(tmp_path, [(k, items[k]) for k in ("a0", "a1", "a2", "a3", "n0")])
+    [campaign] = list_clusters(ws.store, include_all=False)
+    assert campaign["max_manipulation"] is not None
+    assert localise_campaigns(ws, [campaign["id"]]) == 4
+    assert localise_campaigns(ws, [campaign["id"]]) == 0  # nothing new to compare with
+    shown = show_cluster(ws.store, campaign["id"])
+    images = [i for m in shown["messages"] for i in m["images"]]
+    assert all(i["manipulation"] is not None and i["manipulation_signals"] for i in images)
+    boxes = [i["paste_box"] for i in images if i["paste_box"]]
+    assert len(boxes) >= 3  # scene-a members; scene-a2's picture has no sibling to align with
+    for box in boxes:
+        x0, y0, x1, y1 = box
+        assert x1 > x0 and y1 > y0
+    diffs = [i["diff_sha256"] for i in images if i["diff_sha256"]]
+    assert all((ws.evidence.path(d, "diffs")).exists() for d in diffs)

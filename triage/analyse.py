@@ -11,6 +11,7 @@ from triage.fingerprint import Fingerprint, fingerprint_image
 from triage.htmltext import html_to_text
 from triage.imagedecode import ImageRefused
 from triage.indicators import Indicators, extract_indicators
+from triage.manipulation import ManipulationScore, ModelUnavailable, score_image
 from triage.records import Unwrapped
 from triage.textsim import signature
 
@@ -19,6 +20,8 @@ from triage.textsim import signature
 class AnalysedImage:
     found: FoundImage
     fingerprint: Fingerprint
+    manipulation: ManipulationScore | None
+    manipulation_note: str  # the score's reasons, or why there is no score
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -29,6 +32,16 @@ class Analysis:
     body: str  # the original's text, from HTML when it has no plain part
     indicators: Indicators
     features: MessageFeatures
+
+
+def _manipulation(data: bytes) -> tuple[ManipulationScore | None, str]:
+    try:
+        score = score_image(data)
+    except ModelUnavailable as e:
+        return None, f"not scored: {e}"
+    except ImageRefused as e:  # too small to compare regions, or undecodable at full size
+        return None, f"not scored: {e}"
+    return score, "; ".join(score.reasons)
 
 
 def analyse(
@@ -43,11 +56,18 @@ def analyse(
     refusals = list(extraction.refusals)
     for found in extraction.images:
         try:
-            images.append(AnalysedImage(found=found, fingerprint=fingerprint_image(found.data)))
+            fingerprint = fingerprint_image(found.data)
         except ImageRefused as e:
             refusals.append(
                 Refusal(where=found.where, name=found.name, reason=str(e), sha256=found.sha256)
             )
+            continue
+        score, note = _manipulation(found.data)
+        images.append(
+            AnalysedImage(
+                found=found, fingerprint=fingerprint, manipulation=score, manipulation_note=note
+            )
+        )
     original = u.original
     body = original.text if original.text.strip() else html_to_text(original.html)
     text = "\n".join([original.subject or "", body, *extraction.pdf_texts])

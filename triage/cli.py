@@ -211,6 +211,64 @@ def clusters(g: _Globals, include_all: bool, as_json: bool) -> None:
 
 
 @cli.command()
+@click.argument("images", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--heatmap",
+    "heatmap_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Also write PATH.heatmap.png for each image into this folder.",
+)
+@_json_option
+def score(images: tuple[Path, ...], heatmap_dir: Path | None, as_json: bool) -> None:
+    """Manipulation score of image files (0..1, calibrated), without touching the store."""
+    from triage.scoring import score_files
+
+    results = score_files(list(images), heatmap_dir=heatmap_dir)
+    if as_json:
+        _emit_json(results)
+    else:
+        for r in results:
+            if "error" in r:
+                click.echo(f"{r['path']}: error: {r['error']}", err=True)
+            else:
+                click.echo(f"{r['path']}: {r['score']:.2f}  {'; '.join(r.get('reasons', []))}")
+    if any("error" in r for r in results):
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("idents", nargs=-1, metavar="[ID]...")
+@_json_option
+@click.pass_obj
+@_errors_to_exit
+def localise(g: _Globals, idents: tuple[str, ...], as_json: bool) -> None:
+    """Find where each campaign picture differs from its siblings (the pasted face).
+
+    Default: every extortion cluster. `route` does this for the clusters it considers.
+    """
+    from triage.pipeline import Workspace, localise_campaigns
+    from triage.queries import list_clusters, resolve_cluster_id
+
+    config = g.config()
+    ws = Workspace.open(config, g.db(config))
+    live = sys.stderr.isatty()
+    try:
+        if idents:
+            ids = [resolve_cluster_id(ws.store, i) for i in idents]
+        else:
+            ids = [c["id"] for c in list_clusters(ws.store, include_all=False)]
+        done = localise_campaigns(ws, ids, on_progress=_progress_line("localise") if live else None)
+    finally:
+        ws.close()
+    if live:
+        click.echo("", err=True)
+    if as_json:
+        _emit_json({"clusters": len(ids), "localised": done})
+    else:
+        click.echo(f"{done} picture(s) localised in {len(ids)} cluster(s)")
+
+
+@cli.command()
 @click.argument("ident", metavar="ID")
 @_json_option
 @click.pass_obj
@@ -392,6 +450,13 @@ def export(g: _Globals, fmt: str, idents: tuple[str, ...], output: Path | None) 
         raise click.ClickException(f"cannot write {output}: {e.strerror}") from e
 
 
+def _progress_line(label: str) -> Callable[[int, int], None]:
+    def show(done: int, total: int) -> None:
+        click.echo(f"\r{label}: {done}/{total}", err=True, nl=False)
+
+    return show
+
+
 def _render_cluster(c: dict[str, Any]) -> None:
     flag = "EXTORTION" if c["extortion"] else "not extortion"
     click.echo(f"cluster {c['id']}: {c['size']} message(s), {flag} ({c['extortion_score']:.2f})")
@@ -409,10 +474,18 @@ def _render_cluster(c: dict[str, Any]) -> None:
         if verdict:
             click.echo(f"    verdict: {verdict['reasons'][0]}")
         for image in m.get("images", []):
+            manipulated = image.get("manipulation")
+            score_text = f"manipulation {manipulated:.2f}" if manipulated is not None else ""
             click.echo(
                 f"    image {image['sha256'][:16]} {image['format']} "
-                f"{image['width']}x{image['height']} ({image['found_in']}) pHash {image['phash']}"
+                f"{image['width']}x{image['height']} ({image['found_in']}) pHash {image['phash']} "
+                f"{score_text}"
             )
+            if image.get("paste_box"):
+                click.echo(
+                    f"      pasted region {image['paste_box']} "
+                    f"(confidence {image['paste_confidence']:.2f}; {image['paste_reason']})"
+                )
         for r in m.get("refused", []):
             click.echo(f"    not decoded: {r['name'] or r['found_in']}: {r['reason']}")
         for kind, values in sorted(m.get("indicators", {}).items()):

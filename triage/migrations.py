@@ -269,3 +269,26 @@ def m005_queue(db: Database) -> None:
         CREATE INDEX outbox_due ON outbox(delivered_at, next_attempt_at);
         """
     )
+
+
+@migrations()
+def m006_manipulation(db: Database) -> None:
+    # A manipulation score per image (calibrated, with its signals), and per campaign member
+    # the box where it differs from its siblings and a difference picture kept as evidence.
+    db.executescript(
+        """
+        ALTER TABLE images ADD COLUMN manipulation REAL;          -- 0..1, NULL when not scored
+        ALTER TABLE images ADD COLUMN manipulation_signals TEXT;  -- JSON {name: value}
+        ALTER TABLE images ADD COLUMN manipulation_region TEXT;   -- JSON [x0, y0, x1, y1]
+        ALTER TABLE images ADD COLUMN manipulation_note TEXT;     -- reasons, or why not scored
+        CREATE TABLE localisations (
+            image_sha256 TEXT PRIMARY KEY REFERENCES images(sha256),
+            box TEXT,                        -- JSON [x0, y0, x1, y1] in the image's pixels
+            confidence REAL NOT NULL,
+            siblings INTEGER NOT NULL,       -- campaign pictures it was compared with
+            diff_sha256 TEXT,                -- difference picture under evidence/diffs/
+            reason TEXT NOT NULL,
+            computed_at TEXT NOT NULL
+        );
+        """
+    )

@@ -53,13 +53,17 @@ def show_cluster(store: Store, ident: str) -> dict[str, Any]:
             "WHERE message_sha256 = ? ORDER BY position",
             [sha],
         )
-        message["images"] = store.rows(
+        message["images"] = [_image(r) for r in store.rows(
             "SELECT i.sha256, mi.found_in, mi.name, i.format, i.width, i.height, i.phash, "
-            "i.phash_mirror, i.dhash, i.linkable FROM message_images mi "
-            "JOIN images i ON i.sha256 = mi.image_sha256 WHERE mi.message_sha256 = ? "
-            "ORDER BY i.sha256",
+            "i.phash_mirror, i.dhash, i.linkable, i.manipulation, i.manipulation_signals, "
+            "i.manipulation_region, i.manipulation_note, l.box AS paste_box, "
+            "l.confidence AS paste_confidence, l.siblings AS paste_siblings, "
+            "l.diff_sha256, l.reason AS paste_reason FROM message_images mi "
+            "JOIN images i ON i.sha256 = mi.image_sha256 "
+            "LEFT JOIN localisations l ON l.image_sha256 = i.sha256 "
+            "WHERE mi.message_sha256 = ? ORDER BY i.sha256",
             [sha],
-        )
+        )]  # fmt: skip
         message["refused"] = store.rows(
             "SELECT found_in, name, reason, sha256 FROM image_refusals "
             "WHERE message_sha256 = ? ORDER BY rowid",
@@ -123,7 +127,7 @@ def _cluster(cluster_id: str, members: list[dict[str, Any]], facts: _Facts) -> d
         "first_seen": min(seen) if seen else None,
         "last_seen": max(seen) if seen else None,
         "wallets": sorted({w for s in shas for w in facts.wallets.get(s, ())}),
-        "max_manipulation": None,
+        "max_manipulation": _max(facts.manipulation.get(s) for s in shas),
         "queue_status": facts.queue_status.get(cluster_id),
         "messages": [_message(m) for m in members],
     }
@@ -138,8 +142,10 @@ class _Facts:
         classes: dict[str, str],
         wallets: dict[str, list[str]],
         pictures: dict[str, int],
+        manipulation: dict[str, float],
         queue_status: dict[str, str] | None = None,
     ) -> None:
+        self.manipulation = manipulation
         self.verdicts = verdicts
         self.classes = classes
         self.wallets = wallets
@@ -183,7 +189,18 @@ class _Facts:
                 params,
             )
         }
-        return cls(verdicts, classes, wallets, pictures, queue_status)
+        manipulation = {
+            r["message_sha256"]: r["m"]
+            for r in store.rows(
+                "SELECT mi.message_sha256, max(i.manipulation) AS m FROM message_images mi "
+                "JOIN images i ON i.sha256 = mi.image_sha256 "
+                "JOIN messages m ON m.sha256 = mi.message_sha256 "
+                "WHERE (? IS NULL OR m.cluster_id = ?) AND i.manipulation IS NOT NULL "
+                "GROUP BY mi.message_sha256",
+                params,
+            )
+        }
+        return cls(verdicts, classes, wallets, pictures, manipulation, queue_status)
 
     def cluster_verdict(self, members: list[dict[str, Any]]) -> ExtortionVerdict | None:
         judged = [m["sha256"] for m in members if m["sha256"] in self.verdicts]
@@ -234,6 +251,18 @@ def _verdict(row: dict[str, Any]) -> ExtortionVerdict:
         language=row["language"],
         model_score=row["model_score"],
     )
+
+
+def _image(row: dict[str, Any]) -> dict[str, Any]:
+    for key in ("manipulation_signals", "manipulation_region", "paste_box"):
+        row[key] = json.loads(row[key]) if row[key] else None
+    row["linkable"] = bool(row["linkable"])
+    return row
+
+
+def _max(values: Any) -> float | None:
+    present = [v for v in values if v is not None]
+    return max(present) if present else None
 
 
 def _indicators(store: Store, sha: str) -> dict[str, list[Any]]:

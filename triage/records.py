@@ -110,6 +110,7 @@ class IngestReport:
     new: int = 0
     duplicates: int = 0
     failed: list[IngestFailure] = field(default_factory=list)
+    stored: list[str] = field(default_factory=list)  # sha256 of what this run stored
 
     def as_json(self) -> dict[str, object]:
         return {

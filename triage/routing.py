@@ -18,7 +18,7 @@ from triage.config import Config
 from triage.deliver import Delivery, deliver
 from triage.errors import NotFound, TriageError
 from triage.export import cluster_document, notice_text, office_ack_text
-from triage.pipeline import Workspace
+from triage.pipeline import Workspace, localise_campaigns
 from triage.queries import list_clusters, resolve_cluster_id, show_cluster
 from triage.route import Amount, ClusterFacts, RoutingDecision, decide
 from triage.store import Store, iso
@@ -82,6 +82,9 @@ def route(ws: Workspace, *, dry_run: bool = False, clock: Clock = utc_now) -> Ro
             changes = _fold(store, _item(row), now, config)
             _apply(store, config, changes, now)
             report.folded += [c.item.id for c in changes if c.event == "merged"]
+        # The pasted region of each campaign picture goes to the unit with the case.
+        extortion = [c["id"] for c in list_clusters(store, include_all=False)]
+        localise_campaigns(ws, extortion, clock=clock)
     clusters = list_clusters(store, include_all=True)
     amounts = _amounts(store)
     for cluster in clusters:

@@ -17,6 +17,7 @@ from triage.classify import ExtortionVerdict
 from triage.cluster import Edge, verdict_class
 from triage.errors import StoreError
 from triage.fingerprint import Fingerprint
+from triage.manipulation import Localisation, ManipulationScore
 from triage.migrations import migrations
 from triage.records import RawMessage, Unwrapped
 
@@ -132,12 +133,56 @@ class Store:
 
     # -- campaigns: images, indicators, link keys, edges, merges -----------------------
 
-    def add_image(self, sha256: str, fp: Fingerprint, fmt: str, now: datetime) -> None:
+    def add_image(
+        self,
+        sha256: str,
+        fp: Fingerprint,
+        fmt: str,
+        now: datetime,
+        manipulation: ManipulationScore | None = None,
+        note: str = "",
+    ) -> None:
+        m = manipulation
         self.db.execute(
-            "INSERT OR IGNORE INTO images VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR IGNORE INTO images (sha256, format, width, height, phash, phash_mirror, "
+            "dhash, linkable, first_seen, manipulation, manipulation_signals, "
+            "manipulation_region, manipulation_note) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [sha256, fmt, fp.width, fp.height, fp.phash, fp.phash_mirror, fp.dhash,
-             int(fp.linkable), iso(now)],
+             int(fp.linkable), iso(now), m.score if m else None,
+             json.dumps(m.signals) if m else None,
+             json.dumps(list(m.region)) if m and m.region else None, note],
         )  # fmt: skip
+
+    def add_localisation(
+        self, image: str, found: Localisation, considered: int, diff_sha256: str, now: datetime
+    ) -> None:
+        """`considered`: siblings offered; found.siblings_used of them could be aligned."""
+        reason = f"{found.reason} ({found.siblings_used} of {considered} siblings aligned)"
+        self.db.execute(
+            "INSERT OR REPLACE INTO localisations VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [image, json.dumps(list(found.box)) if found.box else None, found.confidence,
+             considered, diff_sha256, reason, iso(now)],
+        )  # fmt: skip
+
+    def localised_siblings(self, image: str) -> int | None:
+        row = self.db.execute(
+            "SELECT siblings FROM localisations WHERE image_sha256 = ?", [image]
+        ).fetchone()
+        return int(row[0]) if row else None
+
+    def cluster_images(self, cluster_id: str) -> list[tuple[str, str, str]]:
+        """(image sha256, phash, phash_mirror) of the linkable pictures of a cluster."""
+        return [
+            (r[0], r[1], r[2])
+            for r in self.db.execute(
+                "SELECT DISTINCT i.sha256, i.phash, i.phash_mirror FROM images i "
+                "JOIN message_images mi ON mi.image_sha256 = i.sha256 "
+                "JOIN messages m ON m.sha256 = mi.message_sha256 "
+                "WHERE m.cluster_id = ? AND i.linkable = 1 ORDER BY i.sha256",
+                [cluster_id],
+            )
+        ]
 
     def add_message_image(self, message: str, image: str, found_in: str, name: str | None) -> None:
         self.db.execute(

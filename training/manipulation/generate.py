@@ -1,4 +1,4 @@
-"""Generated training and test pictures: crude pastes and pristine pictures with the same history (pure).
+"""Generated pictures: crude pastes and pristine pictures with the same history (pure).
 
 Reuses the fixture corpus's scenes and cartoon faces (fixtures.pictures) but never
 its seeds: every name here starts with "mtrain-", the corpus's with "camp-"/"face-".

@@ -1,0 +1,117 @@
+"""Localising the pasted face of one campaign picture by aligning it with its siblings."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image, ImageOps
+
+from fixtures.pictures import PastePlan, encode, make_scene, paste_face
+from triage.imagedecode import ImageRefused
+from triage.manipulation import localise_in_group
+from triage.manipulation.localise import align
+
+Box = tuple[int, int, int, int]
+BASE = "test-localise-base"
+
+
+def _member(k: int, dx: int = 0) -> tuple[Image.Image, Box]:
+    plan = PastePlan(base=BASE, face=f"test-localise-face-{k}", center=(250 + dx, 160),
+                     face_width=100 + 4 * k, mask="hard", colour_match=False, quality=85,
+                     post_scale=None, transforms=(), seed=f"test-localise-{k}")  # fmt: skip
+    return paste_face(make_scene(BASE), plan)
+
+
+def _iou(a: Box, b: Box) -> float:
+    ix = max(0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)
+
+
+def _siblings() -> list[bytes]:
+    """Four siblings, each disguised differently: mirrored, cropped, bordered+grey, resized."""
+    out = []
+    image, _ = _member(1, dx=-15)
+    out.append(encode(ImageOps.mirror(image), 80))
+    image, _ = _member(2, dx=12)
+    out.append(encode(image.crop((30, 20, 450, 340)), 70))
+    image, _ = _member(3, dx=5)
+    out.append(encode(ImageOps.expand(image.convert("L"), border=20, fill=200), 75))
+    image, _ = _member(4, dx=-8)
+    out.append(encode(image.resize((336, 252), Image.Resampling.BICUBIC), 60))
+    return out
+
+
+def test_pasted_face_is_found_among_disguised_siblings() -> None:
+    target, box = _member(0)
+    found = localise_in_group(encode(target, 85), _siblings())
+    assert found.siblings_used == 4
+    assert found.box is not None and _iou(found.box, box) >= 0.5
+    assert found.confidence > 0.3
+
+
+def test_box_is_in_the_target_own_pixels_when_it_was_resized_and_mirrored() -> None:
+    target, (x0, y0, x1, y1) = _member(0)
+    small = ImageOps.mirror(target).resize((360, 270), Image.Resampling.BICUBIC)
+    s = 360 / 480
+    expected = (round((480 - x1) * s), round(y0 * s), round((480 - x0) * s), round(y1 * s))
+    found = localise_in_group(encode(small, 80), _siblings())
+    assert found.box is not None and _iou(found.box, expected) >= 0.5
+
+
+def test_difference_picture_is_a_png_bright_on_the_face() -> None:
+    target, box = _member(0)
+    found = localise_in_group(encode(target, 85), _siblings())
+    diff = np.asarray(Image.open(io.BytesIO(found.diff_png)), dtype=np.float64)
+    s = diff.shape[1] / 480
+    x0, y0, x1, y1 = (round(v * s) for v in box)
+    assert diff[y0:y1, x0:x1].mean() > 3 * diff.mean()
+
+
+@pytest.mark.parametrize(
+    ("mirrored", "scale"), [(False, 1.0), (True, 1.0), (False, 0.8), (True, 1.25)]
+)
+def test_align_recovers_mirror_and_scale(mirrored: bool, scale: float) -> None:
+    scene = np.asarray(make_scene("test-align").convert("L"), dtype=np.float64)[::2, ::2]
+    h, w = scene.shape
+    moved = scene[:, ::-1] if mirrored else scene
+    size = (round(w * scale), round(h * scale))
+    moved = np.asarray(
+        Image.fromarray(moved.astype(np.float32), "F").resize(size), dtype=np.float64
+    )
+    found = align(moved, scene)
+    assert found.mirrored == mirrored
+    assert found.scale == pytest.approx(1 / scale, rel=0.03)
+    assert found.match > 0.8
+
+
+def test_without_siblings_there_is_no_box() -> None:
+    target, _ = _member(0)
+    found = localise_in_group(encode(target, 85), [])
+    assert found.box is None and found.confidence == 0.0 and found.siblings_used == 0
+    assert found.diff_png.startswith(b"\x89PNG")
+
+
+def test_unrelated_pictures_are_not_used_as_siblings() -> None:
+    target, _ = _member(0)
+    strangers = [encode(make_scene(f"test-stranger-{k}"), 85) for k in range(3)]
+    found = localise_in_group(encode(target, 85), strangers)
+    assert found.siblings_used == 0 and found.box is None
+
+
+def test_undecodable_sibling_is_skipped_and_undecodable_target_refused() -> None:
+    target, _ = _member(0)
+    found = localise_in_group(encode(target, 85), [b"garbage", *_siblings()])
+    assert found.siblings_used == 4 and found.box is not None
+    with pytest.raises(ImageRefused):
+        localise_in_group(b"\xff\xd8\xff truncated", _siblings())
+
+
+def test_tiny_or_odd_target_gives_no_box_rather_than_a_crash() -> None:
+    out = io.BytesIO()
+    Image.new("RGB", (3, 3), "red").save(out, "PNG")
+    found = localise_in_group(out.getvalue(), _siblings())
+    assert found.box is None or found.confidence >= 0.0

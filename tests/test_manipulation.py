@@ -1,0 +1,248 @@
+"""Manipulation signals on constructed cases, the shipped model, the heatmap and hostile pictures."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from fixtures.pictures import PastePlan, encode, make_scene, paste_face
+from triage.imagedecode import ImageRefused
+from triage.manipulation import render_heatmap, score_image
+from triage.manipulation.features import BLOCK, block_maps
+from triage.manipulation.signals import (
+    colour_signal,
+    editing_software_signal,
+    ela_signal,
+    jpeg_grid_signal,
+    missing_camera_signal,
+    noise_signal,
+    seam_signal,
+    texture_signal,
+)
+
+PATCH = (160, 120, 260, 240)  # x0, y0, x1, y1 on a 480x360 picture
+
+
+def _rgb(pixels: np.ndarray) -> Image.Image:
+    return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8), "RGB")
+
+
+def _smooth_scene() -> np.ndarray:
+    """Soft horizontal and vertical ramps: no edges, no noise."""
+    y, x = np.mgrid[0:360, 0:480]
+    return np.stack([80 + x / 6, 90 + y / 5, 120 + (x + y) / 12], axis=2).astype(np.float64)
+
+
+def _with_patch(base: np.ndarray, patch: np.ndarray) -> np.ndarray:
+    out = base.copy()
+    x0, y0, x1, y1 = PATCH
+    out[y0:y1, x0:x1] = patch[y0:y1, x0:x1]
+    return out
+
+
+def _jpeg_pixels(pixels: np.ndarray, quality: int) -> np.ndarray:
+    data = encode(_rgb(pixels), quality)
+    return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"), dtype=np.float64)
+
+
+def _signal(fn, pixels: np.ndarray, native: bool = True) -> float:  # type: ignore[no-untyped-def]
+    """The signal with the patch's blocks as the region under suspicion."""
+    maps = block_maps(_rgb(pixels), native=native)
+    region = np.zeros((maps.rows, maps.cols), dtype=bool)
+    x0, y0, x1, y1 = PATCH
+    region[y0 // BLOCK : y1 // BLOCK, x0 // BLOCK : x1 // BLOCK] = True
+    return float(fn(maps, region))
+
+
+def test_noise_signal_rises_for_a_clean_patch_in_a_noisy_picture() -> None:
+    rng = np.random.default_rng(1)
+    noisy = _smooth_scene() + rng.normal(0, 10, (360, 480, 1))
+    patched = _with_patch(noisy, _smooth_scene())
+    assert _signal(noise_signal, patched) > 2 * _signal(noise_signal, noisy)
+
+
+def test_colour_signal_rises_for_a_patch_of_another_colour() -> None:
+    scene = _smooth_scene()
+    patched = _with_patch(scene, np.full_like(scene, (230.0, 180.0, 150.0)))
+    assert _signal(colour_signal, patched) > 2 * _signal(colour_signal, scene) + 1
+
+
+def test_seam_signal_rises_for_hard_edges_in_a_soft_picture() -> None:
+    soft = np.asarray(make_scene("test-seam-scene"), dtype=np.float64)
+    hard = soft.copy()
+    x0, y0, x1, y1 = PATCH
+    yy, xx = np.mgrid[y0:y1, x0:x1]
+    hard[y0:y1, x0:x1] = (250.0 * ((yy // 8 + xx // 8) % 2))[..., None]  # 1-pixel steps, no ramps
+    assert _signal(seam_signal, hard) > _signal(seam_signal, soft)
+
+
+def test_ela_signal_rises_for_a_patch_never_compressed() -> None:
+    rng = np.random.default_rng(2)
+    textured = _smooth_scene() + rng.normal(0, 12, (360, 480, 1))
+    compressed = _jpeg_pixels(textured, 75)
+    patched = _with_patch(compressed, textured)
+    assert _signal(ela_signal, patched) > _signal(ela_signal, compressed) + 1
+
+
+def test_jpeg_grid_signal_rises_for_a_patch_with_another_grid() -> None:
+    rng = np.random.default_rng(3)
+    textured = _smooth_scene() + rng.normal(0, 6, (360, 480, 1))
+    blocky = _jpeg_pixels(textured, 30)
+    patched = _with_patch(blocky, textured)  # fresh pixels: no 8x8 blocking at all
+    assert _signal(jpeg_grid_signal, patched) > _signal(jpeg_grid_signal, blocky)
+
+
+def test_jpeg_grid_signal_is_silent_on_reduced_pictures() -> None:
+    blocky = _jpeg_pixels(_smooth_scene(), 30)
+    assert _signal(jpeg_grid_signal, blocky, native=False) == 0.0
+
+
+def test_texture_signal_rises_for_a_flat_patch_in_a_busy_picture() -> None:
+    rng = np.random.default_rng(4)
+    busy = _smooth_scene() + rng.normal(0, 15, (360, 480, 1))
+    patched = _with_patch(busy, _smooth_scene())
+    assert _signal(texture_signal, patched) > 2 * _signal(texture_signal, busy)
+
+
+@pytest.mark.parametrize(
+    ("exif", "editor", "missing"),
+    [
+        ({0x0131: "Adobe Photoshop 25.1 (Windows)"}, 1.0, 1.0),
+        ({0x0131: "GIMP 2.10.34", 0x010F: "Canon"}, 1.0, 0.0),
+        ({0x010F: "Apple", 0x0110: "iPhone 13", 0x0131: "17.1"}, 0.0, 0.0),
+        ({}, 0.0, 1.0),
+    ],
+    ids=["photoshop-no-camera", "gimp-with-camera", "phone-camera", "no-exif"],
+)
+def test_metadata_signals(exif: dict[int, str], editor: float, missing: float) -> None:
+    assert editing_software_signal(exif) == editor
+    assert missing_camera_signal(exif) == missing
+
+
+def _paste(seed: str) -> tuple[bytes, bytes, tuple[int, int, int, int]]:
+    base = make_scene(f"test-score-{seed}")
+    plan = PastePlan(base="-", face=f"test-face-{seed}", center=(240, 170), face_width=110,
+                     mask="hard", colour_match=False, quality=85, post_scale=None,
+                     transforms=(), seed=seed)  # fmt: skip
+    pasted, box = paste_face(base.copy(), plan)
+    return encode(base, 85), encode(pasted, 85), box
+
+
+@pytest.mark.parametrize("seed", ["a", "b", "c"])
+def test_crude_paste_scores_higher_than_its_pristine_base(seed: str) -> None:
+    pristine, pasted, box = _paste(seed)
+    clean, dirty = score_image(pristine), score_image(pasted)
+    assert 0.0 <= clean.score < dirty.score <= 1.0
+    assert dirty.score > 0.5
+    assert dirty.region is not None
+    x0, y0, x1, y1 = dirty.region
+    assert x0 < box[2] and box[0] < x1 and y0 < box[3] and box[1] < y1  # overlaps the paste
+
+
+def test_score_carries_named_signals_and_reasons() -> None:
+    _, pasted, _ = _paste("d")
+    result = score_image(pasted)
+    assert {"ela", "noise", "colour", "seam", "jpeg_grid", "texture", "suspicion",
+            "editing_software", "missing_camera"} <= set(result.signals)  # fmt: skip
+    assert all(isinstance(v, float) for v in result.signals.values())
+    assert result.reasons
+
+
+def test_heatmap_is_a_png_of_the_scored_picture_with_red_on_the_paste() -> None:
+    _, pasted, box = _paste("e")
+    png = render_heatmap(pasted)
+    heat = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.int32)
+    assert heat.shape == (360, 480, 3)
+    redness = heat[..., 0] - heat[..., 1]
+    inside = redness[box[1] : box[3], box[0] : box[2]].mean()
+    assert inside > redness.mean() + 20
+
+
+def test_sklearn_is_not_imported_until_a_picture_is_scored() -> None:
+    code = "import sys, triage.manipulation; assert 'sklearn' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# ---- hostile pictures: a clear refusal or a score, never a crash ----
+
+
+def _png(image: Image.Image, **kw: object) -> bytes:
+    out = io.BytesIO()
+    image.save(out, "PNG", **kw)
+    return out.getvalue()
+
+
+def _bomb() -> bytes:
+    """A valid PNG header claiming 100000 x 100000 pixels."""
+    data = bytearray(_png(Image.new("L", (8, 8))))
+    data[16:24] = (100000).to_bytes(4, "big") * 2
+    return bytes(data)
+
+
+def _huge_exif(tags: int = 300) -> bytes:
+    exif = Image.Exif()
+    exif[0x0131] = "Adobe Photoshop"
+    for tag in range(0x9000, 0x9000 + tags):
+        exif[tag] = "x" * 150
+    out = io.BytesIO()
+    make_scene("test-exif").save(out, "JPEG", exif=exif.tobytes())
+    return out.getvalue()
+
+
+def _animated_gif() -> bytes:
+    frames = [make_scene(f"test-gif-{i}").convert("P") for i in range(3)]
+    out = io.BytesIO()
+    frames[0].save(out, "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
+    return out.getvalue()
+
+
+def _cmyk_jpeg() -> bytes:
+    out = io.BytesIO()
+    make_scene("test-cmyk").convert("CMYK").save(out, "JPEG", quality=80)
+    return out.getvalue()
+
+
+def _sixteen_bit_png() -> bytes:
+    ramp = (np.arange(200 * 300, dtype=np.uint32).reshape(200, 300) * 7 % 65535).astype(np.uint16)
+    return _png(Image.fromarray(ramp))  # uint16 -> mode I;16
+
+
+REFUSED = {
+    "empty": b"",
+    "garbage": b"\x00\x01not an image at all" * 10,
+    "truncated-jpeg": encode(make_scene("test-trunc"), 85)[:1500],
+    "bomb-header": _bomb(),
+    "tiny-3x3": _png(Image.new("RGB", (3, 3), "red")),
+    "one-pixel-high": _png(Image.new("RGB", (2000, 1), "red")),
+}
+SCORED = {
+    "cmyk-jpeg": _cmyk_jpeg,
+    "16-bit-png": _sixteen_bit_png,
+    "palette-png": lambda: _png(make_scene("test-pal").convert("P")),
+    "animated-gif": _animated_gif,
+    "huge-exif": _huge_exif,
+}
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_hostile_picture_is_refused_with_a_reason(name: str) -> None:
+    with pytest.raises(ImageRefused) as caught:
+        score_image(REFUSED[name])
+    assert str(caught.value)
+
+
+@pytest.mark.parametrize("name", sorted(SCORED))
+def test_odd_but_valid_picture_is_scored(name: str) -> None:
+    result = score_image(SCORED[name]())
+    assert 0.0 <= result.score <= 1.0
+    assert all(np.isfinite(v) for v in result.signals.values())
+
+
+def test_large_exif_still_reports_the_editor() -> None:
+    # Below imagedecode's 200-tag cap; above it the Software tag may be among the dropped ones.
+    assert score_image(_huge_exif(tags=150)).signals["editing_software"] == 1.0

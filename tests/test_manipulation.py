@@ -246,3 +246,43 @@ def test_odd_but_valid_picture_is_scored(name: str) -> None:
 def test_large_exif_still_reports_the_editor() -> None:
     # Below imagedecode's 200-tag cap; above it the Software tag may be among the dropped ones.
     assert score_image(_huge_exif(tags=150)).signals["editing_software"] == 1.0
+
+
+def _with_exif_thumbnail(picture: bytes, thumbnail_of: bytes) -> bytes:
+    """The JPEG `picture` re-saved with an EXIF block whose thumbnail shows `thumbnail_of`."""
+    import io
+    import struct
+
+    from PIL import Image
+
+    thumb_out = io.BytesIO()
+    thumb = Image.open(io.BytesIO(thumbnail_of)).convert("RGB")
+    thumb.thumbnail((160, 120))
+    thumb.save(thumb_out, "JPEG", quality=80)
+    thumb_bytes = thumb_out.getvalue()
+    ifd1 = 8 + 6  # after the header and an empty IFD0
+    offset = ifd1 + 2 + 2 * 12 + 4
+    tiff = (
+        b"II*\x00" + struct.pack("<I", 8) + struct.pack("<HI", 0, ifd1)
+        + struct.pack("<H", 2)
+        + struct.pack("<HHII", 0x0201, 4, 1, offset)
+        + struct.pack("<HHII", 0x0202, 4, 1, len(thumb_bytes))
+        + struct.pack("<I", 0) + thumb_bytes
+    )  # fmt: skip
+    out = io.BytesIO()
+    Image.open(io.BytesIO(picture)).save(out, "JPEG", quality=90, exif=b"Exif\x00\x00" + tiff)
+    return out.getvalue()
+
+
+def test_thumbnail_that_shows_another_picture_is_flagged():
+    from tests.pictures import campaign_picture
+    from triage.manipulation import score_image
+
+    pasted = campaign_picture("scene-a", "f1")
+    honest = score_image(_with_exif_thumbnail(pasted, pasted)).signals["thumbnail_mismatch"]
+    before = campaign_picture("scene-b", "f2")
+    lying = score_image(_with_exif_thumbnail(pasted, before)).signals["thumbnail_mismatch"]
+    none = score_image(pasted).signals["thumbnail_mismatch"]
+    assert none == 0.0
+    assert honest < 0.2
+    assert lying >= 0.5

@@ -20,7 +20,11 @@ from triage.manipulation.model import (
     picture_features,
     picture_probability,
 )
-from triage.manipulation.signals import editing_software_signal, missing_camera_signal
+from triage.manipulation.signals import (
+    editing_software_signal,
+    missing_camera_signal,
+    thumbnail_signal,
+)
 
 __all__ = [
     "ImageRefused",
@@ -66,6 +70,7 @@ def score_image(data: bytes) -> ManipulationScore:
     out["suspicion"] = round(float(probs.max()), 4)
     out["editing_software"] = editing_software_signal(decoded.exif)
     out["missing_camera"] = missing_camera_signal(decoded.exif)
+    out["thumbnail_mismatch"] = thumbnail_signal(data, decoded.image)
     return ManipulationScore(
         score=round(score, 4),
         signals=dict(sorted(out.items())),
@@ -120,4 +125,6 @@ def _reasons(signals: dict[str, float]) -> tuple[str, ...]:
     reasons = [f"{_WORDS[k]} ({v:.1f} spreads)" for v, k in reversed(strong)]
     if signals.get("editing_software"):
         reasons.append("EXIF names an image editor as the last software")
+    if signals.get("thumbnail_mismatch", 0.0) >= 0.5:
+        reasons.append("the EXIF thumbnail shows a different picture")
     return tuple(reasons)

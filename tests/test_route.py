@@ -121,10 +121,20 @@ def test_routing_config_parses_and_reports_every_problem() -> None:
 
 
 @pytest.fixture(scope="module")
-def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def corpus_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """demo.toml without localisation: 2 minutes of picture alignment that test_cluster and
+    the campaign bench cover; routing is what is tested here."""
+    path = tmp_path_factory.mktemp("config") / "demo.toml"
+    text = (FIXTURES / "demo.toml").read_text()
+    path.write_text(text.replace("[triage]", "[routing]\nlocalise = false\n\n[triage]", 1))
+    return path
+
+
+@pytest.fixture(scope="module")
+def corpus_db(tmp_path_factory: pytest.TempPathFactory, corpus_config: Path) -> Path:
     """The fixture corpus ingested once, as `make demo` does (~5-10 s)."""
     db = tmp_path_factory.mktemp("corpus") / "triage.db"
-    cfg = str(FIXTURES / "demo.toml")
+    cfg = str(corpus_config)
     result = run_cli("--config", cfg, "--db", str(db), "ingest", str(FIXTURES), cwd=ROOT)
     assert result.returncode == 0, result.stderr
     return db
@@ -139,8 +149,10 @@ def _truth_campaigns() -> dict[str, set[str]]:
     return out
 
 
-def test_route_queues_exactly_the_extortion_campaigns_of_the_corpus(corpus_db: Path) -> None:
-    g = ("--config", str(FIXTURES / "demo.toml"), "--db", str(corpus_db))
+def test_route_queues_exactly_the_extortion_campaigns_of_the_corpus(
+    corpus_db: Path, corpus_config: Path
+) -> None:
+    g = ("--config", str(corpus_config), "--db", str(corpus_db))
     dry = run_json(*g, "route", "--dry-run", cwd=ROOT)
     assert dry["dry_run"] is True and len(dry["to_queue"]) == len(dry["queued"]) == 4  # type: ignore[index]
     assert run_json(*g, "queue", cwd=ROOT) == []  # a dry run changes nothing

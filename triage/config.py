@@ -110,6 +110,7 @@ class RoutingConfig:
     recency_half_life_days: float = 7.0
     amount_rates: tuple[tuple[str, float], ...] = DEFAULT_AMOUNT_RATES
     reopen_on_growth: bool = True  # a closed item whose campaign grows comes back
+    localise: bool = True  # find each campaign picture's pasted region before routing
 
     def usd(self, amount: float, currency: str) -> float | None:
         rate = dict(self.amount_rates).get(currency.upper())
@@ -331,7 +332,7 @@ def _routing(v: _Validator, t: dict[str, Any]) -> RoutingConfig:
         {
             "require_extortion", "min_score", "min_victims", "weights", "victims_full",
             "protected_full", "amount_full", "recency_half_life_days", "amount_rates",
-            "reopen_on_growth",
+            "reopen_on_growth", "localise",
         },
     )  # fmt: skip
     w = v.table(t, "weights", "routing")
@@ -362,6 +363,7 @@ def _routing(v: _Validator, t: dict[str, Any]) -> RoutingConfig:
         ),
         amount_rates=tuple(sorted(rates.items())),
         reopen_on_growth=_flag(v, t, "reopen_on_growth", "routing", d.reopen_on_growth),
+        localise=_flag(v, t, "localise", "routing", d.localise),
     )
 
 

@@ -82,9 +82,10 @@ def route(ws: Workspace, *, dry_run: bool = False, clock: Clock = utc_now) -> Ro
             changes = _fold(store, _item(row), now, config)
             _apply(store, config, changes, now)
             report.folded += [c.item.id for c in changes if c.event == "merged"]
-        # The pasted region of each campaign picture goes to the unit with the case.
-        extortion = [c["id"] for c in list_clusters(store, include_all=False)]
-        localise_campaigns(ws, extortion, clock=clock)
+        if config.routing.localise:
+            # The pasted region of each campaign picture goes to the unit with the case.
+            extortion = [c["id"] for c in list_clusters(store, include_all=False)]
+            localise_campaigns(ws, extortion, clock=clock)
     clusters = list_clusters(store, include_all=True)
     amounts = _amounts(store)
     for cluster in clusters:

@@ -107,3 +107,43 @@ def test_urls_emails_in_html_derived_text_and_plain():
     ind = extract_indicators("Visit www.example.org/page, or write to Office@Legco.Example.")
     assert ind.urls == ("http://www.example.org/page",)
     assert ind.emails == ("office@legco.example",)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a at b" + "  dot  b" * 5000 + " 1",
+        "a@" + "b." * 20000,
+        "a[at]b" + "[.]b" * 5000,
+        "1," * 25000,
+        "+1 " * 15000,
+        "tel:" + "1 " * 25000,
+        "http://" * 7000,
+        "within " * 7000 + "48",
+    ],
+    ids=[
+        "spaced-dots",
+        "dotted-domain",
+        "defanged-chain",
+        "commas",
+        "pluses",
+        "tel",
+        "urls",
+        "within",
+    ],
+)
+def test_hostile_text_cannot_stall_extraction(text: str):
+    # A guard against catastrophic backtracking (a stalled cron run), not a speed target:
+    # each of these finished in under 0.2 s; an earlier e-mail pattern took minutes.
+    import signal
+
+    def stalled(signum, frame):
+        raise TimeoutError("indicator extraction stalled on hostile text")
+
+    previous = signal.signal(signal.SIGALRM, stalled)
+    signal.alarm(20)
+    try:
+        extract_indicators(text)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

@@ -217,3 +217,9 @@ def test_campaign_pictures_are_scored_and_their_pasted_region_localised(tmp_path
         assert x1 > x0 and y1 > y0
     diffs = [i["diff_sha256"] for i in images if i["diff_sha256"]]
     assert all((ws.evidence.path(d, "diffs")).exists() for d in diffs)
+
+
+def test_the_same_picture_bytes_in_two_messages_link_them(tmp_path: Path):
+    picture = campaign_picture("scene-r", "h1")
+    items = [(f"s{n}", message(40 + n, body="", picture=picture)) for n in range(2)]
+    assert partition(ingest(tmp_path, items)) == {frozenset({"s0", "s1"})}

@@ -30,7 +30,7 @@ def parse_loose_date(text: str) -> datetime | None:
     A date without a zone is taken as UTC: forwarded headers often drop it.
     """
     text = " ".join(text.split())
-    if not text:
+    if not text or len(text) > 120:  # a date line is short; anything longer is not one
         return None
     if not _AMPM.search(text):  # parsedate_to_datetime drops AM/PM silently
         try:

@@ -60,12 +60,13 @@ _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "seven": 
                  "twenty-four": 24, "forty-eight": 48, "seventy-two": 72,
                  "一": 1, "二": 2, "兩": 2, "两": 2, "三": 3, "四": 4, "五": 5, "七": 7,
                  "二十四": 24, "四十八": 48, "七十二": 72}  # fmt: skip
+# Every pattern here starts at a token and never rescans a run of spaces or digits: they
+# run on hostile text (see _tame), and an earlier deadline pattern went quadratic on spaces.
 _DEADLINE = re.compile(
-    r"(?:within|in|next|under|before|only|內|内|之內|之内)?\s*"
-    r"(\d{1,3}|twenty-four|forty-eight|seventy-two|one|two|three|four|five|seven|"
-    r"二十四|四十八|七十二|一|二|兩|两|三|四|五|七)\s*(?:個|个)?\s*"
+    r"(?<![0-9])(\d{1,3}|twenty-four|forty-eight|seventy-two|one|two|three|four|five|seven|"
+    r"二十四|四十八|七十二|一|二|兩|两|三|四|五|七)[ \t]{0,3}(?:個|个)?[ \t]{0,3}"
     r"(hours|hour|hrs|hr|h|days|day|weeks|week|minutes|mins|小時|小时|天|日|分鐘|分钟)(?![A-Za-z])"
-    r"\s*(內|内|之內|之内|以內|以内)?",
+    r"[ \t]{0,3}(內|内|之內|之内|以內|以内)?",
     re.IGNORECASE,
 )
 
@@ -104,7 +105,7 @@ class Indicators:
 
 def extract_indicators(text: str) -> Indicators:
     """Every indicator in `text`, deduplicated, in order of first appearance."""
-    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    text = _tame(unicodedata.normalize("NFKC", text).translate(_INVISIBLE))
     refanged = _DEFANGED_AT.sub("@", _DEFANGED_DOT.sub(".", text)).replace("[:]", ":")
     return Indicators(
         wallets=find_wallets(text),
@@ -114,6 +115,13 @@ def extract_indicators(text: str) -> Indicators:
         amounts=_amounts(text),
         deadlines=_deadlines(text),
     )
+
+
+def _tame(text: str) -> str:
+    """Cap runs of digits and blanks no real indicator needs, so no pattern can be made to
+    rescan them: hostile mail is free to send 50,000 of either."""
+    text = re.sub(r"\d{65,}", lambda m: m.group(0)[:64], text)
+    return re.sub(r"[ \t]{33,}", " " * 32, text)
 
 
 def find_wallets(text: str) -> tuple[Wallet, ...]:

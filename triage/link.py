@@ -105,15 +105,13 @@ class Linker:
 
     def _image_edges(self, message: str, features: MessageFeatures) -> list[Edge]:
         self._load()
-        own = {i.sha256 for i in features.images}
         edges: list[Edge] = []
         joined: set[str] = set()  # clusters already reached: no need to verify into them again
         for image in features.images:
             if not image.fingerprint.linkable:
                 continue
+            # The same bytes in an earlier message come back at distance 0: the surest link.
             for other_image, bits in self._candidates(image):
-                if other_image in own:
-                    continue
                 others = [m for m in self.store.messages_with_image(other_image) if m != message]
                 clusters = {self.store.cluster_of(m)[1] for m in others}
                 if not others or clusters <= joined:

@@ -253,14 +253,17 @@ def _lenient_b64(part: Message, defects: list[str]) -> bytes:
     payload = part.get_payload()
     if not isinstance(payload, str):
         return b""
-    clean = re.sub(r"[^A-Za-z0-9+/]", "", payload.split("=", 1)[0])
-    usable = len(clean) - len(clean) % 4
-    if usable != len(clean):
-        defects.append("TruncatedBase64")
-    tail = clean[usable:]
-    data = base64.b64decode(clean[:usable])
-    if len(tail) >= 2:  # 2 or 3 leftover characters still carry whole bytes
-        data += base64.b64decode(tail + "=" * (4 - len(tail)))
+    # Some mailers emit several padded chunks in one body: decode each in turn.
+    chunks = [c for c in re.split(r"=+", re.sub(r"[^A-Za-z0-9+/=]", "", payload)) if c]
+    data = b""
+    for i, clean in enumerate(chunks):
+        usable = len(clean) - len(clean) % 4
+        if usable != len(clean) and i == len(chunks) - 1 and not payload.rstrip().endswith("="):
+            defects.append("TruncatedBase64")
+        tail = clean[usable:]
+        data += base64.b64decode(clean[:usable])
+        if len(tail) >= 2:  # 2 or 3 leftover characters still carry whole bytes
+            data += base64.b64decode(tail + "=" * (4 - len(tail)))
     return data
 
 

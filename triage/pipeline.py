@@ -140,7 +140,9 @@ def ingest_one(ws: Workspace, raw: RawMessage, *, clock: Clock = utc_now) -> Out
     with ws.store.transaction():
         cluster_id = founding_cluster_id(raw.sha256)
         if not ws.store.add_message(raw, unwrapped, cluster_id=cluster_id, now=now):
-            return "duplicate"  # a concurrent run stored it between our check and our insert
+            # a concurrent run stored it between our check and our insert
+            ws.store.add_source(raw.sha256, raw.source, now)
+            return "duplicate"
         store_analysis(ws, raw.sha256, analysis, now)
         ws.store.add_verdict(raw.sha256, verdict, text_chars, now)
         ws.linker.link(raw.sha256, features, now)

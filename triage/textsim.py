@@ -23,9 +23,9 @@ _PRIME = (1 << 61) - 1
 _rng = np.random.default_rng(20250203)  # fixed: signatures must compare across runs
 _A = _rng.integers(1, _PRIME, size=PERMUTATIONS, dtype=np.uint64)
 _B = _rng.integers(0, _PRIME, size=PERMUTATIONS, dtype=np.uint64)
-_MASKS = (
-    (re.compile(r"\S+@\S+"), " @ "),
-    (re.compile(r"(?:https?|hxxps?)\S+|www\.\S+", re.IGNORECASE), " url "),
+_MASKS = (  # each starts only where a token starts: linear on hostile text
+    (re.compile(r"(?<![\w.+-])[\w.+-]+@[\w.-]+"), " @ "),
+    (re.compile(r"(?<!\S)(?:(?:https?|hxxps?)\S*|www\.\S*)", re.IGNORECASE), " url "),
     (re.compile(r"\b(?:bc1|0x|[13T48])[0-9A-Za-z]{24,105}\b"), " wallet "),
     (re.compile(r"\d[\d,.\s]*"), "0"),
 )

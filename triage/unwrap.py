@@ -45,6 +45,7 @@ _FORWARD_SUBJECT = re.compile(
 )
 _MAILTO = re.compile(r"\[mailto:([^\]\s]+)\]", re.IGNORECASE)
 _MAX_HEADER_LINES = 25
+_MAX_HEADER_CHARS = 400  # a header line is short; longer ones are read only this far
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +154,8 @@ def _unquote(lines: list[str]) -> list[str]:
 
 
 def _read_header_block(lines: list[str]) -> tuple[dict[str, str], str]:
+    body_lines = lines
+    lines = [line[:_MAX_HEADER_CHARS] for line in lines[: _MAX_HEADER_LINES + 40]]
     fields: dict[str, str] = {}
     last: str | None = None
     i = 0
@@ -176,11 +179,11 @@ def _read_header_block(lines: list[str]) -> tuple[dict[str, str], str]:
         else:
             break
         i += 1
-    return fields, "\n".join(lines[i:])
+    return fields, "\n".join(body_lines[i:])
 
 
 def _field_name(line: str) -> str | None:
-    m = _FIELD_LINE.match(line)
+    m = _FIELD_LINE.match(line[:_MAX_HEADER_CHARS])
     return _FIELDS.get(m["name"].strip().lower()) if m else None
 
 

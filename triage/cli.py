@@ -6,17 +6,21 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from triage import __version__
 from triage.config import Config, load_config
 from triage.errors import TriageError
+
+if TYPE_CHECKING:  # imported lazily at run time: `triage --help` stays fast
+    from triage.pipeline import Workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -28,6 +32,18 @@ class _Globals:
 
     def config(self) -> Config:
         return load_config(self.config_path)
+
+    @contextmanager
+    def workspace(self) -> Iterator[Workspace]:
+        """The store and evidence a command works on, closed however the command ends."""
+        from triage.pipeline import Workspace
+
+        config = self.config()
+        ws = Workspace.open(config, self.db(config))
+        try:
+            yield ws
+        finally:
+            ws.close()
 
     def db(self, config: Config) -> Path:
         if self.db_path is not None:
@@ -86,16 +102,12 @@ def cli(ctx: click.Context, config_path: Path | None, db_path: Path | None) -> N
 @_errors_to_exit
 def ingest(g: _Globals, paths: tuple[Path, ...], as_json: bool) -> None:
     """Store messages from .eml files, folders, Maildirs and mbox files."""
-    from triage.pipeline import Workspace, ingest_paths
+    from triage.pipeline import ingest_paths
     from triage.progress import IngestProgress
 
-    config = g.config()
-    ws = Workspace.open(config, g.db(config))
-    progress = IngestProgress()
-    try:
+    with g.workspace() as ws:
+        progress = IngestProgress()
         report = ingest_paths(ws, list(paths), on_progress=progress.update)
-    finally:
-        ws.close()
     progress.finish(report)
     if as_json:
         _emit_json(report.as_json())
@@ -184,15 +196,10 @@ def poll(
 @_errors_to_exit
 def clusters(g: _Globals, include_all: bool, as_json: bool) -> None:
     """Campaign clusters (extortion ones unless --all)."""
-    from triage.pipeline import Workspace
     from triage.queries import list_clusters
 
-    config = g.config()
-    ws = Workspace.open(config, g.db(config))
-    try:
+    with g.workspace() as ws:
         found = list_clusters(ws.store, include_all=include_all)
-    finally:
-        ws.close()
     if as_json:
         _emit_json(found)
         return
@@ -246,20 +253,16 @@ def localise(g: _Globals, idents: tuple[str, ...], as_json: bool) -> None:
 
     Default: every extortion cluster. `route` does this for the clusters it considers.
     """
-    from triage.pipeline import Workspace, localise_campaigns
+    from triage.pipeline import localise_campaigns
     from triage.queries import list_clusters, resolve_cluster_id
 
-    config = g.config()
-    ws = Workspace.open(config, g.db(config))
-    live = sys.stderr.isatty()
-    try:
+    with g.workspace() as ws:
+        live = sys.stderr.isatty()
         if idents:
             ids = [resolve_cluster_id(ws.store, i) for i in idents]
         else:
             ids = [c["id"] for c in list_clusters(ws.store, include_all=False)]
         done = localise_campaigns(ws, ids, on_progress=_progress_line("localise") if live else None)
-    finally:
-        ws.close()
     if live:
         click.echo("", err=True)
     if as_json:
@@ -275,15 +278,10 @@ def localise(g: _Globals, idents: tuple[str, ...], as_json: bool) -> None:
 @_errors_to_exit
 def show(g: _Globals, ident: str, as_json: bool) -> None:
     """One cluster whole (ID: cluster id, message sha256 prefix or Message-ID)."""
-    from triage.pipeline import Workspace
     from triage.queries import show_cluster
 
-    config = g.config()
-    ws = Workspace.open(config, g.db(config))
-    try:
+    with g.workspace() as ws:
         cluster = show_cluster(ws.store, ident)
-    finally:
-        ws.close()
     if as_json:
         _emit_json(cluster)
         return
@@ -297,15 +295,10 @@ def show(g: _Globals, ident: str, as_json: bool) -> None:
 @_errors_to_exit
 def route(g: _Globals, dry_run: bool, as_json: bool) -> None:
     """Queue the clusters the routing rules select, update grown ones, deliver (for cron)."""
-    from triage.pipeline import Workspace
     from triage.routing import route as run_route
 
-    config = g.config()
-    ws = Workspace.open(config, g.db(config))
-    try:
+    with g.workspace() as ws:
         report = run_route(ws, dry_run=dry_run)
-    finally:
-        ws.close()
     if as_json:
         _emit_json(report.as_json())
         return
@@ -350,15 +343,10 @@ def queue(ctx: click.Context, status: str | None, as_json: bool) -> None:
 
 @_errors_to_exit
 def _list_queue(g: _Globals, status: str | None, as_json: bool) -> None:
-    from triage.pipeline import Workspace
     from triage.routing import list_queue
 
-    config = g.config()
-    ws = Workspace.open(config, g.db(config))
-    try:
+    with g.workspace() as ws:
         items = list_queue(ws.store, status)
-    finally:
-        ws.close()
     if as_json:
         _emit_json(items)
         return
@@ -388,17 +376,12 @@ def _queue_action(action: str, doc: str) -> Callable[..., None]:
         as_json: bool,
         to: str | None = None,
     ) -> None:
-        from triage.pipeline import Workspace
         from triage.routing import act
 
-        config = g.config()
-        ws = Workspace.open(config, g.db(config))
-        try:
+        with g.workspace() as ws:
             changed, errors = act(
                 ws, list(idents), action, by=actor or _default_actor(), to=to, note=note
             )
-        finally:
-            ws.close()
         if as_json:
             _emit_json({"changed": changed, "errors": errors})
         else:
@@ -432,15 +415,10 @@ _queue_action("reopen", "Reopen closed items.")
 def export(g: _Globals, fmt: str, idents: tuple[str, ...], output: Path | None) -> None:
     """Clusters with evidence references by sha256 (default: every extortion cluster)."""
     from triage.export import render
-    from triage.pipeline import Workspace
     from triage.routing import export_documents
 
-    config = g.config()
-    ws = Workspace.open(config, g.db(config))
-    try:
+    with g.workspace() as ws:
         text = render(export_documents(ws.store, list(idents)), fmt)
-    finally:
-        ws.close()
     if output is None:
         click.echo(text, nl=False)
         return

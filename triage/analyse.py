@@ -7,13 +7,17 @@ from dataclasses import dataclass
 
 from triage.cluster import ImageFeature, MessageFeatures, contacts_of
 from triage.extract import ExtractLimits, FoundImage, Refusal, extract_images
-from triage.fingerprint import Fingerprint, fingerprint_image
+from triage.fingerprint import FINGERPRINT_SIDE, Fingerprint, fingerprint_decoded
 from triage.htmltext import html_to_text
-from triage.imagedecode import ImageRefused
+from triage.imagedecode import DecodedImage, ImageRefused, decode_image
 from triage.indicators import Indicators, extract_indicators
-from triage.manipulation import ManipulationScore, ModelUnavailable, score_image
+from triage.manipulation import ManipulationScore, ModelUnavailable, score_decoded
+from triage.manipulation.features import WORK_SIDE
 from triage.records import Unwrapped
 from triage.textsim import signature
+
+# One decode serves the fingerprint and the manipulation score: both work at this size.
+assert FINGERPRINT_SIDE == WORK_SIDE
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -34,9 +38,9 @@ class Analysis:
     features: MessageFeatures
 
 
-def _manipulation(data: bytes) -> tuple[ManipulationScore | None, str]:
+def _manipulation(decoded: DecodedImage, data: bytes) -> tuple[ManipulationScore | None, str]:
     try:
-        score = score_image(data)
+        score = score_decoded(decoded, data)
     except ModelUnavailable as e:
         return None, f"not scored: {e}"
     except ImageRefused as e:  # too small to compare regions, or undecodable at full size
@@ -56,13 +60,14 @@ def analyse(
     refusals = list(extraction.refusals)
     for found in extraction.images:
         try:
-            fingerprint = fingerprint_image(found.data)
+            decoded = decode_image(found.data, max_side=FINGERPRINT_SIDE)
         except ImageRefused as e:
             refusals.append(
                 Refusal(where=found.where, name=found.name, reason=str(e), sha256=found.sha256)
             )
             continue
-        score, note = _manipulation(found.data)
+        fingerprint = fingerprint_decoded(decoded)
+        score, note = _manipulation(decoded, found.data)
         images.append(
             AnalysedImage(
                 found=found, fingerprint=fingerprint, manipulation=score, manipulation_note=note

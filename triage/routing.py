@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,17 +17,12 @@ from triage.config import Config
 from triage.deliver import Delivery, deliver
 from triage.errors import NotFound, TriageError
 from triage.export import cluster_document, notice_text, office_ack_text
-from triage.pipeline import Workspace, localise_campaigns
+from triage.pipeline import Clock, Workspace, localise_campaigns, utc_now
 from triage.queries import list_clusters, resolve_cluster_id, show_cluster
 from triage.route import Amount, ClusterFacts, RoutingDecision, decide
 from triage.store import Store, iso
 
 log = logging.getLogger(__name__)
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -82,11 +76,11 @@ def route(ws: Workspace, *, dry_run: bool = False, clock: Clock = utc_now) -> Ro
             changes = _fold(store, _item(row), now, config)
             _apply(store, config, changes, now)
             report.folded += [c.item.id for c in changes if c.event == "merged"]
-        if config.routing.localise:
-            # The pasted region of each campaign picture goes to the unit with the case.
-            extortion = [c["id"] for c in list_clusters(store, include_all=False)]
-            localise_campaigns(ws, extortion, clock=clock)
     clusters = list_clusters(store, include_all=True)
+    if not dry_run and config.routing.localise:
+        # The pasted region of each campaign picture goes to the unit with the case.
+        extortion = [c["id"] for c in clusters if c["extortion"]]
+        localise_campaigns(ws, extortion, clock=clock)
     amounts = _amounts(store)
     for cluster in clusters:
         decision = decide(

@@ -34,6 +34,7 @@ __all__ = [
     "PictureTooSmall",
     "localise_in_group",
     "render_heatmap",
+    "score_decoded",
     "score_image",
 ]
 
@@ -58,7 +59,12 @@ class ManipulationScore:
 
 def score_image(data: bytes) -> ManipulationScore:
     """Score one encoded picture; ImageRefused when it cannot be decoded safely."""
-    decoded = decode_image(data, max_side=WORK_SIDE)
+    return score_decoded(decode_image(data, max_side=WORK_SIDE), data)
+
+
+def score_decoded(decoded: DecodedImage, data: bytes) -> ManipulationScore:
+    """Score a picture already decoded with max_side=WORK_SIDE (ingest decodes each picture
+    once for its fingerprint and its score); `data` is read for the EXIF thumbnail."""
     if min(decoded.image.size) < MIN_BLOCKS * BLOCK:
         size = f"{decoded.width}x{decoded.height}"
         raise PictureTooSmall(f"picture too small to score for manipulation ({size})")

@@ -11,6 +11,7 @@ from triage.fingerprint import FINGERPRINT_SIDE, Fingerprint, fingerprint_decode
 from triage.htmltext import html_to_text
 from triage.imagedecode import DecodedImage, ImageRefused, decode_image
 from triage.indicators import Indicators, extract_indicators
+from triage.keypoints import LinkKeys, link_keys_of_image
 from triage.manipulation import ManipulationScore, ModelUnavailable, score_decoded
 from triage.manipulation.features import WORK_SIDE
 from triage.records import Unwrapped
@@ -26,6 +27,7 @@ class AnalysedImage:
     fingerprint: Fingerprint
     manipulation: ManipulationScore | None
     manipulation_note: str  # the score's reasons, or why there is no score
+    link_keys: LinkKeys | None = None  # for verifying same-base links; linkable pictures only
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -68,11 +70,13 @@ def analyse(
             continue
         fingerprint = fingerprint_decoded(decoded)
         score, note = _manipulation(decoded, found.data)
+        keys = link_keys_of_image(decoded.image) if fingerprint.linkable else None
         images.append(
             AnalysedImage(
-                found=found, fingerprint=fingerprint, manipulation=score, manipulation_note=note
+                found=found, fingerprint=fingerprint, manipulation=score,
+                manipulation_note=note, link_keys=keys,
             )
-        )
+        )  # fmt: skip
     original = u.original
     body = original.text if original.text.strip() else html_to_text(original.html)
     text = "\n".join([original.subject or "", body, *extraction.pdf_texts])
@@ -90,7 +94,8 @@ def analyse(
         ),
         signature=signature(body, exclude=names),
         images=tuple(
-            ImageFeature(sha256=i.found.sha256, fingerprint=i.fingerprint) for i in images
+            ImageFeature(sha256=i.found.sha256, fingerprint=i.fingerprint, keys=i.link_keys)
+            for i in images
         ),
     )
     return Analysis(

@@ -451,6 +451,8 @@ def _render_cluster(c: dict[str, Any]) -> None:
         verdict = m.get("verdict")
         if verdict:
             click.echo(f"    verdict: {verdict['reasons'][0]}")
+        if m.get("joined_despite_text"):
+            click.echo(f"    {m['joined_despite_text']}")
         for image in m.get("images", []):
             manipulated = image.get("manipulation")
             score_text = f"manipulation {manipulated:.2f}" if manipulated is not None else ""

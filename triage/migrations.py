@@ -292,3 +292,17 @@ def m006_manipulation(db: Database) -> None:
         );
         """
     )
+
+
+@migrations()
+def m007_link_keys(db: Database) -> None:
+    # Keypoints and a thumbnail per linkable picture, computed once at ingest, so verifying
+    # a same-base link never decodes evidence again; manual merges and splits.
+    db.executescript(
+        """
+        CREATE TABLE image_keys (
+            image_sha256 TEXT PRIMARY KEY REFERENCES images(sha256),
+            keys BLOB NOT NULL               -- triage.keypoints.LinkKeys.to_bytes()
+        );
+        """
+    )

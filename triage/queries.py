@@ -79,11 +79,28 @@ def show_cluster(store: Store, ident: str) -> dict[str, Any]:
         "ORDER BY e.created_at, e.a_sha256, e.b_sha256, e.kind",
         [cluster_id],
     )
+    extortion = bool(verdict and verdict.extortion)
+    for message, row in zip(cluster["messages"], members, strict=True):
+        message["joined_despite_text"] = _joined_despite_text(
+            row["sha256"], facts.classes.get(row["sha256"]), cluster["joins"], extortion
+        )
     cluster["merged"] = store.rows(
         "SELECT absorbed, at, reason FROM cluster_merges WHERE survivor = ? ORDER BY id",
         [cluster_id],
     )
     return cluster
+
+
+def _joined_despite_text(
+    sha: str, own_class: str | None, joins: list[dict[str, Any]], extortion: bool
+) -> str | None:
+    """Why a member whose own text reads benign sits in an extortion cluster, or None."""
+    if own_class != "benign" or not extortion:
+        return None
+    kinds = sorted({j["kind"] for j in joins if sha in (j["a"], j["b"])})
+    if not kinds:
+        return None
+    return f"joined by {' and '.join(kinds)}; own text judged benign"
 
 
 def resolve_cluster_id(store: Store, ident: str) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from triage.classify import ExtortionVerdict
-from triage.cluster import Edge, verdict_class
+from triage.cluster import Edge, LinkSide, verdict_class
 from triage.errors import StoreError
 from triage.fingerprint import Fingerprint
 from triage.manipulation import Localisation, ManipulationScore
@@ -264,6 +264,41 @@ class Store:
                 "SELECT sha256, phash, phash_mirror FROM images WHERE linkable = 1 ORDER BY rowid"
             )
         ]
+
+    def add_link_keys(self, image: str, keys: bytes) -> None:
+        self.db.execute("INSERT OR IGNORE INTO image_keys VALUES (?, ?)", [image, keys])
+
+    def link_keys(self, image: str) -> bytes | None:
+        row = self.db.execute(
+            "SELECT keys FROM image_keys WHERE image_sha256 = ?", [image]
+        ).fetchone()
+        return bytes(row[0]) if row else None
+
+    def linkable_images_since(self, rowid: int) -> list[tuple[int, str, str, str, bytes | None]]:
+        """(rowid, sha256, phash, phash_mirror, link keys or None) of linkable images stored
+        after `rowid`, so a long-running process tops its index up with others' work."""
+        return [
+            (r[0], r[1], r[2], r[3], bytes(r[4]) if r[4] is not None else None)
+            for r in self.db.execute(
+                "SELECT i.rowid, i.sha256, i.phash, i.phash_mirror, k.keys FROM images i "
+                "LEFT JOIN image_keys k ON k.image_sha256 = i.sha256 "
+                "WHERE i.linkable = 1 AND i.rowid > ? ORDER BY i.rowid",
+                [rowid],
+            )
+        ]
+
+    def link_side(self, message: str) -> LinkSide:
+        """What the link guard needs of a stored message."""
+        row = self.db.execute(
+            "SELECT v.score, v.text_chars, "
+            "EXISTS (SELECT 1 FROM indicators WHERE message_sha256 = ? AND kind = 'wallet'), "
+            "EXISTS (SELECT 1 FROM message_images mi JOIN images i ON i.sha256 = mi.image_sha256 "
+            "        WHERE mi.message_sha256 = ? AND i.linkable = 1) "
+            "FROM (SELECT ? AS sha) q LEFT JOIN verdicts v ON v.message_sha256 = q.sha",
+            [message, message, message],
+        ).fetchone()
+        cls = verdict_class(row[0], row[1]) if row[0] is not None else "unknown"
+        return LinkSide(verdict_class=cls, wallet=bool(row[2]), picture=bool(row[3]))
 
     def messages_with_image(self, image: str) -> list[str]:
         return [

@@ -176,7 +176,23 @@ def _headers(msg: Message) -> dict[str, Any]:
         "resent_from": _header_addresses(msg, "Resent-From"),
         "resent_to": _header_addresses(msg, "Resent-To"),
         "resent_date": _parse_header_date(msg.get("Resent-Date")),
+        "resent_message_ids": _header_ids(msg, "Resent-Message-ID"),
+        "references": _header_ids(msg, "References"),
+        "in_reply_to": _header_ids(msg, "In-Reply-To"),
+        "forwarded_message_id": next(iter(_header_ids(msg, "X-Forwarded-Message-Id")), None),
     }
+
+
+_MSG_ID = re.compile(r"<[^<>\s]{1,250}>")
+_MAX_IDS = 100  # a References header longer than this is cut to its newest ids
+
+
+def _header_ids(msg: Message, name: str) -> tuple[str, ...]:
+    """Message ids in every `name` header, in order (the first header is the outermost)."""
+    ids: list[str] = []
+    for value in msg.get_all(name, []):
+        ids.extend(_MSG_ID.findall(str(value)[:50_000]))
+    return tuple(dict.fromkeys(ids[-_MAX_IDS:]))
 
 
 def _decode_subject(value: object) -> str | None:

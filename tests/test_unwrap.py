@@ -349,6 +349,11 @@ ID_CASES = [
         _inline_of_inline(), "<fwd-inline@legco.example>", ORIG, "references",
         id="inline-of-inline-references-chain",
     ),
+    pytest.param(
+        _inline(block=BLOCK.replace("Subject: Your pictures", "Subject: =?utf-8?q?Your_pictures?="),
+                references=ORIG),
+        "<fwd-inline@legco.example>", ORIG, "references", id="quoted-subject-left-encoded",
+    ),
     # Negative cases: the id stays unknown rather than guessed.
     pytest.param(_inline(), "<fwd-inline@legco.example>", None, None, id="inline-no-references"),
     pytest.param(

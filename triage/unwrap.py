@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from email.header import decode_header, make_header
 from email.utils import getaddresses
 
 from triage.dates import parse_loose_date
@@ -163,6 +165,9 @@ def _forwards_subject(forward: str | None, quoted: str | None) -> bool:
 
 
 def _subject_key(subject: str) -> str:
+    if "=?" in subject:  # a quoted header block copied with its encoded words undecoded
+        with contextlib.suppress(ValueError, LookupError, UnicodeError):
+            subject = str(make_header(decode_header(subject)))
     return " ".join(subject.casefold().split())
 
 

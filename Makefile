@@ -53,6 +53,7 @@ bench: $(STAMP) $(CORPUS)/truth.json  ## figures: clustering, verdicts, scale (p
 	rm -rf $(BENCH_CORPUS)
 	$(BIN)/python -m fixtures.generate --seed 7 --scale 3 --out $(BENCH_CORPUS)
 	$(BIN)/python -m bench.campaigns --corpus $(BENCH_CORPUS)
+	$(BIN)/python -m bench.forwards --corpus $(BENCH_CORPUS)
 	$(BIN)/python -m bench.verdicts
 	$(BIN)/python -m bench.scale
 	nice -n 10 $(BIN)/python -m bench.manipulation

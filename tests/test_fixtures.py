@@ -111,6 +111,28 @@ def test_message_id_in_truth_is_the_stored_header(corpus: tuple) -> None:
             assert msg["Resent-To"] == truth["triage_mailbox"]
 
 
+def test_inline_forwards_name_the_forwarded_message_as_their_client_does(corpus: tuple) -> None:
+    root, truth = corpus
+    single = [m for m in truth["messages"] if m["forward"] == "inline" and m["nested"] == 1]
+    assert {m["client_style"] for m in single} == STYLES
+    for entry in single:
+        msg = PARSER.parsebytes(_raw(root, entry))
+        references = str(msg["References"] or "").split()
+        names = entry["client_style"] != "zh-hans"
+        assert entry["original_id_readable"] is names
+        assert (references[-1:] == [entry["original_message_id"]]) is names
+        if entry["client_style"] == "thunderbird":
+            assert msg["X-Forwarded-Message-Id"] == entry["original_message_id"]
+    readable = {
+        (m["forward"], m["original_id_readable"]) for m in truth["messages"] if m["nested"] < 2
+    }
+    assert {r for r in readable if r[0] != "inline"} == {
+        ("attachment", True),
+        ("redirect", True),
+        ("direct", None),
+    }
+
+
 def test_each_hop_comes_after_the_one_it_forwards(corpus: tuple) -> None:
     root, truth = corpus
     for entry in truth["messages"]:

@@ -441,6 +441,8 @@ def _render_cluster(c: dict[str, Any]) -> None:
     for reason in c.get("reasons", []):
         click.echo(f"  why: {reason}")
     click.echo(f"  recipients: {', '.join(c['recipients']) or '(unknown)'}")
+    if c.get("originals") is not None and c["originals"] < c["size"]:
+        click.echo(f"  originals: {c['originals']} ({c['size']} reports)")
     click.echo(f"  wallets: {', '.join(c['wallets']) or '-'}")
     click.echo(f"  seen: {c['first_seen']} .. {c['last_seen']}")
     for m in c["messages"]:
@@ -448,6 +450,10 @@ def _render_cluster(c: dict[str, Any]) -> None:
         click.echo(f"    sha256 {m['sha256']}  source {m['source']}")
         chain = " > ".join(m["forward_chain"]) or "direct"
         click.echo(f"    forward: {chain} by {m['forwarded_by']} ({m['recipient_source']})")
+        if m.get("original_message_id"):
+            click.echo(f"    original: {m['original_message_id']} ({m['original_id_source']})")
+        if m.get("original") and m["original"] != m["sha256"]:
+            click.echo(f"    same original as {m['original'][:16]} (another report of it)")
         verdict = m.get("verdict")
         if verdict:
             click.echo(f"    verdict: {verdict['reasons'][0]}")

@@ -295,9 +295,23 @@ def m006_manipulation(db: Database) -> None:
 
 
 @migrations()
-def m007_link_keys(db: Database) -> None:
+def m007_original_ids(db: Database) -> None:
+    # How the forwarded original's Message-ID was found (attached, redirect, references, ...),
+    # and a digest of the original's sender, subject and body, so that two offices' reports
+    # of one original are recognised as one even when its id is unknown.
+    db.executescript(
+        """
+        ALTER TABLE messages ADD COLUMN original_id_source TEXT;
+        ALTER TABLE messages ADD COLUMN original_digest TEXT;   -- sha256 hex
+        CREATE INDEX messages_original_digest ON messages(original_digest);
+        """
+    )
+
+
+@migrations()
+def m008_link_keys(db: Database) -> None:
     # Keypoints and a thumbnail per linkable picture, computed once at ingest, so verifying
-    # a same-base link never decodes evidence again; manual merges and splits.
+    # a same-base link never decodes evidence again.
     db.executescript(
         """
         CREATE TABLE image_keys (

@@ -19,6 +19,7 @@ from triage.errors import StoreError
 from triage.fingerprint import Fingerprint
 from triage.manipulation import Localisation, ManipulationScore
 from triage.migrations import migrations
+from triage.originals import original_digest
 from triage.records import RawMessage, Unwrapped
 
 
@@ -537,6 +538,7 @@ _MESSAGE_COLUMNS = (
     "original_message_id", "original_from", "original_from_name", "original_reply_to",
     "original_to", "original_subject", "original_date", "original_text", "original_html",
     "recipient", "recipient_source", "defects", "cluster_id",
+    "original_id_source", "original_digest",
 )  # fmt: skip
 _INSERT_MESSAGE = (
     f"INSERT OR IGNORE INTO messages ({', '.join(_MESSAGE_COLUMNS)}) "  # noqa: S608 (our constants)
@@ -549,7 +551,6 @@ _KEY_FANOUT = 200
 
 def _message_row(raw: RawMessage, u: Unwrapped, cluster_id: str, now: datetime) -> list[Any]:
     o = u.original
-    forwarded = bool(u.chain)
     defects = sorted({*u.outer.defects, *o.defects})
     return [
         raw.sha256,
@@ -557,15 +558,14 @@ def _message_row(raw: RawMessage, u: Unwrapped, cluster_id: str, now: datetime) 
         iso(raw.received_at),
         iso(now),
         len(raw.raw),
-        u.outer.message_id,
+        u.received_id,
         u.outer.subject,
         u.outer.sender,
         iso(u.outer.date),
         u.kind.value,
         json.dumps([k.value for k in u.chain]),
         u.forwarded_by,
-        # The original has an id of its own only when it travelled whole (attached, redirected).
-        o.message_id if forwarded and o.message_id != u.outer.message_id else None,
+        u.original_id,
         o.sender,
         o.from_[0].name if o.from_ else None,
         o.reply_to[0].email if o.reply_to else None,
@@ -578,6 +578,8 @@ def _message_row(raw: RawMessage, u: Unwrapped, cluster_id: str, now: datetime) 
         u.recipient_source,
         json.dumps(defects),
         cluster_id,
+        u.original_id_source,
+        original_digest(u),
     ]
 
 

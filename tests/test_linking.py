@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import io
 import random
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
 from tests.pictures import campaign_picture
 from tests.test_cluster import LETTER, THREAT, W1, W2, ingest, message, partition
+from triage import curation
 from triage.cluster import LinkSide, compatible
 from triage.descriptorindex import DescriptorIndex
 from triage.fingerprint import fingerprint_image, hash_distance
@@ -150,3 +153,58 @@ def test_strong_evidence_beats_a_benign_text_only_for_a_campaign_shaped_mail():
     for weak in ("template", "contact"):
         assert not compatible(campaign, spun, weak)
     assert compatible(digest, newsletter, "template")  # benign with benign, as before
+
+
+def test_split_and_merge_stand_through_later_ingest_and_are_recorded(tmp_path: Path):
+    a = [
+        ("a1", message(1, body=THREAT.format(w=W1), picture=campaign_picture("scene-a", "f1"))),
+        ("a2", message(2, body=THREAT.format(w=W1), picture=campaign_picture("scene-a", "f2"))),
+    ]
+    b = [("b1", message(3, body=THREAT.format(w=W2), picture=campaign_picture("scene-b", "f3")))]
+    ws = ingest(tmp_path, [*a, *b])
+    ids = {c["messages"][0]["source"]: c for c in list_clusters(ws.store, include_all=True)}
+    cluster_a = next(c for c in ids.values() if c["size"] == 2)
+    a2 = next(m["sha256"] for m in cluster_a["messages"] if m["source"] == "a2")
+    now = datetime(2025, 3, 1, tzinfo=UTC)
+
+    done = curation.split(
+        ws.store, cluster_a["id"], [a2[:10]], by="alice", note="other gang", now=now
+    )
+    assert partition(ws) == {frozenset({"a1"}), frozenset({"a2"}), frozenset({"b1"})}
+    ws.close()
+    # A later message carrying the wallet both halves share would join them again: it may join
+    # one side, never both.
+    later = [
+        ("a3", message(4, body=THREAT.format(w=W1), picture=campaign_picture("scene-a", "f4")))
+    ]
+    ws = ingest(tmp_path, later, day=2)
+    parts = partition(ws)
+    assert frozenset({"b1"}) in parts and len(parts) == 3
+    assert not any({"a1", "a2"} <= p for p in parts)
+    shown = show_cluster(ws.store, done.cluster_id)
+    assert [k["action"] for k in shown["curations"]] == ["split"]
+    assert shown["curations"][0]["by"] == "alice"
+
+    # A merge undoes it, and a later message then joins the whole campaign.
+    b_id = next(
+        c["id"]
+        for c in list_clusters(ws.store, include_all=True)
+        if c["messages"][0]["source"] == "b1"
+    )
+    curation.merge(ws.store, [cluster_a["id"], done.cluster_id], by="bob", note="same", now=now)
+    assert {"a1", "a2", "a3"} in [set(p) for p in partition(ws)]
+    curation.merge(ws.store, [cluster_a["id"], b_id], by="bob", note="one gang after all", now=now)
+    assert len(partition(ws)) == 1
+    audit = ws.store.rows(
+        "SELECT event FROM audit WHERE event IN ('merge', 'split') ORDER BY rowid"
+    )
+    assert [r["event"] for r in audit] == ["split", "merge", "merge"]
+    with pytest.raises(curation.CurationError):
+        curation.split(
+            ws.store,
+            cluster_a["id"],
+            list(ws.store.members(cluster_a["id"])),
+            by="x",
+            note="all",
+            now=now,
+        )

@@ -288,6 +288,62 @@ def show(g: _Globals, ident: str, as_json: bool) -> None:
     _render_cluster(cluster)
 
 
+def _curated_json(done: Any) -> dict[str, Any]:
+    return {
+        "action": done.action, "curation": done.curation, "cluster_id": done.cluster_id,
+        "clusters": list(done.clusters), "messages": list(done.messages),
+    }  # fmt: skip
+
+
+@cli.command()
+@click.argument("idents", metavar="ID...", nargs=-1, required=True)
+@click.option("--by", default=None, help="Who decides (default: the OS user).")
+@click.option("--note", required=True, help="Why, for the audit trail.")
+@_json_option
+@click.pass_obj
+@_errors_to_exit
+def merge(g: _Globals, idents: tuple[str, ...], by: str | None, note: str, as_json: bool) -> None:
+    """Merge clusters into one (the oldest id survives); undone by `split`."""
+    from triage import curation
+    from triage.pipeline import utc_now
+
+    with g.workspace() as ws:
+        done = curation.merge(
+            ws.store, list(idents), by=by or _default_actor(), note=note, now=utc_now()
+        )
+    if as_json:
+        _emit_json(_curated_json(done))
+    else:
+        click.echo(f"merged {', '.join(done.clusters)} into {done.cluster_id}")
+
+
+@cli.command()
+@click.argument("ident", metavar="ID")
+@click.argument("messages", metavar="MESSAGE...", nargs=-1, required=True)
+@click.option("--by", default=None, help="Who decides (default: the OS user).")
+@click.option("--note", required=True, help="Why, for the audit trail.")
+@_json_option
+@click.pass_obj
+@_errors_to_exit
+def split(
+    g: _Globals, ident: str, messages: tuple[str, ...], by: str | None, note: str, as_json: bool
+) -> None:
+    """Take messages (sha256 prefixes) out of a cluster into a new one that later links
+    never join back; undone by `merge`."""
+    from triage import curation
+    from triage.pipeline import utc_now
+
+    with g.workspace() as ws:
+        done = curation.split(
+            ws.store, ident, list(messages), by=by or _default_actor(), note=note, now=utc_now()
+        )
+    if as_json:
+        _emit_json(_curated_json(done))
+    else:
+        click.echo(f"split {len(done.messages)} message(s) out of {done.clusters[0]} "
+                   f"into {done.cluster_id}")  # fmt: skip
+
+
 @cli.command()
 @click.option("--dry-run", is_flag=True, help="Show the decisions; change and send nothing.")
 @_json_option
@@ -480,6 +536,9 @@ def _render_cluster(c: dict[str, Any]) -> None:
             click.echo(f"    defects: {', '.join(m['defects'])}")
     for j in c.get("joins", []):
         click.echo(f"  joined {j['a'][:12]} + {j['b'][:12]}: {j['reason']}")
+    for k in c.get("curations", []):
+        what = "merged" if k["action"] == "merge" else "split (kept apart from later links)"
+        click.echo(f"  {what} {' + '.join(k['clusters'])} by {k['by']} at {k['at']}: {k['note']}")
 
 
 def main() -> None:

@@ -184,12 +184,20 @@ class Linker:
         for edge in edges:
             self.store.add_edge(edge, now)
         peers = {_peer(e, message) for e in edges}
-        clusters = {self.store.cluster_of(m) for m in peers | {message}}
+        clusters = sorted({self.store.cluster_of(m) for m in peers | {message}})
         survivor = choose_survivor(clusters)
         kinds = ", ".join(sorted({e.kind for e in edges}))
-        for _, cluster_id in sorted(clusters):
-            if cluster_id != survivor:
-                self.store.merge_clusters(survivor, cluster_id, f"linked by {kinds}", now)
+        # An investigator's split stands: a cluster walled off from the survivor stays apart.
+        for _, cluster_id in clusters:
+            if cluster_id == survivor:
+                continue
+            walls = self.store.walls_between(survivor, cluster_id) + self.store.walls_between(
+                cluster_id, survivor
+            )
+            if walls:
+                log.info("%s stays apart from %s: split %s", cluster_id, survivor, walls)
+                continue
+            self.store.merge_clusters(survivor, cluster_id, f"linked by {kinds}", now)
 
 
 def _peer(edge: Edge, message: str) -> str:

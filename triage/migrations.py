@@ -320,3 +320,30 @@ def m008_link_keys(db: Database) -> None:
         );
         """
     )
+
+
+@migrations()
+def m009_curation(db: Database) -> None:
+    # Investigators' merges and splits. A split raises a wall between the messages it took
+    # out and those it left: no later link joins the two sides again until someone merges them.
+    db.executescript(
+        """
+        CREATE TABLE curations (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            action TEXT NOT NULL,            -- merge | split
+            by TEXT NOT NULL,
+            note TEXT NOT NULL,
+            clusters TEXT NOT NULL,          -- JSON: the cluster ids involved
+            messages TEXT NOT NULL           -- JSON: the message sha256s moved (split)
+        );
+        CREATE TABLE walls (
+            curation_id INTEGER NOT NULL REFERENCES curations(id),
+            side TEXT NOT NULL,              -- out | left
+            message_sha256 TEXT NOT NULL REFERENCES messages(sha256),
+            lifted_at TEXT,                  -- a later merge of the two sides lifts it
+            PRIMARY KEY (curation_id, message_sha256)
+        );
+        CREATE INDEX walls_message ON walls(message_sha256);
+        """
+    )

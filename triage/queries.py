@@ -85,6 +85,10 @@ def show_cluster(store: Store, ident: str) -> dict[str, Any]:
         message["joined_despite_text"] = _joined_despite_text(
             row["sha256"], facts.classes.get(row["sha256"]), cluster["joins"], extortion
         )
+    cluster["curations"] = [
+        {**c, "clusters": json.loads(c["clusters"])}
+        for c in store.curations_of([m["sha256"] for m in members])
+    ]
     cluster["merged"] = store.rows(
         "SELECT absorbed, at, reason FROM cluster_merges WHERE survivor = ? ORDER BY id",
         [cluster_id],

@@ -341,6 +341,87 @@ class Store:
             [iso(now), survivor, absorbed, reason],
         )
 
+    # -- investigators' merges and splits ----------------------------------------------
+
+    def members(self, cluster_id: str) -> list[str]:
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT sha256 FROM messages WHERE cluster_id = ? ORDER BY sha256", [cluster_id]
+            )
+        ]
+
+    def add_curation(
+        self, now: datetime, action: str, by: str, note: str, clusters: list[str],
+        messages: list[str],
+    ) -> int:  # fmt: skip
+        cur = self.db.execute(
+            "INSERT INTO curations (at, action, by, note, clusters, messages) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [iso(now), action, by, note, json.dumps(clusters), json.dumps(messages)],
+        )
+        self._audit(now, None, f"by {by}", action, json.dumps({"clusters": clusters, "note": note}))
+        return int(cur.lastrowid or 0)
+
+    def add_wall(self, curation: int, out: list[str], left: list[str]) -> None:
+        self.db.conn.executemany(
+            "INSERT INTO walls (curation_id, side, message_sha256) VALUES (?, ?, ?)",
+            [[curation, "out", m] for m in out] + [[curation, "left", m] for m in left],
+        )
+
+    def walls_between(self, a: str, b: str) -> list[int]:
+        """Standing splits with members of cluster `a` on one side and of `b` on the other."""
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT DISTINCT w1.curation_id FROM walls w1 "
+                "JOIN walls w2 ON w2.curation_id = w1.curation_id AND w2.side != w1.side "
+                "JOIN messages m1 ON m1.sha256 = w1.message_sha256 "
+                "JOIN messages m2 ON m2.sha256 = w2.message_sha256 "
+                "WHERE m1.cluster_id = ? AND m2.cluster_id = ? "
+                "AND w1.lifted_at IS NULL AND w2.lifted_at IS NULL ORDER BY 1",
+                [a, b],
+            )
+        ]
+
+    def lift_walls(self, curations: list[int], now: datetime) -> None:
+        self.db.conn.executemany(
+            "UPDATE walls SET lifted_at = ? WHERE curation_id = ?",
+            [[iso(now), c] for c in curations],
+        )
+
+    def new_cluster(self, cluster_id: str, now: datetime) -> None:
+        self.db.execute(
+            "INSERT INTO clusters (id, created_at, updated_at) VALUES (?, ?, ?)",
+            [cluster_id, iso(now), iso(now)],
+        )
+
+    def move_messages(self, messages: list[str], cluster_id: str, now: datetime) -> None:
+        self.db.conn.executemany(
+            "UPDATE messages SET cluster_id = ? WHERE sha256 = ?",
+            [[cluster_id, m] for m in messages],
+        )
+        self.db.execute("UPDATE clusters SET updated_at = ? WHERE id = ?", [iso(now), cluster_id])
+
+    def cluster_exists(self, cluster_id: str) -> bool:
+        return (
+            self.db.execute("SELECT 1 FROM clusters WHERE id = ?", [cluster_id]).fetchone()
+            is not None
+        )
+
+    def curations_of(self, messages: list[str]) -> list[dict[str, Any]]:
+        if not messages:
+            return []
+        wanted = json.dumps(messages)
+        return self.rows(
+            "SELECT DISTINCT c.id, c.at, c.action, c.by, c.note, c.clusters FROM curations c "
+            "LEFT JOIN walls w ON w.curation_id = c.id "
+            "WHERE w.message_sha256 IN (SELECT value FROM json_each(?)) "
+            "OR EXISTS (SELECT 1 FROM json_each(c.messages) "
+            "           WHERE value IN (SELECT value FROM json_each(?))) ORDER BY c.id",
+            [wanted, wanted],
+        )
+
     def add_verdict(
         self, message: str, verdict: ExtortionVerdict, text_chars: int, now: datetime
     ) -> None:

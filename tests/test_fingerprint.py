@@ -12,6 +12,11 @@ from triage.fingerprint import fingerprint_image, hash_distance, is_linkable
 from triage.keypoints import SAME_BASE, keypoints_of, match_score
 
 BASE = campaign_picture("scene-a", "face-1")
+# What these pictures score, stated here rather than taken from the code: the same base with
+# another face and edits matches in full (1.0 today), different bases and the shared-face trap
+# score below 0.1 today. The threshold link.py applies must sit in that gap.
+SAME_BASE_SCORES_AT_LEAST = 0.9
+OTHER_BASE_SCORES_AT_MOST = 0.15
 
 
 def edited(data: bytes, edit) -> bytes:
@@ -47,20 +52,24 @@ def test_global_hash_survives_edits_that_keep_the_frame(name: str):
 def test_keypoints_join_the_same_base_with_another_face_and_edits(transforms):
     a = keypoints_of(campaign_picture("scene-a", "face-1"))
     b = keypoints_of(campaign_picture("scene-a", "face-2", transforms=transforms))
-    assert match_score(a, b) >= SAME_BASE
+    assert match_score(a, b) >= SAME_BASE_SCORES_AT_LEAST
 
 
 def test_keypoints_do_not_join_different_bases():
     a = keypoints_of(campaign_picture("scene-a", "face-1"))
     b = keypoints_of(campaign_picture("scene-b", "face-2"))
-    assert match_score(a, b) < SAME_BASE
+    assert match_score(a, b) <= OTHER_BASE_SCORES_AT_MOST
+
+
+def test_the_joining_threshold_sits_between_same_and_other_bases():
+    assert OTHER_BASE_SCORES_AT_MOST < SAME_BASE <= SAME_BASE_SCORES_AT_LEAST
 
 
 def test_the_same_face_on_two_bases_is_not_a_link():
     # The trap measured here: one victim's face pasted by two campaigns matches many points.
     a = keypoints_of(campaign_picture("scene-a", "face-1"))
     b = keypoints_of(campaign_picture("scene-c", "face-1"))
-    assert match_score(a, b) < SAME_BASE
+    assert match_score(a, b) <= OTHER_BASE_SCORES_AT_MOST
 
 
 @pytest.mark.parametrize(

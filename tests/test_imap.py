@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -170,8 +171,12 @@ def test_wait_for_mail_returns_on_new_mail_and_on_stop(mailbox: Mailbox, tmp_pat
         s.select("INBOX", readonly=True)
         timer = threading.Timer(0.3, mailbox.append, ["INBOX", [message(1)]])
         timer.start()
+        started = time.monotonic()
         s.wait_for_mail(20, stop)  # returns on EXISTS, long before the timeout
+        assert time.monotonic() - started < 10
         timer.join()
         assert s.uids_above(0) == (1,)
         threading.Timer(0.2, stop.set).start()
+        started = time.monotonic()
         s.wait_for_mail(20, stop)  # returns within a slice of the stop request
+        assert stop.is_set() and time.monotonic() - started < 10

@@ -94,7 +94,8 @@ def test_bad_password_is_login_refused_in_one_line(mailbox: Mailbox, tmp_path: P
 def test_oauth2_token_logs_in_with_xoauth2(
     mailbox: Mailbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The test Dovecot checks an XOAUTH2 token against its passwd-file, like a password.
+    # The test Dovecot takes a user's password as their XOAUTH2 token (2.3 checks it against the
+    # passwd-file, 2.4 asks the fixture's OAuth2 introspection endpoint).
     monkeypatch.setenv("TEST_IMAP_TOKEN", mailbox.password)
     acct = account(mailbox, tmp_path, password=None, oauth2_token=Secret(env="TEST_IMAP_TOKEN"))
     with connect(acct) as s:

@@ -5,6 +5,8 @@ import hashlib
 import io
 import mailbox
 import re
+import subprocess
+import sys
 import tomllib
 import zipfile
 from datetime import datetime
@@ -52,6 +54,18 @@ def _raw(root: Path, entry: dict) -> bytes:
 def test_same_seed_gives_byte_identical_corpus(tmp_path: Path, corpus: tuple) -> None:
     generate(tmp_path, seed=7, **SMALL)
     assert _tree(tmp_path) == _tree(corpus[0])
+
+
+def test_make_fixtures_regenerates_the_committed_corpus_byte_identically(tmp_path: Path) -> None:
+    """What `make fixtures` runs, for seed 1, gives exactly the files in fixtures/corpus."""
+    root = Path(__file__).resolve().parent.parent
+    subprocess.run(
+        [sys.executable, "-m", "fixtures.generate", "--seed", "1", "--out", str(tmp_path)],
+        cwd=root, check=True, capture_output=True,
+    )  # fmt: skip
+    fresh, committed = _tree(tmp_path), _tree(root / "fixtures" / "corpus")
+    assert sorted(fresh) == sorted(committed)
+    assert [name for name in sorted(fresh) if fresh[name] != committed[name]] == []
 
 
 def test_regenerating_in_place_gives_identical_files(tmp_path: Path) -> None:

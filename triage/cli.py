@@ -541,10 +541,19 @@ def _render_cluster(c: dict[str, Any]) -> None:
         click.echo(f"  {what} {' + '.join(k['clusters'])} by {k['by']} at {k['at']}: {k['note']}")
 
 
+def quiet_dependency_warnings(*, live: bool) -> None:
+    """A library's warning (a version mismatch, a deprecation) shows on a terminal only: under
+    cron stderr stays silent unless something failed."""
+    logging.captureWarnings(True)
+    if not live:
+        logging.getLogger("py.warnings").setLevel(logging.ERROR)
+
+
 def main() -> None:
     os.umask(0o077)  # evidence, the database and its WAL are readable by us alone
     logging.basicConfig(level=logging.WARNING, format="triage: %(levelname)s: %(message)s")
     logging.getLogger("mailparser").setLevel(logging.ERROR)
+    quiet_dependency_warnings(live=sys.stderr.isatty())
     try:
         cli.main(prog_name="triage")
     except KeyboardInterrupt:

@@ -191,15 +191,35 @@ def poll(
 
 @cli.command()
 @click.option("--all", "include_all", is_flag=True, help="Every cluster, singletons included.")
+@click.option(
+    "--suggest",
+    "suggested",
+    is_flag=True,
+    help="Pairs of extortion clusters that may be one campaign (soft evidence, not merged).",
+)
 @_json_option
 @click.pass_obj
 @_errors_to_exit
-def clusters(g: _Globals, include_all: bool, as_json: bool) -> None:
+def clusters(g: _Globals, include_all: bool, suggested: bool, as_json: bool) -> None:
     """Campaign clusters (extortion ones unless --all)."""
-    from triage.queries import list_clusters
+    from triage.queries import list_clusters, suggestions
 
     with g.workspace() as ws:
-        found = list_clusters(ws.store, include_all=include_all)
+        if suggested:
+            pairs = suggestions(ws.store, ws.config.routing)
+        else:
+            found = list_clusters(ws.store, include_all=include_all)
+    if suggested:
+        if as_json:
+            _emit_json(pairs)
+            return
+        if not pairs:
+            click.echo("no suggestions")
+        for pair in pairs:
+            click.echo(f"possibly one campaign: {' + '.join(pair['clusters'])}")
+            for reason in pair["reasons"]:
+                click.echo(f"  {reason}")
+        return
     if as_json:
         _emit_json(found)
         return
@@ -281,7 +301,7 @@ def show(g: _Globals, ident: str, as_json: bool) -> None:
     from triage.queries import show_cluster
 
     with g.workspace() as ws:
-        cluster = show_cluster(ws.store, ident)
+        cluster = show_cluster(ws.store, ident, ws.config.routing)
     if as_json:
         _emit_json(cluster)
         return
@@ -536,6 +556,8 @@ def _render_cluster(c: dict[str, Any]) -> None:
             click.echo(f"    defects: {', '.join(m['defects'])}")
     for j in c.get("joins", []):
         click.echo(f"  joined {j['a'][:12]} + {j['b'][:12]}: {j['reason']}")
+    for s in c.get("suggested", []):
+        click.echo(f"  possibly one campaign with {s['cluster']}: {'; '.join(s['reasons'])}")
     for k in c.get("curations", []):
         what = "merged" if k["action"] == "merge" else "split (kept apart from later links)"
         click.echo(f"  {what} {' + '.join(k['clusters'])} by {k['by']} at {k['at']}: {k['note']}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import binascii
 import io
+import logging
 import re
 import zipfile
 from collections.abc import Iterator
@@ -14,6 +15,8 @@ from dataclasses import dataclass, field
 from triage.imagedecode import ImageLimits, ImageRefused, probe
 from triage.pdf import PdfLimits, read_pdf
 from triage.records import ParsedMessage, sha256_hex
+
+log = logging.getLogger(__name__)
 
 _IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"BM", b"II*\x00",
                 b"MM\x00*")  # fmt: skip
@@ -104,6 +107,15 @@ class _State:
         self.refusals.append(Refusal(where=where, name=name, reason=reason, sha256=sha))
 
     def blob(self, data: bytes, where: str, name: str | None, ctype: str, *, depth: int) -> None:
+        """One part; whatever goes wrong inside it costs that part only, never the message."""
+        try:
+            self._blob(data, where, name, ctype, depth=depth)
+        except Exception as e:  # a bug on one hostile part: record it, keep the rest
+            log.debug("extracting %s part %r failed", where, name, exc_info=True)
+            reason = f"part not read: internal error: {type(e).__name__}: {e}"
+            self.refuse(where, name, reason, sha256_hex(data))
+
+    def _blob(self, data: bytes, where: str, name: str | None, ctype: str, *, depth: int) -> None:
         sha = sha256_hex(data)
         if sha in self.seen or not data:
             return

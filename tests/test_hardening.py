@@ -1,0 +1,102 @@
+"""Hostile parts cost themselves only: one bad picture or attachment never the message."""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+import triage.analyse
+import triage.extract
+from tests import mailbuild as mb
+from tests.conftest import run_json
+from tests.pictures import text_pdf
+from triage.analyse import analyse
+from triage.parse import parse_message
+from triage.records import sha256_hex
+from triage.unwrap import unwrap
+
+
+def png(size: tuple[int, int], colour: tuple[int, int, int] = (255, 255, 255)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, "PNG")
+    return out.getvalue()
+
+
+PIXEL = png((1, 1))
+
+
+def with_parts(*parts: tuple[bytes, str, str, str]) -> bytes:
+    msg = mb.original()  # carries mb.JPEG as photo.jpg
+    for data, maintype, subtype, name in parts:
+        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
+    return mb.raw(msg)
+
+
+def analysed(raw: bytes):
+    return analyse(unwrap(parse_message(raw)))
+
+
+def test_tracking_pixel_is_stored_with_the_message(tmp_path: Path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "m.eml").write_bytes(with_parts((PIXEL, "image", "png", "t.png")))
+    report = run_json("--db", "t.db", "ingest", "in", cwd=tmp_path)
+    assert (report["new"], report["failed"]) == (1, [])
+    with sqlite3.connect(tmp_path / "t.db") as conn:
+        images = {r[0] for r in conn.execute("SELECT image_sha256 FROM message_images")}
+    assert images == {sha256_hex(PIXEL), sha256_hex(mb.JPEG)}
+
+
+def test_a_picture_whose_analysis_fails_is_a_refusal_and_the_rest_is_kept(monkeypatch):
+    """Fault injected into the hashing of one picture: an unforeseen bug, not a known refusal."""
+    real = triage.analyse.fingerprint_decoded
+
+    def failing(decoded):
+        if decoded.width == 1:
+            raise IndexError("index 0 is out of bounds")
+        return real(decoded)
+
+    monkeypatch.setattr(triage.analyse, "fingerprint_decoded", failing)
+    a = analysed(with_parts((PIXEL, "image", "png", "t.png")))
+    assert [i.found.sha256 for i in a.images] == [sha256_hex(mb.JPEG)]
+    [refusal] = a.refusals
+    assert (refusal.name, refusal.sha256) == ("t.png", sha256_hex(PIXEL))
+    assert "IndexError: index 0 is out of bounds" in refusal.reason
+    assert a.indicators.amounts  # the message's text was still read
+
+
+def test_a_failing_score_keeps_the_picture_without_a_score(monkeypatch):
+    def failing(decoded, data):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(triage.analyse, "score_decoded", failing)
+    [image] = analysed(mb.raw(mb.original())).images
+    assert image.manipulation is None
+    assert "not scored: internal error: ZeroDivisionError" in image.manipulation_note
+
+
+def test_an_attachment_whose_reading_fails_is_a_refusal_and_the_rest_is_kept(monkeypatch):
+    def failing(data, limits=None):
+        raise KeyError("/Root")
+
+    monkeypatch.setattr(triage.extract, "read_pdf", failing)
+    pdf = text_pdf("pay now")
+    a = analysed(with_parts((pdf, "application", "pdf", "demand.pdf")))
+    assert [i.found.sha256 for i in a.images] == [sha256_hex(mb.JPEG)]
+    [refusal] = a.refusals
+    assert (refusal.where, refusal.name, refusal.sha256) == (
+        "attachment",
+        "demand.pdf",
+        sha256_hex(pdf),
+    )
+    assert "internal error: KeyError" in refusal.reason
+
+
+@pytest.mark.parametrize("size", [(1, 1), (1, 600), (728, 90)])
+def test_blank_pictures_of_any_shape_are_analysed(size: tuple[int, int]):
+    blank = png(size, (250, 250, 250))
+    a = analysed(with_parts((blank, "image", "png", "blank.png")))
+    assert sha256_hex(blank) in {i.found.sha256 for i in a.images}

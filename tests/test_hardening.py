@@ -100,3 +100,35 @@ def test_blank_pictures_of_any_shape_are_analysed(size: tuple[int, int]):
     blank = png(size, (250, 250, 250))
     a = analysed(with_parts((blank, "image", "png", "blank.png")))
     assert sha256_hex(blank) in {i.found.sha256 for i in a.images}
+
+
+def encrypted_pdf(user_password: str, algorithm: str) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(text_pdf("Pay 0.5 BTC in 48 hours"))))
+    writer.encrypt(user_password=user_password, owner_password="owner-secret", algorithm=algorithm)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-128", "AES-256"])
+def test_encrypted_pdf_that_opens_with_an_empty_password_is_read(algorithm: str):
+    from triage.pdf import read_pdf
+
+    data = encrypted_pdf("", algorithm)
+    assert b"/Encrypt" in data
+    content = read_pdf(data)
+    assert "Pay 0.5 BTC in 48 hours" in content.text
+    assert content.notes == ()
+
+
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-256"])
+def test_encrypted_pdf_with_a_password_is_a_refusal_saying_so(algorithm: str):
+    pdf = encrypted_pdf("s3cret", algorithm)
+    a = analysed(with_parts((pdf, "application", "pdf", "locked.pdf")))
+    assert [i.found.sha256 for i in a.images] == [sha256_hex(mb.JPEG)]
+    assert [(r.where, r.name, r.reason) for r in a.refusals] == [
+        ("pdf", "locked.pdf", "encrypted PDF")
+    ]
+    assert a.attachment_texts == ()

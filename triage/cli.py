@@ -109,8 +109,10 @@ def ingest(g: _Globals, paths: tuple[Path, ...], as_json: bool) -> None:
         progress = IngestProgress()
         report = ingest_paths(ws, list(paths), on_progress=progress.update)
     progress.finish(report)
+    for skip in report.skipped:  # on stderr with --json too: nothing is left out unsaid
+        click.echo(f"skipped: {skip.source}: {skip.reason}", err=True)
     if as_json:
-        _emit_json(report.as_json())
+        _emit_json(report.as_ingest_json())
     else:
         for failure in report.failed:
             click.echo(f"failed: {failure.source}: {failure.error}", err=True)

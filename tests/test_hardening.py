@@ -132,3 +132,33 @@ def test_encrypted_pdf_with_a_password_is_a_refusal_saying_so(algorithm: str):
         ("pdf", "locked.pdf", "encrypted PDF")
     ]
     assert a.attachment_texts == ()
+
+
+def test_zip_byte_budget_is_shared_by_all_archives_of_a_message():
+    import zipfile
+
+    from triage.extract import ExtractLimits, extract_images
+
+    red, blue = png((300, 300), (200, 0, 0)), png((300, 300), (0, 0, 200))
+
+    def zipped(name: str, data: bytes) -> bytes:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as z:
+            z.writestr(name, data)
+        return out.getvalue()
+
+    raw = with_parts(
+        (zipped("red.png", red), "application", "zip", "a.zip"),
+        (zipped("blue.png", blue), "application", "zip", "b.zip"),
+    )
+    limits = ExtractLimits(max_zip_bytes=len(red) + len(blue) - 1)  # each fits, not both
+    ex = extract_images(unwrap(parse_message(raw)).outer, limits)
+    assert sha256_hex(red) in {i.sha256 for i in ex.images}
+    assert sha256_hex(blue) not in {i.sha256 for i in ex.images}
+    assert [(r.where, r.name, r.reason) for r in ex.refusals] == [
+        ("zip", "blue.png", "archive content over the size limit")
+    ]
+    roomy = extract_images(
+        unwrap(parse_message(raw)).outer, ExtractLimits(max_zip_bytes=len(red) + len(blue))
+    )
+    assert {sha256_hex(red), sha256_hex(blue)} <= {i.sha256 for i in roomy.images}

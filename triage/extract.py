@@ -32,7 +32,7 @@ class ExtractLimits:
     max_images: int = 200  # per message
     max_zip_members: int = 500
     max_zip_ratio: float = 100.0  # uncompressed/compressed above this is a bomb
-    max_zip_bytes: int = 200 * 1024 * 1024  # uncompressed, per archive
+    max_zip_bytes: int = 200 * 1024 * 1024  # uncompressed, all archives of one message
     max_zip_depth: int = 2  # archives inside archives
 
 
@@ -102,6 +102,7 @@ class _State:
         self.refusals: list[Refusal] = []
         self.pdf_texts: list[str] = []
         self.seen: set[str] = set()
+        self.zip_budget = limits.max_zip_bytes  # shared: many archives must not add up to a bomb
 
     def refuse(self, where: str, name: str | None, reason: str, sha: str | None = None) -> None:
         self.refusals.append(Refusal(where=where, name=name, reason=reason, sha256=sha))
@@ -165,16 +166,15 @@ class _State:
         if len(members) > self.limits.max_zip_members:
             self.refuse("zip", name, f"more than {self.limits.max_zip_members} members: skipped")
             return
-        budget = self.limits.max_zip_bytes
         for info in members:
             if info.is_dir():
                 continue
             member_name = info.filename.replace("\\", "/").rsplit("/", 1)[-1][:200] or None
-            content, reason = self._member(archive, info, budget)
+            content, reason = self._member(archive, info, self.zip_budget)
             if reason is not None:
                 self.refuse("zip", member_name, reason)
                 continue
-            budget -= len(content)
+            self.zip_budget -= len(content)
             self.blob(content, "zip", member_name, "", depth=depth + 1)
 
     def _member(

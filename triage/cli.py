@@ -316,6 +316,12 @@ def route(g: _Globals, dry_run: bool, as_json: bool) -> None:
     click.echo(f"delivered {len(doc['delivered'])}, pending {doc['pending']}")
     for f in doc["failed"]:
         click.echo(f"delivery failed: {f['key']} ({f['channel']}): {f['error']}", err=True)
+    for d in doc["dead_letters"]:
+        click.echo(
+            f"dead letter: {d['key']} ({d['channel']}): {d['attempts']} attempts, "
+            f"last: {d['last_error']}",
+            err=True,
+        )
 
 
 def _default_actor() -> str:
@@ -357,6 +363,8 @@ def _list_queue(g: _Globals, status: str | None, as_json: bool) -> None:
     for i in items:
         who = f" -> {i['assignee']}" if i["assignee"] else ""
         flag = f"  UPDATED: {i['flag']}" if i["flag"] else ""
+        dead = [d["channel"] for d in i["deliveries"] if d["dead_at"]]
+        flag += f"  DEAD LETTER: {', '.join(dead)} (not delivered, no more tries)" if dead else ""
         click.echo(
             f"{i['id']}  {i['status']:<12}{who}  priority {i['priority']:5.1f}  "
             f"v{i['version']}  {len(i['victims'])} victim(s)  cluster {i['cluster_id']}{flag}"

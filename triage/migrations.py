@@ -320,3 +320,10 @@ def m008_link_keys(db: Database) -> None:
         );
         """
     )
+
+
+@migrations()
+def m009_dead_letters(db: Database) -> None:
+    # A delivery that failed [delivery] max_attempts times is not tried again: it waits,
+    # listed by `queue` and `route`, for a person to look at the receiver.
+    db.executescript("ALTER TABLE outbox ADD COLUMN dead_at TEXT;")

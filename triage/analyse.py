@@ -3,6 +3,7 @@ link features (pure)."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from triage.cluster import ImageFeature, MessageFeatures, contacts_of
@@ -16,6 +17,8 @@ from triage.manipulation import ManipulationScore, ModelUnavailable, score_decod
 from triage.manipulation.features import WORK_SIDE
 from triage.records import Unwrapped
 from triage.textsim import signature
+
+log = logging.getLogger(__name__)
 
 # One decode serves the fingerprint and the manipulation score: both work at this size.
 assert FINGERPRINT_SIDE == WORK_SIDE
@@ -47,7 +50,29 @@ def _manipulation(decoded: DecodedImage, data: bytes) -> tuple[ManipulationScore
         return None, f"not scored: {e}"
     except ImageRefused as e:  # too small to compare regions, or undecodable at full size
         return None, f"not scored: {e}"
+    except Exception as e:  # a bug on one hostile picture: keep its hashes, lose its score
+        log.debug("scoring an image failed", exc_info=True)
+        return None, f"not scored: internal error: {type(e).__name__}: {e}"
     return score, "; ".join(score.reasons)
+
+
+def _analyse_image(found: FoundImage) -> AnalysedImage | Refusal:
+    """One picture; whatever goes wrong with it costs that picture only, never the message."""
+    try:
+        decoded = decode_image(found.data, max_side=FINGERPRINT_SIDE)
+        fingerprint = fingerprint_decoded(decoded)
+        score, note = _manipulation(decoded, found.data)
+        keys = link_keys_of_image(decoded.image) if fingerprint.linkable else None
+    except ImageRefused as e:
+        return Refusal(where=found.where, name=found.name, reason=str(e), sha256=found.sha256)
+    except Exception as e:  # a bug on one hostile picture: record it, keep the message
+        log.debug("analysing image %s failed", found.sha256, exc_info=True)
+        reason = f"image not analysed: internal error: {type(e).__name__}: {e}"
+        return Refusal(where=found.where, name=found.name, reason=reason, sha256=found.sha256)
+    return AnalysedImage(
+        found=found, fingerprint=fingerprint, manipulation=score, manipulation_note=note,
+        link_keys=keys,
+    )  # fmt: skip
 
 
 def analyse(
@@ -61,22 +86,11 @@ def analyse(
     images: list[AnalysedImage] = []
     refusals = list(extraction.refusals)
     for found in extraction.images:
-        try:
-            decoded = decode_image(found.data, max_side=FINGERPRINT_SIDE)
-        except ImageRefused as e:
-            refusals.append(
-                Refusal(where=found.where, name=found.name, reason=str(e), sha256=found.sha256)
-            )
-            continue
-        fingerprint = fingerprint_decoded(decoded)
-        score, note = _manipulation(decoded, found.data)
-        keys = link_keys_of_image(decoded.image) if fingerprint.linkable else None
-        images.append(
-            AnalysedImage(
-                found=found, fingerprint=fingerprint, manipulation=score,
-                manipulation_note=note, link_keys=keys,
-            )
-        )  # fmt: skip
+        result = _analyse_image(found)
+        if isinstance(result, Refusal):
+            refusals.append(result)
+        else:
+            images.append(result)
     original = u.original
     body = original.text if original.text.strip() else html_to_text(original.html)
     text = "\n".join([original.subject or "", body, *extraction.pdf_texts])

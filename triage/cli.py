@@ -109,8 +109,10 @@ def ingest(g: _Globals, paths: tuple[Path, ...], as_json: bool) -> None:
         progress = IngestProgress()
         report = ingest_paths(ws, list(paths), on_progress=progress.update)
     progress.finish(report)
+    for skip in report.skipped:  # on stderr with --json too: nothing is left out unsaid
+        click.echo(f"skipped: {skip.source}: {skip.reason}", err=True)
     if as_json:
-        _emit_json(report.as_json())
+        _emit_json(report.as_ingest_json())
     else:
         for failure in report.failed:
             click.echo(f"failed: {failure.source}: {failure.error}", err=True)
@@ -390,6 +392,12 @@ def route(g: _Globals, dry_run: bool, as_json: bool) -> None:
     click.echo(f"delivered {len(doc['delivered'])}, pending {doc['pending']}")
     for f in doc["failed"]:
         click.echo(f"delivery failed: {f['key']} ({f['channel']}): {f['error']}", err=True)
+    for d in doc["dead_letters"]:
+        click.echo(
+            f"dead letter: {d['key']} ({d['channel']}): {d['attempts']} attempts, "
+            f"last: {d['last_error']}",
+            err=True,
+        )
 
 
 def _default_actor() -> str:
@@ -431,6 +439,8 @@ def _list_queue(g: _Globals, status: str | None, as_json: bool) -> None:
     for i in items:
         who = f" -> {i['assignee']}" if i["assignee"] else ""
         flag = f"  UPDATED: {i['flag']}" if i["flag"] else ""
+        dead = [d["channel"] for d in i["deliveries"] if d["dead_at"]]
+        flag += f"  DEAD LETTER: {', '.join(dead)} (not delivered, no more tries)" if dead else ""
         click.echo(
             f"{i['id']}  {i['status']:<12}{who}  priority {i['priority']:5.1f}  "
             f"v{i['version']}  {len(i['victims'])} victim(s)  cluster {i['cluster_id']}{flag}"

@@ -347,3 +347,10 @@ def m009_curation(db: Database) -> None:
         CREATE INDEX walls_message ON walls(message_sha256);
         """
     )
+
+
+@migrations()
+def m010_dead_letters(db: Database) -> None:
+    # A delivery that failed [delivery] max_attempts times is not tried again: it waits,
+    # listed by `queue` and `route`, for a person to look at the receiver.
+    db.executescript("ALTER TABLE outbox ADD COLUMN dead_at TEXT;")

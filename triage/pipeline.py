@@ -22,7 +22,14 @@ from triage.link import Linker
 from triage.mailfiles import iter_messages
 from triage.manipulation import localise_in_group
 from triage.parse import parse_message
-from triage.records import IngestFailure, IngestReport, RawMessage, Unwrapped, sha256_hex
+from triage.records import (
+    IngestFailure,
+    IngestReport,
+    IngestSkip,
+    RawMessage,
+    Unwrapped,
+    sha256_hex,
+)
 from triage.store import Store
 from triage.textsim import band_keys
 from triage.unwrap import unwrap
@@ -77,7 +84,7 @@ def ingest_paths(
 
 def ingest_stream(
     ws: Workspace,
-    items: Iterable[RawMessage | IngestFailure],
+    items: Iterable[RawMessage | IngestFailure | IngestSkip],
     *,
     on_progress: Callable[[IngestReport], None] | None = None,
     clock: Clock = utc_now,
@@ -85,7 +92,9 @@ def ingest_stream(
     """Store each message once, with its evidence; one bad message never stops the run."""
     report = IngestReport()
     for item in items:
-        if isinstance(item, IngestFailure):
+        if isinstance(item, IngestSkip):
+            report.skipped.append(item)
+        elif isinstance(item, IngestFailure):
             ws.store.record_failure(item.sha256, item.source, item.error, clock())
             report.failed.append(item)
         else:

@@ -555,7 +555,8 @@ class Store:
 
     def due_deliveries(self, now: datetime) -> list[dict[str, Any]]:
         return self.rows(
-            "SELECT * FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= ? "
+            "SELECT * FROM outbox WHERE delivered_at IS NULL AND dead_at IS NULL "
+            "AND next_attempt_at <= ? "
             "ORDER BY created_at, key, channel",
             [iso(now)],
         )
@@ -567,7 +568,7 @@ class Store:
             cur = self.db.execute(
                 "UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ?, "
                 "next_attempt_at = ? WHERE key = ? AND channel = ? AND delivered_at IS NULL "
-                "AND next_attempt_at <= ?",
+                "AND dead_at IS NULL AND next_attempt_at <= ?",
                 [iso(now), iso(retry_at), key, channel, iso(now)],
             )
             return cur.rowcount == 1
@@ -586,6 +587,22 @@ class Store:
                     "UPDATE outbox SET last_error = ? WHERE key = ? AND channel = ?",
                     [error, key, channel],
                 )
+
+    def bury_delivery(self, key: str, channel: str, now: datetime) -> None:
+        """No more attempts: a dead letter, until a person looks at it."""
+        with self.transaction():
+            self.db.execute(
+                "UPDATE outbox SET dead_at = ? WHERE key = ? AND channel = ? "
+                "AND delivered_at IS NULL",
+                [iso(now), key, channel],
+            )
+
+    def dead_deliveries(self) -> list[dict[str, Any]]:
+        return self.rows(
+            "SELECT key, channel, item_id, attempts, last_attempt_at, last_error, dead_at "
+            "FROM outbox WHERE dead_at IS NOT NULL AND delivered_at IS NULL "
+            "ORDER BY dead_at, key, channel"
+        )
 
     def amount_indicators(self) -> list[dict[str, Any]]:
         """(cluster_id, detail JSON) of every amount demanded, for routing's priority."""
@@ -606,8 +623,9 @@ class Store:
     ) -> list[dict[str, Any]]:
         return self.rows(
             "SELECT key, channel, item_id, version, target, created_at, attempts, "
-            "next_attempt_at, last_attempt_at, last_error, delivered_at FROM outbox "
-            "WHERE (? = 0 OR delivered_at IS NULL) AND (? IS NULL OR item_id = ?) "
+            "next_attempt_at, last_attempt_at, last_error, delivered_at, dead_at FROM outbox "
+            "WHERE (? = 0 OR (delivered_at IS NULL AND dead_at IS NULL)) "
+            "AND (? IS NULL OR item_id = ?) "
             "ORDER BY created_at, key, channel",
             [int(pending_only), item_id, item_id],
         )

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
@@ -310,6 +310,19 @@ def show(g: _Globals, ident: str, as_json: bool) -> None:
     _render_cluster(cluster)
 
 
+def _curation_options(fn: F) -> F:
+    """--by, --note and --json, shared by merge and split."""
+    wrapped: Any = _errors_to_exit(fn)
+    for option in (
+        click.pass_obj,
+        _json_option,
+        click.option("--note", required=True, help="Why, for the audit trail."),
+        click.option("--by", default=None, help="Who decides (default: the OS user)."),
+    ):
+        wrapped = option(wrapped)
+    return cast(F, wrapped)
+
+
 def _curated_json(done: Any) -> dict[str, Any]:
     return {
         "action": done.action, "curation": done.curation, "cluster_id": done.cluster_id,
@@ -319,11 +332,7 @@ def _curated_json(done: Any) -> dict[str, Any]:
 
 @cli.command()
 @click.argument("idents", metavar="ID...", nargs=-1, required=True)
-@click.option("--by", default=None, help="Who decides (default: the OS user).")
-@click.option("--note", required=True, help="Why, for the audit trail.")
-@_json_option
-@click.pass_obj
-@_errors_to_exit
+@_curation_options
 def merge(g: _Globals, idents: tuple[str, ...], by: str | None, note: str, as_json: bool) -> None:
     """Merge clusters into one (the oldest id survives); undone by `split`."""
     from triage import curation
@@ -342,11 +351,7 @@ def merge(g: _Globals, idents: tuple[str, ...], by: str | None, note: str, as_js
 @cli.command()
 @click.argument("ident", metavar="ID")
 @click.argument("messages", metavar="MESSAGE...", nargs=-1, required=True)
-@click.option("--by", default=None, help="Who decides (default: the OS user).")
-@click.option("--note", required=True, help="Why, for the audit trail.")
-@_json_option
-@click.pass_obj
-@_errors_to_exit
+@_curation_options
 def split(
     g: _Globals, ident: str, messages: tuple[str, ...], by: str | None, note: str, as_json: bool
 ) -> None:

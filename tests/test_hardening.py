@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -45,7 +46,7 @@ def test_tracking_pixel_is_stored_with_the_message(tmp_path: Path):
     (tmp_path / "in" / "m.eml").write_bytes(with_parts((PIXEL, "image", "png", "t.png")))
     report = run_json("--db", "t.db", "ingest", "in", cwd=tmp_path)
     assert (report["new"], report["failed"]) == (1, [])
-    with sqlite3.connect(tmp_path / "t.db") as conn:
+    with closing(sqlite3.connect(tmp_path / "t.db")) as conn:
         images = {r[0] for r in conn.execute("SELECT image_sha256 FROM message_images")}
     assert images == {sha256_hex(PIXEL), sha256_hex(mb.JPEG)}
 

@@ -29,7 +29,7 @@ def sample(i: int) -> bytes:
 
 
 def stored(db: Path) -> list[dict]:
-    with sqlite3.connect(db) as conn:
+    with contextlib.closing(sqlite3.connect(db)) as conn:
         conn.row_factory = sqlite3.Row
         return [dict(r) for r in conn.execute("SELECT * FROM messages ORDER BY source")]
 
@@ -55,7 +55,7 @@ def test_same_bytes_from_two_places_are_one_message_with_two_sources(tmp_path: P
     write(tmp_path / "b" / "y.eml", sample(1))
     report = run_json("--db", "t.db", "ingest", "a", "b", cwd=tmp_path)
     assert (report["new"], report["duplicates"]) == (1, 1)
-    with sqlite3.connect(tmp_path / "t.db") as conn:
+    with contextlib.closing(sqlite3.connect(tmp_path / "t.db")) as conn:
         sources = sorted(r[0] for r in conn.execute("SELECT source FROM message_sources"))
     assert sources == ["a/x.eml", "b/y.eml"]
 
@@ -142,7 +142,7 @@ def test_hostile_files_fail_with_reasons_and_the_run_goes_on(tmp_path: Path):
     evidence = {p.name for p in (tmp_path / "store" / "evidence" / "raw").rglob("*") if p.is_file()}
     assert len(evidence) == 5  # nested, png, prose, traversal, good: all but empty and fifo
     rows = stored(tmp_path / "store/t.db")
-    with sqlite3.connect(tmp_path / "store/t.db") as conn:
+    with contextlib.closing(sqlite3.connect(tmp_path / "store/t.db")) as conn:
         names = [r[0] for r in conn.execute("SELECT filename FROM attachments")]
         audit = {r[0] for r in conn.execute("SELECT event FROM audit")}
     assert "evil.sh" in names and len(rows) == 2

@@ -292,3 +292,16 @@ def m006_manipulation(db: Database) -> None:
         );
         """
     )
+
+
+@migrations()
+def m007_campaign_manipulation(db: Database) -> None:
+    # Campaign evidence (a region no sibling shows) raises an image's manipulation score;
+    # the picture's own score is kept beside it, and the reason is stored for `show`.
+    db.executescript(
+        """
+        ALTER TABLE images ADD COLUMN manipulation_picture REAL;   -- the picture alone, 0..1
+        ALTER TABLE images ADD COLUMN manipulation_campaign REAL;  -- campaign evidence, 0..1
+        ALTER TABLE images ADD COLUMN manipulation_campaign_reason TEXT;
+        """
+    )

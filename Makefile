@@ -100,7 +100,7 @@ bench: $(STAMP) $(CORPUS)/truth.json  ## figures: clustering, verdicts, scale (p
 	$(BIN)/python -m bench.scale
 	nice -n 10 $(BIN)/python -m bench.manipulation
 
-train-manipulation: $(STAMP)  ## retrain triage/models/manipulation.pkl (seeded, ~3 min)
+train-manipulation: $(STAMP)  ## retrain triage/models/manipulation.json (seeded, ~3 min)
 	nice -n 10 $(BIN)/python -m training.manipulation.train --jobs 2
 
 train-verdicts: $(STAMP)  ## rebuild the labelled set and the shipped verdict model

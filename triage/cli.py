@@ -558,6 +558,12 @@ def _render_cluster(c: dict[str, Any]) -> None:
                 f"{image['width']}x{image['height']} ({image['found_in']}) pHash {image['phash']} "
                 f"{score_text}"
             )
+            if image.get("manipulation_campaign"):
+                click.echo(
+                    f"      campaign evidence {image['manipulation_campaign']:.2f} raised the "
+                    f"picture's own {image['manipulation_picture'] or 0.0:.2f}: "
+                    f"{image['manipulation_campaign_reason']}"
+                )
             if image.get("paste_box"):
                 click.echo(
                     f"      pasted region {image['paste_box']} "

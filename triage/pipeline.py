@@ -21,6 +21,7 @@ from triage.imageindex import ImageIndex
 from triage.link import Linker
 from triage.mailfiles import iter_messages
 from triage.manipulation import localise_in_group
+from triage.manipulation.campaign import campaign_evidence, combine
 from triage.parse import parse_message
 from triage.records import (
     IngestFailure,
@@ -259,6 +260,12 @@ def _localise_one(ws: Workspace, sha: str, siblings: list[str], now: datetime) -
         return 0
     diff_sha = sha256_hex(found.diff_png)
     ws.evidence.put(found.diff_png, diff_sha, "diffs")
+    evidence = campaign_evidence(found, *ws.store.image_size(sha))
+    picture = ws.store.picture_manipulation(sha)
     with ws.store.transaction():
         ws.store.add_localisation(sha, found, len(siblings), diff_sha, now)
+        ws.store.set_campaign_manipulation(
+            sha, picture, evidence.probability, combine(picture, evidence.probability),
+            evidence.reason,
+        )  # fmt: skip
     return 1

@@ -104,7 +104,8 @@ def show_cluster(store: Store, ident: str, rates: RoutingConfig | None = None) -
         message["images"] = [_image(r) for r in store.rows(
             "SELECT i.sha256, mi.found_in, mi.name, i.format, i.width, i.height, i.phash, "
             "i.phash_mirror, i.dhash, i.linkable, i.manipulation, i.manipulation_signals, "
-            "i.manipulation_region, i.manipulation_note, l.box AS paste_box, "
+            "i.manipulation_region, i.manipulation_note, i.manipulation_picture, "
+            "i.manipulation_campaign, i.manipulation_campaign_reason, l.box AS paste_box, "
             "l.confidence AS paste_confidence, l.siblings AS paste_siblings, "
             "l.diff_sha256, l.reason AS paste_reason FROM message_images mi "
             "JOIN images i ON i.sha256 = mi.image_sha256 "

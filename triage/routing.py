@@ -83,7 +83,9 @@ def route(ws: Workspace, *, dry_run: bool = False, clock: Clock = utc_now) -> Ro
     if not dry_run and config.routing.localise:
         # The pasted region of each campaign picture goes to the unit with the case.
         extortion = [c["id"] for c in clusters if c["extortion"]]
-        localise_campaigns(ws, extortion, clock=clock)
+        if localise_campaigns(ws, extortion, clock=clock):
+            # campaign evidence has raised manipulation scores: decide on the new ones
+            clusters = list_clusters(store, include_all=True)
     amounts = _amounts(store)
     for cluster in clusters:
         decision = decide(

@@ -166,6 +166,31 @@ class Store:
              considered, diff_sha256, reason, iso(now)],
         )  # fmt: skip
 
+    def image_size(self, image: str) -> tuple[int, int]:
+        row = self.db.execute(
+            "SELECT width, height FROM images WHERE sha256 = ?", [image]
+        ).fetchone()
+        return (int(row[0]), int(row[1])) if row else (0, 0)
+
+    def picture_manipulation(self, image: str) -> float | None:
+        """The picture's own score, before any campaign evidence."""
+        row = self.db.execute(
+            "SELECT COALESCE(manipulation_picture, manipulation) FROM images WHERE sha256 = ?",
+            [image],
+        ).fetchone()
+        return None if row is None or row[0] is None else float(row[0])
+
+    def set_campaign_manipulation(
+        self, image: str, picture: float | None, campaign: float, combined: float, reason: str
+    ) -> None:
+        """Store campaign evidence and the score it gives with the picture's own."""
+        self.db.execute(
+            "UPDATE images SET manipulation_picture = ?, manipulation_campaign = ?, "
+            "manipulation_campaign_reason = ?, manipulation = ? WHERE sha256 = ?",
+            [picture, campaign, reason, combined if picture is not None or campaign else None,
+             image],
+        )  # fmt: skip
+
     def localised_siblings(self, image: str) -> int | None:
         row = self.db.execute(
             "SELECT siblings FROM localisations WHERE image_sha256 = ?", [image]

@@ -5,6 +5,10 @@ resulting clusters, false pairs by kind, and the verifications a picture cost.
 
     .venv/bin/python -m bench.linking [--dev PATH]
 
+It measures proposal and verification of pairs; the product's rule that a cluster of five or
+more messages needs two verified pictures before it takes a new member is not simulated here
+(bench.campaigns measures it through the product).
+
 Sets: our generator's tuning split (the thresholds were chosen there), its held-out split
 (base kinds and edits tuning never saw), and, when present, an independently generated
 development set (measure only: nothing is tuned on it).

@@ -35,6 +35,7 @@ from triage.textsim import SAME_TEMPLATE, band_keys, similarity
 
 log = logging.getLogger(__name__)
 
+CORROBORATED_SIZE = 5  # clusters this big need two verified pictures to join a message
 TEMPLATE_TRIES = 5  # members of one cluster compared before giving up on its template
 _CACHE = 512
 
@@ -112,16 +113,31 @@ class Linker:
 
     def _image_edges(self, message: str, features: MessageFeatures) -> list[Edge]:
         edges: list[Edge] = []
-        joined: set[str] = set()  # clusters already reached: no need to verify into them again
+        # Verified pictures per cluster reached, and the edges they make. A cluster of
+        # CORROBORATED_SIZE or more messages is joined only on two different verified pictures:
+        # across thousands of pictures a rare false verification does happen (measured: 2 in
+        # 2,300 generated mails), and one merge of two big clusters mixes whole campaigns; a true
+        # member of a big campaign matches several of its siblings.
+        witnesses: dict[str, set[str]] = {}
+        pending: dict[str, list[Edge]] = {}
+        sizes: dict[str, int] = {}
+
+        def settled(cluster: str) -> bool:
+            if cluster not in sizes:
+                sizes[cluster] = self.store.cluster_size(cluster)
+            need = 2 if sizes[cluster] >= CORROBORATED_SIZE else 1
+            return len(witnesses.get(cluster, ())) >= need
+
         for image in features.images:
             if not image.fingerprint.linkable:
                 continue
             # The same bytes in an earlier message: the surest link there is.
             same = [m for m in self.store.messages_with_image(image.sha256) if m != message]
-            if same:
+            for m in same:
+                cluster = self.store.cluster_of(m)[1]
+                witnesses.setdefault(cluster, set()).update({"same bytes", "same bytes again"})
                 reason = f"the same picture {image.sha256[:12]}"
-                edges.extend(make_edge(message, m, "image", 1.0, reason) for m in same)
-                joined |= {self.store.cluster_of(m)[1] for m in same}
+                pending.setdefault(cluster, []).append(make_edge(message, m, "image", 1.0, reason))
             keys = image.keys if image.keys is not None else self._stored_keys(image.sha256)
             if keys is None:
                 continue
@@ -129,8 +145,10 @@ class Linker:
                 if other_image == image.sha256:
                     continue
                 others = [m for m in self.store.messages_with_image(other_image) if m != message]
-                clusters = {self.store.cluster_of(m)[1] for m in others}
-                if not others or clusters <= joined:
+                by_cluster: dict[str, list[str]] = {}
+                for m in others:
+                    by_cluster.setdefault(self.store.cluster_of(m)[1], []).append(m)
+                if not by_cluster or all(settled(c) for c in by_cluster):
                     continue
                 theirs = self._stored_keys(other_image)
                 if theirs is None:
@@ -143,8 +161,16 @@ class Linker:
                 reason = (
                     f"same base picture ({check.reason}) {image.sha256[:12]} ~ {other_image[:12]}"
                 )
-                edges.extend(make_edge(message, m, "image", check.score, reason) for m in others)
-                joined |= clusters
+                for cluster, members in by_cluster.items():
+                    witnesses.setdefault(cluster, set()).add(other_image)
+                    pending.setdefault(cluster, []).extend(
+                        make_edge(message, m, "image", check.score, reason) for m in members
+                    )
+        for cluster, found in pending.items():
+            if settled(cluster):
+                edges.extend(found)
+            else:
+                log.info("picture link to %s not corroborated by a second picture", cluster)
         return edges
 
     def _stored_keys(self, sha: str) -> LinkKeys | None:

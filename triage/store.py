@@ -336,6 +336,12 @@ class Store:
             )
         ]
 
+    def cluster_size(self, cluster_id: str) -> int:
+        row = self.db.execute(
+            "SELECT COUNT(*) FROM messages WHERE cluster_id = ?", [cluster_id]
+        ).fetchone()
+        return int(row[0])
+
     def cluster_of(self, message: str) -> tuple[str, str]:
         """(created_at, id) of the message's cluster."""
         row = self.db.execute(

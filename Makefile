@@ -23,7 +23,7 @@ fixtures: $(STAMP)  ## regenerate the committed corpus (seeded, byte-identical)
 	rm -rf $(CORPUS)
 	$(BIN)/python -m fixtures.generate --seed 1 --out $(CORPUS)
 
-demo: $(STAMP) $(CORPUS)/truth.json  ## ingest the fixture corpus into demo/, print clusters, route
+demo: $(STAMP) $(CORPUS)/truth.json system-deps  ## ingest the fixture corpus into demo/, print clusters, route
 	rm -rf demo
 	$(BIN)/triage --config $(CORPUS)/demo.toml --db $(DEMO_DB) ingest $(CORPUS)
 	$(BIN)/triage --config $(CORPUS)/demo.toml --db $(DEMO_DB) clusters --all
@@ -31,11 +31,19 @@ demo: $(STAMP) $(CORPUS)/truth.json  ## ingest the fixture corpus into demo/, pr
 	$(BIN)/triage --config $(CORPUS)/demo.toml --db $(DEMO_DB) queue
 
 # The IMAP tests talk to a real Dovecot; install it from Debian when it is missing.
+# Tesseract (English and both Chinese scripts) reads the words inside pictures.
+OCR_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim tesseract-ocr-chi-tra
 system-deps:
 	@if ! command -v dovecot >/dev/null 2>&1 && [ ! -x /usr/sbin/dovecot ]; then \
 	  echo "installing dovecot-imapd (apt) for the IMAP tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	    --no-install-recommends dovecot-imapd openssl >/dev/null; \
+	fi
+	@if ! command -v tesseract >/dev/null 2>&1 || \
+	  ! tesseract --list-langs 2>/dev/null | grep -qx chi_tra; then \
+	  echo "installing tesseract-ocr (apt) to read words inside pictures"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends $(OCR_PACKAGES) >/dev/null; \
 	fi
 
 test: $(STAMP) system-deps

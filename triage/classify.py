@@ -75,6 +75,7 @@ class MessageText:
     attachment_texts: tuple[str, ...]  # text of PDF attachments
     wallets: tuple[str, ...]  # crypto addresses found by the indicator extractor
     recipient_name: str | None  # the legislator's display name, when known
+    picture_texts: tuple[str, ...] = ()  # words and QR payloads read in the pictures
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -163,7 +164,7 @@ def judge_message(
 
 def judging_text(text: MessageText) -> str:
     """Subject, body and PDF texts as one skeleton; the inputs are left as they are."""
-    parts = (text.subject, text.body, *text.attachment_texts)
+    parts = (text.subject, text.body, *text.attachment_texts, *text.picture_texts)
     joined = "\n".join(p for p in parts if p)[:MAX_JUDGED_CHARS]
     return normalise_for_judging(joined)
 

@@ -396,20 +396,66 @@ _COMPILED: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 
+# "A few sentences": threat, recorded act, payment and deadline of one demand sit within
+# this many characters of each other in every letter we have read; words of those kinds
+# scattered through kilobytes of filler do not. Written from the letters in training/,
+# not tuned on any measuring corpus.
+PASSAGE_CHARS = 700
+_MAX_MATCHES = 32  # per pattern: enough to find the passage, bounded on hostile text
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Passage:
+    """The cues that fell together in one passage, and those found only far from it."""
+
+    cues: tuple[Cue, ...]  # the best passage's cue groups, in TEXT_GROUPS order
+    scattered: tuple[Cue, ...]  # groups that fired only outside it: reported, not counted
+
+
 def find_cues(skeleton: str) -> tuple[Cue, ...]:
-    """The first match of each cue group in a judging skeleton, in TEXT_GROUPS order."""
+    """The cue groups of the passage where most of them fall together, in TEXT_GROUPS order."""
+    return find_passage(skeleton).cues
+
+
+def find_passage(skeleton: str) -> Passage:
+    """Every cue match, then the window of PASSAGE_CHARS holding the most distinct groups."""
     # No cue needs a run of more than 24 digits or blanks; capping them keeps every pattern
     # linear on hostile text (a 50,000-digit line stalled the deadline patterns).
     skeleton = re.sub(r"\d{25,}", lambda m: m.group(0)[:24], skeleton)
     skeleton = re.sub(r"\s{25,}", " ", skeleton)
-    found: dict[str, Cue] = {}
+    matches: list[tuple[int, str, re.Match[str]]] = []
     for group, pattern in _COMPILED:
-        if group in found:
-            continue
-        match = pattern.search(skeleton)
-        if match:
-            found[group] = Cue(group=group, evidence=_evidence(skeleton, match))
-    return tuple(found[g] for g in TEXT_GROUPS if g in found)
+        for n, match in enumerate(pattern.finditer(skeleton)):
+            if n >= _MAX_MATCHES:
+                break
+            matches.append((match.start(), group, match))
+    matches.sort(key=lambda m: (m[0], TEXT_GROUPS.index(m[1])))
+    best: dict[str, re.Match[str]] = {}
+    best_size, in_window, end = 0, Counter[str](), 0
+    for i, (start, _, _) in enumerate(matches):  # two pointers: linear in the matches
+        while end < len(matches) and matches[end][0] - start <= PASSAGE_CHARS:
+            in_window[matches[end][1]] += 1
+            end += 1
+        if len(in_window) > best_size:
+            best_size = len(in_window)
+            best = {}
+            for _, group, match in matches[i:end]:
+                best.setdefault(group, match)
+        in_window[matches[i][1]] -= 1
+        if not in_window[matches[i][1]]:
+            del in_window[matches[i][1]]
+    first: dict[str, re.Match[str]] = {}
+    for _, group, match in matches:
+        first.setdefault(group, match)
+    cues = tuple(
+        Cue(group=g, evidence=_evidence(skeleton, best[g])) for g in TEXT_GROUPS if g in best
+    )
+    scattered = tuple(
+        Cue(group=g, evidence=_evidence(skeleton, first[g]))
+        for g in TEXT_GROUPS
+        if g in first and g not in best
+    )
+    return Passage(cues=cues, scattered=scattered)
 
 
 def _evidence(skeleton: str, match: re.Match[str]) -> str:

@@ -404,9 +404,24 @@ PASSAGE_CHARS = 700
 _MAX_MATCHES = 32  # per pattern: enough to find the passage, bounded on hostile text
 
 
+# Words that address the reader, per language. A demand speaks to its reader; prose lifted
+# from news or novels as filler speaks of third persons, so a passage without any of these
+# is not counted however many cue words it holds.
+_SECOND_PERSON = re.compile(
+    r"\b(?:you|your|yours|yourself|u|ur)\b"
+    r"|\b(?:usted|ustedes|tu|tus|te|ti|contigo|vos)\b"
+    r"|\b(?:voce|voces|teu|tua|teus|tuas|lhe|seu|sua|seus|suas)\b"
+    r"|\b(?:sie|ihnen|ihr|ihre|ihren|ihrem|ihrer|du|dich|dir|dein|deine|deinen|deinem|deiner)\b"
+    r"|\b(?:vous|votre|vos|toi|ton|ta|tes)\b"
+    r"|\b(?:tuo|tuoi|tue|lei|suo|suoi|sue|voi|vostro|vostra)\b"
+    r"|あなた|貴方|貴殿|お前|様|さん|君|你|您"
+)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Passage:
-    """The cues that fell together in one passage, and those found only far from it."""
+    """The cues that fell together in one passage addressed to the reader, and those found
+    only elsewhere."""
 
     cues: tuple[Cue, ...]  # the best passage's cue groups, in TEXT_GROUPS order
     scattered: tuple[Cue, ...]  # groups that fired only outside it: reported, not counted
@@ -436,7 +451,11 @@ def find_passage(skeleton: str) -> Passage:
         while end < len(matches) and matches[end][0] - start <= PASSAGE_CHARS:
             in_window[matches[end][1]] += 1
             end += 1
-        if len(in_window) > best_size:
+        # One cue word is one cue wherever it stands; two or more count together only
+        # where the text speaks to its reader.
+        if len(in_window) > best_size and (
+            len(in_window) == 1 or _addressed(skeleton, start, matches[end - 1])
+        ):
             best_size = len(in_window)
             best = {}
             for _, group, match in matches[i:end]:
@@ -456,6 +475,11 @@ def find_passage(skeleton: str) -> Passage:
         if g in first and g not in best
     )
     return Passage(cues=cues, scattered=scattered)
+
+
+def _addressed(skeleton: str, start: int, last: tuple[int, str, re.Match[str]]) -> bool:
+    """Whether the window from `start` to the end of its last match speaks to the reader."""
+    return _SECOND_PERSON.search(skeleton, max(0, start - 80), last[2].end() + 80) is not None
 
 
 def _evidence(skeleton: str, match: re.Match[str]) -> str:

@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass
 
 MIN_FILLER_WORDS = 30  # a run of this many words with no punctuation between them
-_WORD = re.compile(r"[^\W\d_]{2,}")
+_WORD = re.compile(r"(?<!\S)[^\W\d_]{2,}(?!\S)")  # a token of letters only: no wallet, no URL
+_WRAPPED_LINE = 50  # lines this long on average are wrapped prose: read them joined
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 _RUN = re.compile(r"[^.,;:!?()\"«»„“”¿¡。，、！？：；]+")
 
@@ -46,6 +47,11 @@ def _cut_runs(paragraph: str) -> tuple[str, list[str]]:
     """The paragraph without its unpunctuated runs of words, and those runs."""
     if _CJK.search(paragraph):
         return paragraph, []
+    lines = paragraph.split("\n")
+    if len(lines) > 1 and sum(map(len, lines)) / len(lines) < _WRAPPED_LINE:
+        # Short lines (a list, a terse note) are read one by one, never as one run.
+        parts = [_cut_runs(line) for line in lines]
+        return "\n".join(p[0] for p in parts), [c for p in parts for c in p[1]]
     # Lines joined by a space of the same length, so spans found here cut the original.
     flat = paragraph.replace("\n", " ")
     runs = [m for m in _RUN.finditer(flat) if len(_WORD.findall(m.group())) >= MIN_FILLER_WORDS]

@@ -1,0 +1,33 @@
+"""Italian families (data only)."""
+
+# ruff: noqa: E501, SIM905  (long sentences; word lists read best as one string)
+
+POS = {
+    "pos:montage": "[Buonasera|Salve|Gentile] {name}. [Guardi|Apra] [il file allegato|le immagini allegate]. [Il suo volto|La sua faccia] è stato [messo|montato] su [foto molto esplicite|immagini pornografiche|immagini oscene] e [nessuno|nessun lettore] [dubiterà|metterà in dubbio] che siano vere. Se non [ricevo|arrivano] {amount} in {coin} su {wallet} [entro|nelle prossime] {hours} ore, [tutti i giornali del paese|il suo partito e la stampa|i suoi elettori e i colleghi] [riceveranno|avranno] [una copia|il pacchetto completo]. [A lei la scelta.|Decida lei.]",
+    "pos:hacker2": "[Sono un hacker|Sono un esperto di sicurezza informatica] e [tempo fa|qualche mese fa] ho [ottenuto l'accesso|preso il controllo] [ai suoi dispositivi|del suo sistema]. [Il mio programma|Il software che ho installato] ha [acceso|attivato] la sua [fotocamera|webcam] mentre [era su siti per adulti|guardava porno] e ha [registrato tutto|ripreso quello che faceva]. [Voglio|La mia tariffa è] {amount} in {coin}. [Indirizzo|Wallet]: {wallet}. [Il conto alla rovescia è partito|Ha {hours} ore] [quando ha aperto questa email|da adesso]. Senza [pagamento|bonifico], [il video|la registrazione] [andrà a|sarà inviata a] [tutti i suoi contatti|tutta la sua rubrica].",
+    "pos:short": "[Ho|Abbiamo] [i suoi video|le sue foto intime|le foto]. {amount} in {coin} su {wallet} [o|altrimenti] [tutti|famiglia e amici|tutti i suoi contatti] [le vedranno|le riceveranno]. [{hours} ore.|Ha {hours} ore.|Il tempo scorre.]",
+    "pos:reminder": "[Promemoria|Secondo avviso|Ultimo sollecito]: non ha [ancora pagato|ancora inviato il denaro]. [L'email|Il messaggio] [con il video|con le sue foto] per [i suoi colleghi|i suoi elettori|sua moglie] è [già pronto|preparato]. [Ora sono|Il prezzo ora è] {amount}. [Lo invii|Lo trasferisca] su {wallet} [entro|prima di] [domani sera|mezzanotte]. [Non scriverò più.|Niente più avvisi.]",
+    "pos:business": "[Non è niente di personale|Nulla di personale], [sono affari|solo affari]. [Possiedo|Ho] [materiale|registrazioni|documenti] sulla [sua vita privata|sue visite in un certo appartamento|sua relazione con una collaboratrice] che [chiuderebbero|distruggerebbero] la sua [carriera|legislatura]. [Un prezzo giusto|Il mio prezzo] [per il mio silenzio|per dimenticare tutto] è {amount}, [da pagare|pagabile] in {coin} su {wallet}. [Ha|Le concedo] {hours} ore. [Se va alla polizia|Se coinvolge qualcuno], [il materiale viene pubblicato|tutto finisce online] [subito|lo stesso giorno].",
+}
+
+NEG = {
+    "neg:bank": "[Gentile cliente|Caro cliente], [abbiamo rilevato|è stata rilevata] [un'attività insolita|un accesso sospetto|un tentativo di pagamento non autorizzato] sul suo [conto|carta]. [Per evitare|Per impedire] [la sospensione|il blocco definitivo], [confermi|verifichi] i suoi [dati|identità] [entro {hours} ore|oggi stesso] su https://banca-verifica.test/accesso. [Grazie per la fiducia.|Ufficio Sicurezza]",
+    "neg:parcel": "[Il suo pacco|La spedizione {n}] [non è stata consegnata|è ferma nel nostro deposito|attende lo sdoganamento]. [Paghi la tassa di|È dovuto un importo di] {amount} [entro {hours} ore|entro domani] [o il pacco tornerà al mittente|per fissare una nuova consegna]: https://traccia-pacco.test/{n}. [Grazie,|Cordiali saluti,] [Servizio Consegne|Assistenza Clienti]",
+    "neg:invest": "[Guadagna|Ottieni] [fino a|oltre] {amount} [a settimana|ogni mese] con {coin}! [Il nostro robot di trading|I nostri esperti|Il nostro algoritmo] [non ha mai perso|ha reso il 300% l'anno scorso]. [Deposita|Invia] [da|solo] 250 euro su {wallet} e [guarda crescere i tuoi soldi|inizia a guadagnare oggi]. [L'offerta scade tra {hours} ore.|Restano {n} posti.]",
+    "neg:diet": "[Perdi|Elimina] [fino a 10 chili|il grasso addominale] in [30 giorni|due settimane] [senza dieta|senza palestra|mentre dormi]! [I medici odiano questo trucco|Le star lo adorano]: [capsula naturale|formula al tè verde|pillola keto]. [Ordina ora|Compra oggi] [e ricevi|con] [il 50% di sconto|un flacone gratis] - [offerta fino a mezzanotte|restano {n} flaconi]. https://dimagrisci-ora.test/ordine",
+    "neg:lottery": "[Congratulazioni|Gentile vincitore]! [Il suo indirizzo email|Il suo biglietto numero {n}] ha vinto {amount} nella [nostra lotteria internazionale|estrazione annuale online]. [Per ritirare il premio|Per sbloccare i fondi], [paghi|versi] [la tassa di gestione|una piccola commissione] [di 95 euro|di {amount}] [entro {days} giorni|prima della scadenza] e [ci invii|risponda con] [nome completo e dati bancari|copia del passaporto]. [Mantenga il riserbo fino all'incasso.|Non divulghi il numero vincente.]",
+    "neg:warning": "[Avviso di sicurezza|Allerta informatica]: [stiamo vedendo|diversi colleghi hanno ricevuto] email in cui [il mittente sostiene di aver violato|qualcuno afferma di controllare] [il computer|la webcam] e di averli [ripresi|registrati] [su siti per adulti|in momenti privati], [chiedendo|pretendendo] {amount} in {coin} [entro {hours} ore|con una scadenza]. [È una truffa|Le minacce sono false]: [non pagate|non pagate mai], [non rispondete|non date seguito] e [inoltrate la mail a|segnalatela a] sicurezza@ufficio.test. [Non esiste alcun video.|Non è stato registrato nulla.]",
+    "neg:news": "[La polizia|Gli investigatori] [ha arrestato|hanno fermato] [due uomini|un 24enne|una banda di quattro persone] [accusati di|sospettati di] [sextortion|ricattare] [decine di|centinaia di] vittime [online|in tutta Italia]. [Gli indagati|Il gruppo] [avrebbero minacciato|minacciava] di [inviare|diffondere] [immagini intime|video compromettenti] a [familiari|amici e colleghi] delle vittime se non [pagavano|versavano] denaro in {coin}. [Il processo inizia|L'udienza è fissata] [il mese prossimo|la settimana prossima].",
+}
+
+FILLER = (
+    "Il concerto fu registrato dal vivo nel vecchio teatro e pubblicato la primavera seguente.",
+    "Pochi lettori prestano attenzione alle clausole di un contratto.",
+    "La scadenza del concorso letterario è stata prorogata di due settimane.",
+    "Teneva un diario intimo durante il lungo inverno in montagna.",
+    "I visitatori possono inviare cartoline dal negozio del museo.",
+    "La famiglia pubblicò le lettere dopo la sua morte nel 1952.",
+    "Un fotografo ha immortalato il momento in cui il ponte è stato aperto.",
+    "Il comune renderà pubblici i risultati del sondaggio lunedì.",
+)
+WORDS = "fiume giardino blu finestra fotocamera argento mattina paese conto carta arancia storia viaggio silenzio musica pagamento motore bosco lettera mercato inverno medico foto estate famiglia ora stazione bottiglia ombra isola".split()

@@ -59,10 +59,10 @@ NGRAM_RANGE = (1, 4)
 CUE_GROUPS = ("threat", "recorded", "payment", "deadline", "wallet", "addressed", "secrecy")
 # The combiner reads the cues as what they mean together, not one flag each: a wallet, a
 # payment, a deadline, "do not reply" or the reader's name alone are every phishing mail,
-# and "recorded" alone is every concert review. Exposure (a threat or a recorded act) with
-# a demand (a payment or a wallet) in one passage is what extortion says and spam does not.
+# "recorded" alone is every concert review, "will publish" alone every press release.
+# Exposure (a threat or a recorded act) with a demand (a payment or a wallet) in one
+# passage is what extortion says and spam does not.
 CUE_FEATURES = (
-    "threat",
     "exposure_and_demand",
     "exposure_demand_and_pressure",  # ... and a deadline or a call for secrecy
 )
@@ -272,7 +272,6 @@ def combiner_features(model_score: float, cues: Sequence[Cue]) -> list[float]:
     demand = bool(fired & {"payment", "wallet"})
     pressure = bool(fired & {"deadline", "secrecy"})
     values = {
-        "threat": "threat" in fired,
         "exposure_and_demand": exposure and demand,
         "exposure_demand_and_pressure": exposure and demand and pressure,
     }

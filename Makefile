@@ -3,15 +3,18 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# The exact versions CI last passed with (`make lock` renews them; pyproject.toml keeps ranges).
+LOCK := constraints.txt
 CORPUS := fixtures/corpus
 DEMO_DB := demo/triage.db
 
-.PHONY: install demo test lint fixtures bench clean system-deps train-verdicts train-manipulation
+.PHONY: install demo test lint fixtures bench clean system-deps train-verdicts train-manipulation \
+	lock upgrade-check
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -c $(LOCK) -e '.[dev]'
 	touch $@
 
 install: $(STAMP)
@@ -30,24 +33,51 @@ demo: $(STAMP) $(CORPUS)/truth.json system-deps  ## ingest the fixture corpus in
 	$(BIN)/triage --config $(CORPUS)/demo.toml --db $(DEMO_DB) route
 	$(BIN)/triage --config $(CORPUS)/demo.toml --db $(DEMO_DB) queue
 
-# The IMAP tests talk to a real Dovecot; install it from Debian when it is missing.
+# What the tests need from Debian: Dovecot (IMAP tests, 2.3 or 2.4), openssl (certificates),
+# setpriv (util-linux: drops privileges). Installed with apt when missing and we are root;
+# otherwise the command to run is printed and the tests that need them fail.
+SYSTEM_PACKAGES := dovecot-imapd openssl util-linux
 # Tesseract (English and both Chinese scripts) reads the words inside pictures.
 OCR_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim tesseract-ocr-chi-tra
 system-deps:
-	@if ! command -v dovecot >/dev/null 2>&1 && [ ! -x /usr/sbin/dovecot ]; then \
-	  echo "installing dovecot-imapd (apt) for the IMAP tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    --no-install-recommends dovecot-imapd openssl >/dev/null; \
-	fi
-	@if ! command -v tesseract >/dev/null 2>&1 || \
-	  ! tesseract --list-langs 2>/dev/null | grep -qx chi_tra; then \
-	  echo "installing tesseract-ocr (apt) to read words inside pictures"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    --no-install-recommends $(OCR_PACKAGES) >/dev/null; \
+	@missing=""; \
+	command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] || missing="$$missing dovecot-imapd"; \
+	command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \
+	command -v setpriv >/dev/null 2>&1 || missing="$$missing util-linux"; \
+	tesseract --list-langs 2>/dev/null | grep -qx chi_tra || missing="$$missing $(OCR_PACKAGES)"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing$$missing (apt) for the tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      --no-install-recommends $$missing >/dev/null; \
+	  else \
+	    echo "missing for the tests:$$missing (sudo apt-get install$$missing)" >&2; \
+	  fi; \
 	fi
 
 test: $(STAMP) system-deps
 	$(BIN)/pytest -q
+
+# Renew constraints.txt: the newest releases pyproject.toml allows, in a throwaway venv.
+# Run `make upgrade-check` first; commit the new file once `make test` passes with it.
+lock:
+	rm -rf /tmp/triage-lock-venv
+	$(PYTHON) -m venv /tmp/triage-lock-venv
+	/tmp/triage-lock-venv/bin/pip install --quiet --upgrade pip
+	/tmp/triage-lock-venv/bin/pip install --quiet '.[dev]'
+	{ echo "# Exact versions CI tested (make lock writes this file; pyproject.toml keeps ranges)."; \
+	  /tmp/triage-lock-venv/bin/pip freeze --exclude-editable | grep -v '^triage[= @]'; } > $(LOCK)
+	rm -rf /tmp/triage-lock-venv
+
+# The newest releases pyproject.toml allows, with the whole test suite, in a throwaway venv.
+upgrade-check: system-deps
+	rm -rf /tmp/triage-upgrade-venv
+	$(PYTHON) -m venv /tmp/triage-upgrade-venv
+	/tmp/triage-upgrade-venv/bin/pip install --quiet --upgrade pip
+	/tmp/triage-upgrade-venv/bin/pip install --quiet --upgrade -e '.[dev]'
+	/tmp/triage-upgrade-venv/bin/pip freeze --exclude-editable | diff $(LOCK) - || true
+	/tmp/triage-upgrade-venv/bin/pytest -q -p no:cacheprovider
+	rm -rf /tmp/triage-upgrade-venv
 
 lint: $(STAMP)
 	$(BIN)/ruff check triage tests fixtures bench training
@@ -61,6 +91,7 @@ bench: $(STAMP) $(CORPUS)/truth.json  ## figures: clustering, verdicts, scale (p
 	rm -rf $(BENCH_CORPUS)
 	$(BIN)/python -m fixtures.generate --seed 7 --scale 3 --out $(BENCH_CORPUS)
 	$(BIN)/python -m bench.campaigns --corpus $(BENCH_CORPUS)
+	$(BIN)/python -m bench.forwards --corpus $(BENCH_CORPUS)
 	$(BIN)/python -m bench.verdicts
 	$(BIN)/python -m bench.scale
 	nice -n 10 $(BIN)/python -m bench.manipulation

@@ -22,14 +22,19 @@ def corpus_dir() -> Path:
 
 
 def run_cli(
-    *args: str, cwd: Path, env: dict[str, str] | None = None
+    *args: str, cwd: Path, env: dict[str, str] | None = None, prefix: tuple[str, ...] = ()
 ) -> subprocess.CompletedProcess:
-    """Run the real console script, as cron and scripts do."""
+    """Run the real console script, as cron and scripts do (`prefix`: a wrapper such as setpriv)."""
     full_env = {k: v for k, v in os.environ.items() if k != "TRIAGE_DB"}  # no leaks from outside
     full_env.update(env or {})
     triage = Path(sys.executable).parent / "triage"
     return subprocess.run(
-        [str(triage), *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=600
+        [*prefix, str(triage), *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
 
 

@@ -1,8 +1,10 @@
 """pytest plugin: private, throwaway Dovecot IMAP/IMAPS servers on 127.0.0.1 (starts processes).
 
-From /work/shared/recipes/dovecot.md. Fails (not skips) when dovecot is missing, so a missing
-install step cannot pass silently. `imap_server` is shared by the session, each test gets its
-own user (`mailbox`); `own_imap_server` is a server a test may kill and restart.
+Writes the configuration for the Dovecot found (2.3 on Debian 12, 2.4 on Debian 13). As root it
+runs the server as nobody (Dovecot refuses root login processes). Fails (not skips) when dovecot
+is missing, so a missing install step cannot pass silently. `imap_server` is shared by the
+session, each test gets its own user (`mailbox`); `own_imap_server` is a server a test may kill
+and restart.
 """
 
 from __future__ import annotations
@@ -10,23 +12,71 @@ from __future__ import annotations
 import contextlib
 import grp
 import itertools
+import json
 import os
 import pwd
+import re
 import shutil
 import signal
 import socket
 import ssl
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import pytest
 from imapclient import IMAPClient
 
-DOVECOT_CONF = """\
+# Dovecot 2.3 (Debian 12). The parts both versions share are at the end (_COMMON).
+_DOVECOT_23 = """\
+ssl_cert = <{T}/cert.pem
+ssl_key = <{T}/key.pem
+disable_plaintext_auth = no
+mail_location = maildir:{T}/mail/%n
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%n {T}/users
+}}
+userdb {{
+  driver = static
+  args = uid={user} gid={group} home={T}/mail/%n
+}}
+"""
+# Dovecot 2.4 (Debian 13) renamed most of these and checks XOAUTH2 tokens only against an OAuth2
+# introspection endpoint (no longer through the passdb): the fixture serves one on 127.0.0.1.
+_DOVECOT_24 = """\
+dovecot_config_version = 2.4.0
+dovecot_storage_version = 2.4.0
+ssl_server_cert_file = {T}/cert.pem
+ssl_server_key_file = {T}/key.pem
+auth_allow_cleartext = yes
+mail_driver = maildir
+mail_path = {T}/mail/%{{user | username}}
+passdb passwd-file {{
+  default_password_scheme = PLAIN
+  auth_username_format = %{{user | username}}
+  passwd_file_path = {T}/users
+}}
+userdb static {{
+  fields {{
+    uid = {user}
+    gid = {group}
+    home = {T}/mail/%{{user | username}}
+  }}
+}}
+oauth2_introspection_mode = post
+oauth2_introspection_url = http://127.0.0.1:{oauth_port}/introspect
+oauth2_username_attribute = username
+oauth2_active_attribute = active
+oauth2_active_value = true
+"""
+_COMMON = """\
 instance_name = {name}
 base_dir = {T}/run
 state_dir = {T}/state
@@ -35,28 +85,16 @@ info_log_path = {T}/dovecot.log
 protocols = imap
 listen = 127.0.0.1
 ssl = yes
-ssl_cert = <{T}/cert.pem
-ssl_key = <{T}/key.pem
-disable_plaintext_auth = no
 auth_mechanisms = plain login xoauth2
 auth_failure_delay = 0
 default_internal_user = {user}
 default_internal_group = {group}
 default_login_user = {user}
 first_valid_uid = {uid}
-mail_location = maildir:{T}/mail/%n
 mail_fsync = never
 namespace inbox {{
   inbox = yes
   separator = /
-}}
-passdb {{
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%n {T}/users
-}}
-userdb {{
-  driver = static
-  args = uid={user} gid={group} home={T}/mail/%n
 }}
 protocol imap {{
   mail_max_userip_connections = 50
@@ -80,6 +118,32 @@ service anvil {{
 """
 # anvil-auth-penalty unusable: auth then skips its penalty, which would otherwise hold the next
 # login from 127.0.0.1 for 4 s after each test of a bad password.
+
+
+def dovecot_version(binary: str) -> tuple[int, int]:
+    """(major, minor) of the Dovecot at `binary`, from `dovecot --version`."""
+    out = subprocess.run([binary, "--version"], check=True, capture_output=True, text=True).stdout
+    return parse_version(out)
+
+
+def parse_version(text: str) -> tuple[int, int]:
+    """(major, minor) of "2.3.19.1 (9b53102964)" or "2.4.1-4 (7d8c0e5759)"."""
+    found = re.match(r"\s*(\d+)\.(\d+)", text)
+    if not found:
+        raise RuntimeError(f"cannot read a Dovecot version in {text!r}")
+    return int(found[1]), int(found[2])
+
+
+def dovecot_config(version: tuple[int, int], **values: object) -> str:
+    """dovecot.conf for a private test server in the syntax of `version` (2.3 or 2.4).
+
+    `values`: T (its folder), name, user, group, uid, port, sport, oauth_port."""
+    if version < (2, 3) or version >= (2, 5):
+        raise RuntimeError(f"no test configuration for Dovecot {version[0]}.{version[1]}")
+    # 2.4 wants dovecot_config_version first of all settings.
+    head, tail = (_DOVECOT_24, _COMMON) if version >= (2, 4) else (_COMMON, _DOVECOT_23)
+    return (head + tail).format(**values)
+
 
 _USERS = 300  # passwd-file is re-read at most about once a second: create every user up front
 
@@ -118,6 +182,7 @@ class Dovecot:
         if not os.path.exists(binary):
             pytest.fail("dovecot not installed (apt-get install -y dovecot-imapd); see Makefile")
         self.binary = binary
+        self.version = dovecot_version(binary)
         self.dir = tempfile.mkdtemp(prefix="dv-", dir="/tmp")  # unix sockets: <= 107 bytes
         self.root = os.geteuid() == 0
         # Dovecot refuses to run its login processes as root.
@@ -127,11 +192,15 @@ class Dovecot:
         self.cafile = f"{self.dir}/cert.pem"
         self.proc: subprocess.Popen[bytes] | None = None
         self._users = itertools.count()
+        self.passwords = {f"u{i}": f"s3cret-{i}" for i in range(_USERS)}
+        self.oauth = TokenIntrospection({p: u for u, p in self.passwords.items()})
         self._write_files()
 
     def _write_files(self) -> None:
         T = self.dir
-        Path(f"{T}/users").write_text("".join(f"u{i}:{{PLAIN}}s3cret\n" for i in range(_USERS)))
+        Path(f"{T}/users").write_text(
+            "".join(f"{u}:{{PLAIN}}{p}\n" for u, p in self.passwords.items())
+        )
         subprocess.run(
             ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
              "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", "/CN=localhost",
@@ -141,7 +210,8 @@ class Dovecot:
         )  # fmt: skip
         group = grp.getgrgid(self.acct.pw_gid).gr_name
         Path(f"{T}/dovecot.conf").write_text(
-            DOVECOT_CONF.format(
+            dovecot_config(
+                self.version,
                 name="triage-" + os.path.basename(T),
                 T=T,
                 user=self.acct.pw_name,
@@ -149,6 +219,7 @@ class Dovecot:
                 uid=min(self.acct.pw_uid, 500),
                 port=self.port,
                 sport=self.ssl_port,
+                oauth_port=self.oauth.port,
             )
         )
         os.makedirs(f"{T}/mail")
@@ -197,11 +268,42 @@ class Dovecot:
 
     def remove(self) -> None:
         self.stop()
+        self.oauth.close()
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def add_user(self) -> Mailbox:
         """A user of its own (so an empty INBOX) for each test."""
-        return Mailbox(server=self, user=f"u{next(self._users)}", password="s3cret")
+        user = f"u{next(self._users)}"
+        return Mailbox(server=self, user=user, password=self.passwords[user])
+
+
+class TokenIntrospection:
+    """OAuth2 token introspection on 127.0.0.1 for Dovecot 2.4: a user's password is their token."""
+
+    def __init__(self, users_by_token: dict[str, str]) -> None:
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+                token = (parse_qs(body).get("token") or [""])[0]
+                user = users_by_token.get(token)
+                answer = {"active": True, "username": user} if user else {"active": False}
+                data = json.dumps(answer).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, format: str, *args: object) -> None:  # quiet
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = int(self._server.server_address[1])
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
 
 
 @dataclass(frozen=True)

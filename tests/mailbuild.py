@@ -84,6 +84,7 @@ def forward_inline(
     html: bool = False,
     attach_image: bool = True,
     message_id: str = "<fwd-inline@legco.example>",
+    headers: dict[str, str] | None = None,
 ) -> EmailMessage:
     outer = EmailMessage()
     outer["From"] = by
@@ -91,6 +92,8 @@ def forward_inline(
     outer["Subject"] = subject
     outer["Date"] = "Tue, 04 Feb 2025 09:00:00 +0800"
     outer["Message-ID"] = message_id
+    for name, value in (headers or {}).items():
+        outer[name] = value
     text = f"{note}\n\n{block}"
     if html:
         lines = "<br>\n".join(
@@ -105,13 +108,19 @@ def forward_inline(
     return outer
 
 
-def redirect(inner: EmailMessage, *, by: str = "office.ada.kwok@legco.example") -> bytes:
+def redirect(
+    inner: EmailMessage | bytes,
+    *,
+    by: str = "office.ada.kwok@legco.example",
+    resent_id: str = "<resent-1@legco.example>",
+) -> bytes:
+    """`inner` with a Resent-* block on top; bytes are redirected again as they are."""
     head = (
         f"Resent-From: {by}\r\nResent-To: {TRIAGE}\r\n"
         "Resent-Date: Tue, 04 Feb 2025 09:00:00 +0800\r\n"
-        "Resent-Message-ID: <resent-1@legco.example>\r\n"
+        f"Resent-Message-ID: {resent_id}\r\n"
     ).encode()
-    return head + raw(inner)
+    return head + (inner if isinstance(inner, bytes) else raw(inner))
 
 
 def raw(msg: EmailMessage) -> bytes:

@@ -9,9 +9,13 @@ from __future__ import annotations
 import subprocess
 import sys
 from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
+from tests import mailbuild as mb
+from tests.pictures import text_pdf
 from triage.classify import (
     COMBINER_FEATURES,
     ExtortionVerdict,
@@ -23,7 +27,10 @@ from triage.classify import (
     load_model,
     model_path,
 )
+from triage.config import Config
 from triage.cues import Cue
+from triage.pipeline import Workspace, ingest_stream
+from triage.records import RawMessage
 
 WALLET = "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"
 
@@ -277,11 +284,25 @@ def test_threat_inside_a_pdf_attachment_is_judged() -> None:
     assert judge_message(with_pdf).extortion
 
 
-def test_judging_does_not_touch_the_evidence() -> None:
-    text = _text("P&#97;y\u200b now or your colleagues see the video of you", wallets=(WALLET,))
-    before = (text.subject, text.body, text.attachment_texts, text.wallets)
-    judge_message(text)
-    assert (text.subject, text.body, text.attachment_texts, text.wallets) == before
+def test_judging_does_not_touch_the_evidence(tmp_path: Path) -> None:
+    """An obfuscated threat in a PDF is judged through its skeleton; the store and the evidence
+    file keep what was sent."""
+    threat = "P&#97;y 0.5 BTC now or your colleagues see the V-I-D-E-O of you. " * 3
+    msg = mb.original(body=f"Read the attachment. {WALLET}", image=False)
+    msg.add_attachment(text_pdf(threat), maintype="application", subtype="pdf", filename="a.pdf")
+    raw = mb.raw(msg)
+    ws = Workspace.open(Config(), tmp_path / "t.db")
+    try:
+        received = datetime(2025, 2, 1, tzinfo=UTC)
+        ingest_stream(ws, [RawMessage.from_bytes(raw, source="m.eml", received_at=received)])
+        (verdict,) = ws.store.rows("SELECT extortion FROM verdicts")
+        texts = [r["text"] for r in ws.store.rows("SELECT text FROM message_texts")]
+    finally:
+        ws.close()
+    assert verdict["extortion"] == 1
+    assert [t.strip() for t in texts] == [threat.strip()]
+    (kept,) = [p for p in (tmp_path / "evidence" / "raw").rglob("*") if p.is_file()]
+    assert kept.read_bytes() == raw
 
 
 def _verdict(score: float, *, threshold: float = 0.5, language: str = "en") -> ExtortionVerdict:

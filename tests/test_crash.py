@@ -44,6 +44,7 @@ def stored_count(db: Path) -> int:
 
 
 def kill_when_stored(cwd: Path, db: Path, at_least: int) -> int:
+    """SIGKILL an ingest once `at_least` messages are stored; fails if it ended by itself."""
     triage = Path(sys.executable).parent / "triage"
     proc = subprocess.Popen(
         [str(triage), "--db", str(db), "ingest", "in"],
@@ -52,9 +53,11 @@ def kill_when_stored(cwd: Path, db: Path, at_least: int) -> int:
     deadline = time.monotonic() + 120
     while stored_count(db) < at_least and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    return stored_count(db)
+    proc.send_signal(signal.SIGKILL)  # does nothing when the run already ended
+    assert proc.wait() == -signal.SIGKILL, f"ingest ended by itself (exit {proc.returncode})"
+    stored = stored_count(db)
+    assert stored >= at_least, f"killed after {stored} messages, not {at_least}"
+    return stored
 
 
 def test_sigkill_mid_ingest_then_rerun_stores_every_message_once(tmp_path: Path):

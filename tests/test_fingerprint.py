@@ -9,7 +9,7 @@ from PIL import Image, ImageOps
 
 from tests.pictures import campaign_picture
 from triage.fingerprint import fingerprint_image, hash_distance, is_linkable
-from triage.keypoints import SAME_BASE, keypoints_of, match_score
+from triage.keypoints import link_keys_of, verify
 
 BASE = campaign_picture("scene-a", "face-1")
 
@@ -45,22 +45,22 @@ def test_global_hash_survives_edits_that_keep_the_frame(name: str):
     ids=["face-only", "crop", "mirror-crop", "border-caption", "grayscale-resize"],
 )
 def test_keypoints_join_the_same_base_with_another_face_and_edits(transforms):
-    a = keypoints_of(campaign_picture("scene-a", "face-1"))
-    b = keypoints_of(campaign_picture("scene-a", "face-2", transforms=transforms))
-    assert match_score(a, b) >= SAME_BASE
+    a = link_keys_of(campaign_picture("scene-a", "face-1"))
+    b = link_keys_of(campaign_picture("scene-a", "face-2", transforms=transforms))
+    assert verify(a, b).same_base
 
 
 def test_keypoints_do_not_join_different_bases():
-    a = keypoints_of(campaign_picture("scene-a", "face-1"))
-    b = keypoints_of(campaign_picture("scene-b", "face-2"))
-    assert match_score(a, b) < SAME_BASE
+    a = link_keys_of(campaign_picture("scene-a", "face-1"))
+    b = link_keys_of(campaign_picture("scene-b", "face-2"))
+    assert not verify(a, b).same_base
 
 
 def test_the_same_face_on_two_bases_is_not_a_link():
     # The trap measured here: one victim's face pasted by two campaigns matches many points.
-    a = keypoints_of(campaign_picture("scene-a", "face-1"))
-    b = keypoints_of(campaign_picture("scene-c", "face-1"))
-    assert match_score(a, b) < SAME_BASE
+    a = link_keys_of(campaign_picture("scene-a", "face-1"))
+    b = link_keys_of(campaign_picture("scene-c", "face-1"))
+    assert not verify(a, b).same_base
 
 
 @pytest.mark.parametrize(

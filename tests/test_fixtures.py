@@ -5,6 +5,8 @@ import hashlib
 import io
 import mailbox
 import re
+import subprocess
+import sys
 import tomllib
 import zipfile
 from datetime import datetime
@@ -52,6 +54,18 @@ def _raw(root: Path, entry: dict) -> bytes:
 def test_same_seed_gives_byte_identical_corpus(tmp_path: Path, corpus: tuple) -> None:
     generate(tmp_path, seed=7, **SMALL)
     assert _tree(tmp_path) == _tree(corpus[0])
+
+
+def test_make_fixtures_regenerates_the_committed_corpus_byte_identically(tmp_path: Path) -> None:
+    """What `make fixtures` runs, for seed 1, gives exactly the files in fixtures/corpus."""
+    root = Path(__file__).resolve().parent.parent
+    subprocess.run(
+        [sys.executable, "-m", "fixtures.generate", "--seed", "1", "--out", str(tmp_path)],
+        cwd=root, check=True, capture_output=True,
+    )  # fmt: skip
+    fresh, committed = _tree(tmp_path), _tree(root / "fixtures" / "corpus")
+    assert sorted(fresh) == sorted(committed)
+    assert [name for name in sorted(fresh) if fresh[name] != committed[name]] == []
 
 
 def test_regenerating_in_place_gives_identical_files(tmp_path: Path) -> None:
@@ -109,6 +123,28 @@ def test_message_id_in_truth_is_the_stored_header(corpus: tuple) -> None:
         if entry["forward"] == "redirect":
             assert msg["Resent-Message-ID"] == entry["resent_message_id"]
             assert msg["Resent-To"] == truth["triage_mailbox"]
+
+
+def test_inline_forwards_name_the_forwarded_message_as_their_client_does(corpus: tuple) -> None:
+    root, truth = corpus
+    single = [m for m in truth["messages"] if m["forward"] == "inline" and m["nested"] == 1]
+    assert {m["client_style"] for m in single} == STYLES
+    for entry in single:
+        msg = PARSER.parsebytes(_raw(root, entry))
+        references = str(msg["References"] or "").split()
+        names = entry["client_style"] != "zh-hans"
+        assert entry["original_id_readable"] is names
+        assert (references[-1:] == [entry["original_message_id"]]) is names
+        if entry["client_style"] == "thunderbird":
+            assert msg["X-Forwarded-Message-Id"] == entry["original_message_id"]
+    readable = {
+        (m["forward"], m["original_id_readable"]) for m in truth["messages"] if m["nested"] < 2
+    }
+    assert {r for r in readable if r[0] != "inline"} == {
+        ("attachment", True),
+        ("redirect", True),
+        ("direct", None),
+    }
 
 
 def test_each_hop_comes_after_the_one_it_forwards(corpus: tuple) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -93,7 +94,8 @@ def test_bad_password_is_login_refused_in_one_line(mailbox: Mailbox, tmp_path: P
 def test_oauth2_token_logs_in_with_xoauth2(
     mailbox: Mailbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The test Dovecot checks an XOAUTH2 token against its passwd-file, like a password.
+    # The test Dovecot takes a user's password as their XOAUTH2 token (2.3 checks it against the
+    # passwd-file, 2.4 asks the fixture's OAuth2 introspection endpoint).
     monkeypatch.setenv("TEST_IMAP_TOKEN", mailbox.password)
     acct = account(mailbox, tmp_path, password=None, oauth2_token=Secret(env="TEST_IMAP_TOKEN"))
     with connect(acct) as s:
@@ -170,8 +172,12 @@ def test_wait_for_mail_returns_on_new_mail_and_on_stop(mailbox: Mailbox, tmp_pat
         s.select("INBOX", readonly=True)
         timer = threading.Timer(0.3, mailbox.append, ["INBOX", [message(1)]])
         timer.start()
+        started = time.monotonic()
         s.wait_for_mail(20, stop)  # returns on EXISTS, long before the timeout
+        assert time.monotonic() - started < 10
         timer.join()
         assert s.uids_above(0) == (1,)
         threading.Timer(0.2, stop.set).start()
+        started = time.monotonic()
         s.wait_for_mail(20, stop)  # returns within a slice of the stop request
+        assert stop.is_set() and time.monotonic() - started < 10

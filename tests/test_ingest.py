@@ -6,10 +6,8 @@ import contextlib
 import json
 import mailbox
 import os
-import shutil
 import sqlite3
 import stat
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -97,11 +95,10 @@ def test_real_malformed_corpus_always_ingests(tmp_path: Path):
     assert len(files) == 23
     report = run_json("--db", "t.db", "ingest", *map(str, files), cwd=tmp_path)
     assert report["read"] == 23
-    assert report["new"] + len(report["failed"]) == 23
-    assert [Path(f["source"]).name for f in report["failed"]] == ["mail_outlook_1"]
-    assert "Outlook" in report["failed"][0]["error"]
+    # mail_outlook_1 is an Outlook .msg item: read as such since Outlook items are parsed
+    assert (report["new"], report["failed"]) == (23, [])
     evidence = [p for p in (tmp_path / "evidence" / "raw").rglob("*") if p.is_file()]
-    assert len(evidence) == 23  # the failed one is kept too
+    assert len(evidence) == 23
 
 
 HOSTILE = {
@@ -148,21 +145,12 @@ def test_hostile_files_fail_with_reasons_and_the_run_goes_on(tmp_path: Path):
 
 
 def test_unreadable_file_is_reported_and_others_ingest(tmp_path: Path):
-    if os.geteuid() == 0:  # pytest's tmp_path sits in a 0700 folder that nobody cannot enter
-        tmp_path = Path(tempfile.mkdtemp(dir="/tmp"))
-        tmp_path.chmod(0o755)
     inbox = tmp_path / "in"
     write(inbox / "good.eml", sample(1))
     locked = write(inbox / "locked.eml", sample(2))
     locked.chmod(0)
     cmd = ["--db", str(tmp_path / "store" / "t.db"), "ingest", str(inbox), "--json"]
-    if os.geteuid() == 0:  # root reads anything: drop to nobody for this run
-        shutil.chown(tmp_path, "nobody")
-        for p in (inbox, inbox / "good.eml"):
-            shutil.chown(p, "nobody")
-        result = _run_as_nobody(cmd, tmp_path)
-    else:
-        result = run_cli(*cmd, cwd=tmp_path)
+    result = run_cli(*cmd, cwd=tmp_path, prefix=_WITHOUT_ROOTS_READ_ANYTHING)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["new"] == 1
@@ -171,15 +159,15 @@ def test_unreadable_file_is_reported_and_others_ingest(tmp_path: Path):
     ]
 
 
-def _run_as_nobody(args: list[str], cwd: Path):
-    import subprocess
-    import sys
-
-    triage = str(Path(sys.executable).parent / "triage")
-    return subprocess.run(
-        ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", triage, *args],
-        cwd=cwd, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+# Root reads a mode-0 file through CAP_DAC_OVERRIDE: without it (and CAP_DAC_READ_SEARCH) root
+# obeys permission bits like anyone. Staying root keeps the venv reachable wherever the
+# checkout is (another user cannot enter a 0700 home folder).
+_WITHOUT_ROOTS_READ_ANYTHING = (
+    ("setpriv", "--inh-caps=-dac_override,-dac_read_search",
+     "--bounding-set=-dac_override,-dac_read_search")
+    if os.geteuid() == 0
+    else ()
+)  # fmt: skip
 
 
 def test_evidence_and_store_are_private(tmp_path: Path):

@@ -114,4 +114,4 @@ def test_tiny_or_odd_target_gives_no_box_rather_than_a_crash() -> None:
     out = io.BytesIO()
     Image.new("RGB", (3, 3), "red").save(out, "PNG")
     found = localise_in_group(out.getvalue(), _siblings())
-    assert found.box is None or found.confidence >= 0.0
+    assert found.box is None and found.confidence == 0.0 and found.siblings_used == 0

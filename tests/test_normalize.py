@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests import mailbuild as mb
+from triage.config import Config
 from triage.normalize import normalise_for_judging
+from triage.pipeline import Workspace, ingest_stream
+from triage.records import RawMessage
 
 
 @pytest.mark.parametrize(
@@ -46,11 +53,22 @@ def test_cjk_is_not_destroyed(text: str) -> None:
     assert normalise_for_judging(text) == text
 
 
-def test_input_is_left_untouched_as_evidence() -> None:
-    original = "Pаy\u200b &#98;itcoin"
-    kept = str(original)
-    normalise_for_judging(original)
-    assert original == kept
+def test_the_store_keeps_the_text_as_written_never_the_skeleton(tmp_path: Path) -> None:
+    body = "Pаy\u200b &#98;itcoin within 48 hours or the V-I-D-E-O of you goes to your colleagues"
+    raw = mb.raw(mb.original(body=body, subject="Vidéo", image=False))
+    ws = Workspace.open(Config(), tmp_path / "t.db")
+    try:
+        received = datetime(2025, 2, 1, tzinfo=UTC)
+        ingest_stream(ws, [RawMessage.from_bytes(raw, source="m.eml", received_at=received)])
+        (row,) = ws.store.rows("SELECT original_text, original_subject FROM messages")
+        tables = ws.store.rows("SELECT name FROM sqlite_master WHERE type='table'")
+        everything = [r for t in tables for r in ws.store.rows(f"SELECT * FROM {t['name']}")]  # noqa: S608
+        stored = [str(v) for r in everything for v in r.values()]
+    finally:
+        ws.close()
+    assert row["original_text"].strip() == body and row["original_subject"] == "Vidéo"
+    skeleton = normalise_for_judging(body)
+    assert skeleton != body and not any(skeleton in v for v in stored)
 
 
 @settings(max_examples=200, deadline=None)

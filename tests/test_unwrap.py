@@ -283,3 +283,167 @@ def test_redirected_twice_maps_the_first_office():
     u = run(head + twice)
     assert u.forwarded_by == "chief@legco.example"
     assert (u.recipient, u.recipient_source) == ("ben.lau@legco.example", "forwarding-office")
+
+
+# --- The original's Message-ID for every forward kind ------------------------------------
+
+ORIG = "<orig-1@badmail.test>"
+BLOCK = GMAIL_EN.format(to=TO_LINES["en"])
+
+
+def _redirected_twice() -> bytes:
+    once = mb.redirect(mb.original(), by="staff.ben.lau@legco.example", resent_id="<r1@x>")
+    return mb.redirect(once, by="ben.lau@legco.example", resent_id="<r2@x>")
+
+
+def _inline(subject: str = "Fwd: Your pictures", block: str = BLOCK, **headers: str) -> bytes:
+    names = {"references": "References", "in_reply_to": "In-Reply-To",
+             "x_forwarded": "X-Forwarded-Message-Id"}  # fmt: skip
+    return mb.raw(
+        mb.forward_inline(block, subject=subject, headers={names[k]: v for k, v in headers.items()})
+    )
+
+
+def _inline_of_inline() -> bytes:
+    """Staff forwarded inline to the member, the member forwarded that inline to triage; the
+    member's client named both messages in References, oldest first."""
+    staff = (
+        "---------- Forwarded message ---------\n"
+        "From: Staff <staff.ben.lau@legco.example>\n"
+        "Date: Tue, 4 Feb 2025 at 08:00\n"
+        "Subject: Fwd: Your pictures\n"
+        "To: Ben Lau <ben.lau@legco.example>\n\n"
+        f"See below\n\n{BLOCK}"
+    )
+    return _inline("Fwd: Fwd: Your pictures", staff, references=f"{ORIG} <staff-fwd@x>")
+
+
+ID_CASES = [
+    # (raw, received id, original id, how it was found)
+    pytest.param(
+        mb.raw(mb.forward_as_attachment(mb.original())),
+        "<fwd-1@legco.example>", ORIG, "attached", id="attachment",
+    ),
+    pytest.param(
+        mb.redirect(mb.original()), "<resent-1@legco.example>", ORIG, "redirect",
+        id="redirect-once",
+    ),
+    pytest.param(_redirected_twice(), "<r2@x>", ORIG, "redirect", id="redirect-twice"),
+    pytest.param(
+        _inline(references=ORIG, in_reply_to=ORIG), "<fwd-inline@legco.example>", ORIG,
+        "references", id="inline-references-and-in-reply-to",
+    ),
+    pytest.param(
+        _inline(references=f"<older@x> {ORIG}"), "<fwd-inline@legco.example>", ORIG,
+        "references", id="inline-references-last-id",
+    ),
+    pytest.param(
+        _inline(in_reply_to=ORIG), "<fwd-inline@legco.example>", ORIG, "in-reply-to",
+        id="inline-in-reply-to-only",
+    ),
+    pytest.param(
+        _inline(x_forwarded=ORIG), "<fwd-inline@legco.example>", ORIG,
+        "x-forwarded-message-id", id="inline-thunderbird-x-forwarded",
+    ),
+    pytest.param(
+        _inline_of_inline(), "<fwd-inline@legco.example>", ORIG, "references",
+        id="inline-of-inline-references-chain",
+    ),
+    pytest.param(
+        _inline(block=BLOCK.replace("Subject: Your pictures", "Subject: =?utf-8?q?Your_pictures?="),
+                references=ORIG),
+        "<fwd-inline@legco.example>", ORIG, "references", id="quoted-subject-left-encoded",
+    ),
+    # Negative cases: the id stays unknown rather than guessed.
+    pytest.param(_inline(), "<fwd-inline@legco.example>", None, None, id="inline-no-references"),
+    pytest.param(
+        _inline(subject="Re: Your pictures", references=ORIG), "<fwd-inline@legco.example>",
+        None, None, id="reply-thread-is-not-a-forward",
+    ),
+    pytest.param(
+        _inline(subject="Fwd: parking complaint", references=ORIG),
+        "<fwd-inline@legco.example>", None, None, id="forward-of-another-subject",
+    ),
+    pytest.param(
+        _inline(references=ORIG, in_reply_to="<ack-7@cyber.legco.example>"),
+        "<fwd-inline@legco.example>", None, None, id="in-reply-to-contradicts-references",
+    ),
+    pytest.param(
+        _inline(references="<fwd-inline@legco.example>"), "<fwd-inline@legco.example>", None,
+        None, id="references-names-the-forward-itself",
+    ),
+    pytest.param(
+        mb.raw(mb.original()), ORIG, None, None, id="direct-message-has-no-original-id",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("raw", "received", "original", "how"), ID_CASES)
+def test_original_message_id_for_each_forward_kind(
+    raw: bytes, received: str, original: str | None, how: str | None
+):
+    u = run(raw)
+    assert u.received_id == received
+    assert (u.original_id, u.original_id_source) == (original, how)
+    if u.chain:
+        assert u.original.sender == "owl@badmail.test"
+
+
+def test_redirected_twice_names_the_first_office_and_both_hops():
+    u = run(_redirected_twice())
+    assert u.chain == (ForwardKind.REDIRECT,)
+    assert u.forwarded_by == "ben.lau@legco.example"
+    assert u.original.resent_message_ids == ()
+
+
+def test_inline_forward_of_a_message_that_carried_an_attached_original_keeps_the_chain():
+    """Staff forwarded the original as an attachment to the member; the member forwarded that
+    inline, and the client re-attached the .eml. Both hops and both forwarders are kept."""
+    block = (
+        "---------- Forwarded message ---------\n"
+        "From: staff.ben.lau@legco.example\n"
+        "Date: Tue, 4 Feb 2025 at 09:00\n"
+        "Subject: Fwd: Your pictures\n"
+        "To: Ben Lau <ben.lau@legco.example>\n\n"
+        "Please see the attached message we received.\n"
+    )
+    outer = mb.forward_inline(
+        block,
+        by="ben.lau@legco.example",
+        subject="Fwd: Fwd: Your pictures",
+        attach_image=False,
+        headers={"References": "<staff@x>"},
+    )
+    outer.add_attachment(mb.original(to=None))  # the re-attached original
+    u = run(mb.raw(outer))
+    assert u.chain == (ForwardKind.INLINE, ForwardKind.ATTACHMENT)
+    assert (u.original_id, u.original_id_source) == (ORIG, "attached")
+    assert u.forwarded_by == "ben.lau@legco.example"
+    # Bcc'd: the innermost forwarder, the member's staff, names the victim
+    assert (u.recipient, u.recipient_source) == ("ben.lau@legco.example", "forwarding-office")
+    assert [a.filename for a in u.original.attachments] == ["photo.jpg"]
+
+
+def test_reply_with_an_attached_original_still_reaches_the_original():
+    """A quoted block whose subject is no forward's does not outrank the attached original."""
+    thread = (
+        "-----Original Message-----\nFrom: Triage <triage@cyber.legco.example>\n"
+        "Subject: Re: thanks\n\nReceived, thank you."
+    )
+    outer = mb.forward_inline(thread, subject="Re: thanks", attach_image=False)
+    outer.add_attachment(mb.original())
+    u = run(mb.raw(outer))
+    assert u.chain == (ForwardKind.ATTACHMENT,)
+    assert u.original_id == ORIG
+
+
+@pytest.mark.parametrize(
+    ("office", "victim"),
+    [("office.ada.kwok@legco.example", "ada.kwok@legco.example"),
+     ("staff.ben.lau@legco.example", "ben.lau@legco.example")],
+    ids=["first-addressee-office", "second-addressee-office"],
+)  # fmt: skip
+def test_original_to_two_members_names_the_one_whose_office_forwarded_it(office, victim):
+    both = mb.original(to="Ada Kwok <ada.kwok@legco.example>, Ben Lau <ben.lau@legco.example>")
+    u = run(mb.raw(mb.forward_as_attachment(both, by=office)))
+    assert (u.recipient, u.recipient_source) == (victim, "original-to")

@@ -13,6 +13,7 @@ from triage.fingerprint import FINGERPRINT_SIDE, Fingerprint, fingerprint_decode
 from triage.htmltext import read_html
 from triage.imagedecode import DecodedImage, ImageRefused, decode_image
 from triage.indicators import Indicators, extract_indicators
+from triage.keypoints import LinkKeys, link_keys_of_image
 from triage.manipulation import ManipulationScore, ModelUnavailable, score_decoded
 from triage.manipulation.features import WORK_SIDE
 from triage.picturetext import PictureText
@@ -34,6 +35,7 @@ class AnalysedImage:
     manipulation: ManipulationScore | None
     manipulation_note: str  # the score's reasons, or why there is no score
     text: PictureText | None  # words and QR codes read in it; None when not read
+    link_keys: LinkKeys | None = None  # for verifying same-base links; linkable pictures only
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -82,15 +84,13 @@ def analyse(
         score, note = _manipulation(decoded, found.data)
         reading = read_picture is not None and len(images) < MAX_PICTURES_READ
         read = read_picture(found.data) if read_picture is not None and reading else None
+        keys = link_keys_of_image(decoded.image) if fingerprint.linkable else None
         images.append(
             AnalysedImage(
-                found=found,
-                fingerprint=fingerprint,
-                manipulation=score,
-                manipulation_note=note,
-                text=read,
+                found=found, fingerprint=fingerprint, manipulation=score,
+                manipulation_note=note, text=read, link_keys=keys,
             )
-        )
+        )  # fmt: skip
     original = u.original
     body, hidden_text = visible_text(original.text, original.html)
     picture_texts = tuple(t for i in images if i.text for t in (i.text.ocr, *i.text.qr) if t)
@@ -109,7 +109,8 @@ def analyse(
         ),
         signature=signature(body, exclude=names),
         images=tuple(
-            ImageFeature(sha256=i.found.sha256, fingerprint=i.fingerprint) for i in images
+            ImageFeature(sha256=i.found.sha256, fingerprint=i.fingerprint, keys=i.link_keys)
+            for i in images
         ),
     )
     return Analysis(

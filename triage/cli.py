@@ -288,6 +288,62 @@ def show(g: _Globals, ident: str, as_json: bool) -> None:
     _render_cluster(cluster)
 
 
+def _curated_json(done: Any) -> dict[str, Any]:
+    return {
+        "action": done.action, "curation": done.curation, "cluster_id": done.cluster_id,
+        "clusters": list(done.clusters), "messages": list(done.messages),
+    }  # fmt: skip
+
+
+@cli.command()
+@click.argument("idents", metavar="ID...", nargs=-1, required=True)
+@click.option("--by", default=None, help="Who decides (default: the OS user).")
+@click.option("--note", required=True, help="Why, for the audit trail.")
+@_json_option
+@click.pass_obj
+@_errors_to_exit
+def merge(g: _Globals, idents: tuple[str, ...], by: str | None, note: str, as_json: bool) -> None:
+    """Merge clusters into one (the oldest id survives); undone by `split`."""
+    from triage import curation
+    from triage.pipeline import utc_now
+
+    with g.workspace() as ws:
+        done = curation.merge(
+            ws.store, list(idents), by=by or _default_actor(), note=note, now=utc_now()
+        )
+    if as_json:
+        _emit_json(_curated_json(done))
+    else:
+        click.echo(f"merged {', '.join(done.clusters)} into {done.cluster_id}")
+
+
+@cli.command()
+@click.argument("ident", metavar="ID")
+@click.argument("messages", metavar="MESSAGE...", nargs=-1, required=True)
+@click.option("--by", default=None, help="Who decides (default: the OS user).")
+@click.option("--note", required=True, help="Why, for the audit trail.")
+@_json_option
+@click.pass_obj
+@_errors_to_exit
+def split(
+    g: _Globals, ident: str, messages: tuple[str, ...], by: str | None, note: str, as_json: bool
+) -> None:
+    """Take messages (sha256 prefixes) out of a cluster into a new one that later links
+    never join back; undone by `merge`."""
+    from triage import curation
+    from triage.pipeline import utc_now
+
+    with g.workspace() as ws:
+        done = curation.split(
+            ws.store, ident, list(messages), by=by or _default_actor(), note=note, now=utc_now()
+        )
+    if as_json:
+        _emit_json(_curated_json(done))
+    else:
+        click.echo(f"split {len(done.messages)} message(s) out of {done.clusters[0]} "
+                   f"into {done.cluster_id}")  # fmt: skip
+
+
 @cli.command()
 @click.option("--dry-run", is_flag=True, help="Show the decisions; change and send nothing.")
 @_json_option
@@ -441,6 +497,8 @@ def _render_cluster(c: dict[str, Any]) -> None:
     for reason in c.get("reasons", []):
         click.echo(f"  why: {reason}")
     click.echo(f"  recipients: {', '.join(c['recipients']) or '(unknown)'}")
+    if c.get("originals") is not None and c["originals"] < c["size"]:
+        click.echo(f"  originals: {c['originals']} ({c['size']} reports)")
     click.echo(f"  wallets: {', '.join(c['wallets']) or '-'}")
     click.echo(f"  seen: {c['first_seen']} .. {c['last_seen']}")
     for m in c["messages"]:
@@ -448,9 +506,15 @@ def _render_cluster(c: dict[str, Any]) -> None:
         click.echo(f"    sha256 {m['sha256']}  source {m['source']}")
         chain = " > ".join(m["forward_chain"]) or "direct"
         click.echo(f"    forward: {chain} by {m['forwarded_by']} ({m['recipient_source']})")
+        if m.get("original_message_id"):
+            click.echo(f"    original: {m['original_message_id']} ({m['original_id_source']})")
+        if m.get("original") and m["original"] != m["sha256"]:
+            click.echo(f"    same original as {m['original'][:16]} (another report of it)")
         verdict = m.get("verdict")
         if verdict:
             click.echo(f"    verdict: {verdict['reasons'][0]}")
+        if m.get("joined_despite_text"):
+            click.echo(f"    {m['joined_despite_text']}")
         for image in m.get("images", []):
             manipulated = image.get("manipulation")
             score_text = f"manipulation {manipulated:.2f}" if manipulated is not None else ""
@@ -480,6 +544,17 @@ def _render_cluster(c: dict[str, Any]) -> None:
             click.echo(f"    defects: {', '.join(m['defects'])}")
     for j in c.get("joins", []):
         click.echo(f"  joined {j['a'][:12]} + {j['b'][:12]}: {j['reason']}")
+    for k in c.get("curations", []):
+        what = "merged" if k["action"] == "merge" else "split (kept apart from later links)"
+        click.echo(f"  {what} {' + '.join(k['clusters'])} by {k['by']} at {k['at']}: {k['note']}")
+
+
+def quiet_dependency_warnings(*, live: bool) -> None:
+    """A library's warning (a version mismatch, a deprecation) shows on a terminal only: under
+    cron stderr stays silent unless something failed."""
+    logging.captureWarnings(True)
+    if not live:
+        logging.getLogger("py.warnings").setLevel(logging.ERROR)
 
 
 _PICTURE_TEXT_LABELS = {
@@ -498,6 +573,7 @@ def main() -> None:
     os.umask(0o077)  # evidence, the database and its WAL are readable by us alone
     logging.basicConfig(level=logging.WARNING, format="triage: %(levelname)s: %(message)s")
     logging.getLogger("mailparser").setLevel(logging.ERROR)
+    quiet_dependency_warnings(live=sys.stderr.isatty())
     try:
         cli.main(prog_name="triage")
     except KeyboardInterrupt:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from triage.fingerprint import Fingerprint
 from triage.indicators import Indicators
+from triage.keypoints import LinkKeys
 
 # Edge strengths: a checksum-valid wallet is as sure as it gets; the others carry their score.
 WALLET_STRENGTH = 1.0
@@ -22,6 +23,7 @@ def founding_cluster_id(sha256: str) -> str:
 class ImageFeature:
     sha256: str
     fingerprint: Fingerprint
+    keys: LinkKeys | None = None  # for verifying a same-base link; None when not linkable
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -33,6 +35,14 @@ class MessageFeatures:
     signature: tuple[int, ...] | None = None  # MinHash of the text template
     images: tuple[ImageFeature, ...] = ()
     verdict_class: str = "unknown"  # extortion | benign | unknown, see verdict_class()
+
+    @property
+    def side(self) -> LinkSide:
+        return LinkSide(
+            verdict_class=self.verdict_class,
+            wallet=bool(self.wallets),
+            picture=any(i.fingerprint.linkable for i in self.images),
+        )
 
     def keys(self, band_keys: Iterable[str]) -> list[tuple[str, str]]:
         return (
@@ -83,11 +93,41 @@ def verdict_class(score: float, text_chars: int) -> str:
     return "unknown"
 
 
-def compatible(a: str, b: str) -> bool:
-    """A message judged benign links only to benign ones: a stock photo or an address it
-    shares with a campaign must not put an ordinary letter into it. Deciding per pair
-    keeps the partition independent of the order messages arrive in."""
-    return a == b or "benign" not in (a, b)
+STRONG_KINDS = frozenset({"wallet", "image"})  # a checksum-valid wallet, a verified picture
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LinkSide:
+    """What the guard needs to know of one end of an edge."""
+
+    verdict_class: str
+    wallet: bool  # carries a checksum-valid wallet
+    picture: bool  # carries a picture big enough to link
+
+    @property
+    def campaign_shaped(self) -> bool:
+        return self.wallet and self.picture
+
+
+def compatible(a: LinkSide, b: LinkSide, kind: str) -> bool:
+    """Whether an edge of `kind` may join these two messages.
+
+    A message judged benign by its text links only to benign ones through weak evidence (a
+    text template, a shared address): a stock photo or an address it shares with a campaign
+    must not put an ordinary letter into it. Strong evidence (a shared wallet, a verified
+    same-base picture) beats the text when the benign-judged message is shaped like a
+    campaign mail itself (a wallet and a picture): spun text fools the text model, not the
+    wallet. A news digest quoting a wallet, or a newsletter with a stock photo, carries one
+    and not the other and stays apart. Deciding per pair keeps the partition independent of
+    the order messages arrive in.
+    """
+    classes = (a.verdict_class, b.verdict_class)
+    if classes[0] == classes[1] or "benign" not in classes:
+        return True
+    if kind not in STRONG_KINDS:
+        return False
+    benign = a if a.verdict_class == "benign" else b
+    return benign.campaign_shaped
 
 
 CAMPAIGN_RECIPIENTS = 3  # image-and-wallet mails to this many people are a campaign

@@ -66,6 +66,9 @@ def extract_images(message: ParsedMessage, limits: ExtractLimits | None = None) 
     for msg in _messages(message):
         for att in msg.attachments:
             where = "inline" if att.inline else "attachment"
+            if att.note:  # a container parsing could not open (broken .msg, lying TNEF)
+                state.refuse(where, att.filename, att.note, att.sha256)
+                continue
             state.blob(att.data, where, att.filename, att.content_type, depth=0)
         for m in _DATA_URI.finditer(msg.html):
             try:

@@ -1,8 +1,11 @@
 """Finds each new message's links to stored ones and joins their clusters (reads and writes
-the store, reads image evidence).
+the store).
 
-Exact keys (wallets, contact addresses, text-template bands) are index lookups; images are
-proposed by mirror-aware pHash distance over an in-memory index and verified by keypoints.
+Exact keys (wallets, contact addresses, text-template bands) are index lookups. Pictures are
+proposed by triage.imagelinks (global hash and keypoint descriptors) and every proposal is
+verified by triage.keypoints against keypoints stored at ingest: no image link rests on a
+hash alone, because across a large store unrelated dark or flat pictures collide at a few
+bits. The same picture bytes in two messages are the one link that needs no check.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from triage.cluster import (
     WALLET_STRENGTH,
     Edge,
     ImageFeature,
+    LinkSide,
     MessageFeatures,
     choose_survivor,
     compatible,
@@ -24,40 +28,43 @@ from triage.cluster import (
 from triage.errors import StoreError
 from triage.evidence import EvidenceStore
 from triage.imagedecode import ImageRefused
-from triage.imageindex import ImageIndex
-from triage.keypoints import SAME_BASE, KeypointSet, keypoints_of, match_score
+from triage.imagelinks import CandidateIndex
+from triage.keypoints import LinkKeys, link_keys_of, verify
 from triage.store import Store
 from triage.textsim import SAME_TEMPLATE, band_keys, similarity
 
 log = logging.getLogger(__name__)
 
-CANDIDATE_BITS = 22  # pHash distance that proposes a pair (same base: median 12, p90 24)
-NEAR_DUPLICATE_BITS = 6  # this close needs no keypoint check
-MAX_VERIFY = 12  # keypoint checks per image of a new message, nearest first
 TEMPLATE_TRIES = 5  # members of one cluster compared before giving up on its template
 _CACHE = 512
 
 
 class Linker:
-    """Links messages as they are stored; keeps the image hash index and keypoints in memory."""
+    """Links messages as they are stored; keeps the candidate index in memory, topped up from
+    the store before each message so pictures another process stored are seen too."""
 
     def __init__(self, store: Store, evidence: EvidenceStore) -> None:
         self.store = store
         self.evidence = evidence
-        self._index = ImageIndex()
-        self._loaded = False
-        self._keypoints: OrderedDict[str, KeypointSet | None] = OrderedDict()
+        self._index = CandidateIndex()
+        self._seen_rowid = 0
+        self._keys: OrderedDict[str, LinkKeys | None] = OrderedDict()
 
     def link(self, message: str, features: MessageFeatures, now: datetime) -> list[Edge]:
         """Record the edges of `message` and merge the clusters they connect."""
-        edges = [
-            e
-            for e in self._key_edges(message, features) + self._image_edges(message, features)
-            if compatible(features.verdict_class, self.store.verdict_class(_peer(e, message)))
-        ]
+        self._top_up()
+        mine = features.side
+        sides: dict[str, LinkSide] = {}
+        edges = []
+        for e in self._key_edges(message, features) + self._image_edges(message, features):
+            peer = _peer(e, message)
+            if peer not in sides:
+                sides[peer] = self.store.link_side(peer)
+            if compatible(mine, sides[peer], e.kind):
+                edges.append(e)
         for image in features.images:
             if image.fingerprint.linkable:
-                self._add(image.sha256, image.fingerprint.phash, image.fingerprint.phash_mirror)
+                self._add(image)
         if edges:
             self._join(message, edges, now)
         return edges
@@ -104,78 +111,93 @@ class Linker:
         return None
 
     def _image_edges(self, message: str, features: MessageFeatures) -> list[Edge]:
-        self._load()
         edges: list[Edge] = []
         joined: set[str] = set()  # clusters already reached: no need to verify into them again
         for image in features.images:
             if not image.fingerprint.linkable:
                 continue
-            # The same bytes in an earlier message come back at distance 0: the surest link.
-            for other_image, bits in self._candidates(image):
+            # The same bytes in an earlier message: the surest link there is.
+            same = [m for m in self.store.messages_with_image(image.sha256) if m != message]
+            if same:
+                reason = f"the same picture {image.sha256[:12]}"
+                edges.extend(make_edge(message, m, "image", 1.0, reason) for m in same)
+                joined |= {self.store.cluster_of(m)[1] for m in same}
+            keys = image.keys if image.keys is not None else self._stored_keys(image.sha256)
+            if keys is None:
+                continue
+            for other_image in self._index.propose(int(image.fingerprint.phash, 16), keys):
+                if other_image == image.sha256:
+                    continue
                 others = [m for m in self.store.messages_with_image(other_image) if m != message]
                 clusters = {self.store.cluster_of(m)[1] for m in others}
                 if not others or clusters <= joined:
                     continue
-                score = 1.0 if bits <= NEAR_DUPLICATE_BITS else self._verify(image, other_image)
-                if score < SAME_BASE:
+                theirs = self._stored_keys(other_image)
+                if theirs is None:
                     continue
-                how = "near-duplicate" if bits <= NEAR_DUPLICATE_BITS else "keypoints"
+                # Always in sha order, so a pair's verdict does not depend on which came first.
+                first, second = sorted(((image.sha256, keys), (other_image, theirs)))
+                check = verify(first[1], second[1])
+                if not check.same_base:
+                    continue
                 reason = (
-                    f"same base picture ({how}: match {score:.2f}, pHash {bits} bits) "
-                    f"{image.sha256[:12]} ~ {other_image[:12]}"
+                    f"same base picture ({check.reason}) {image.sha256[:12]} ~ {other_image[:12]}"
                 )
-                edges.extend(make_edge(message, m, "image", score, reason) for m in others)
+                edges.extend(make_edge(message, m, "image", check.score, reason) for m in others)
                 joined |= clusters
         return edges
 
-    def _candidates(self, image: ImageFeature) -> list[tuple[str, int]]:
-        return self._index.near(int(image.fingerprint.phash, 16), CANDIDATE_BITS, MAX_VERIFY)
+    def _stored_keys(self, sha: str) -> LinkKeys | None:
+        if sha in self._keys:
+            self._keys.move_to_end(sha)
+            return self._keys[sha]
+        raw = self.store.link_keys(sha)
+        found = LinkKeys.from_bytes(raw) if raw is not None else self._keys_from_evidence(sha)
+        self._keys[sha] = found
+        if len(self._keys) > _CACHE:
+            self._keys.popitem(last=False)
+        return found
 
-    def _verify(self, image: ImageFeature, other: str) -> float:
-        # Always in sha order, so the score of a pair does not depend on which came first.
-        first, second = sorted((image.sha256, other))
-        a, b = self._keypoints_of(first), self._keypoints_of(second)
-        if a is None or b is None:
-            return 0.0
-        return match_score(a, b)
-
-    def _keypoints_of(self, sha: str) -> KeypointSet | None:
-        if sha in self._keypoints:
-            self._keypoints.move_to_end(sha)
-            return self._keypoints[sha]
+    def _keys_from_evidence(self, sha: str) -> LinkKeys | None:
+        """Pictures stored before keys were kept: computed once from evidence, then stored."""
         try:
-            found: KeypointSet | None = keypoints_of(self.evidence.get(sha, "images"))
+            keys = link_keys_of(self.evidence.get(sha, "images"))
         except (ImageRefused, StoreError) as e:
             log.warning("no keypoints for image %s: %s", sha[:12], e)
-            found = None
-        self._keypoints[sha] = found
-        if len(self._keypoints) > _CACHE:
-            self._keypoints.popitem(last=False)
-        return found
+            return None
+        self.store.add_link_keys(sha, keys.to_bytes())
+        return keys
 
     # -- index and clusters ------------------------------------------------------------
 
-    def _load(self) -> None:
-        if self._loaded:
-            return
-        self._loaded = True
-        for sha, phash, mirror in self.store.linkable_images():
-            self._add(sha, phash, mirror)
+    def _top_up(self) -> None:
+        for rowid, sha, phash, mirror, raw in self.store.linkable_images_since(self._seen_rowid):
+            self._seen_rowid = rowid
+            keys = LinkKeys.from_bytes(raw) if raw is not None else self._keys_from_evidence(sha)
+            self._index.add(sha, int(phash, 16), int(mirror, 16), keys)
 
-    def _add(self, sha: str, phash: str, mirror: str) -> None:
-        self._load()
-        self._index.add(sha, int(phash, 16), int(mirror, 16))
+    def _add(self, image: ImageFeature) -> None:
+        fp = image.fingerprint
+        self._index.add(image.sha256, int(fp.phash, 16), int(fp.phash_mirror, 16), image.keys)
 
     def _join(self, message: str, edges: list[Edge], now: datetime) -> None:
         for edge in edges:
             self.store.add_edge(edge, now)
         peers = {_peer(e, message) for e in edges}
-        clusters = {self.store.cluster_of(m) for m in peers | {message}}
+        clusters = sorted({self.store.cluster_of(m) for m in peers | {message}})
         survivor = choose_survivor(clusters)
         kinds = ", ".join(sorted({e.kind for e in edges}))
-        for _, cluster_id in sorted(clusters):
-            if cluster_id != survivor:
-                self.store.merge_clusters(survivor, cluster_id, f"linked by {kinds}", now)
+        # An investigator's split stands: a cluster walled off from the survivor stays apart.
+        for _, cluster_id in clusters:
+            if cluster_id == survivor:
+                continue
+            walls = self.store.walls_between(survivor, cluster_id) + self.store.walls_between(
+                cluster_id, survivor
+            )
+            if walls:
+                log.info("%s stays apart from %s: split %s", cluster_id, survivor, walls)
+                continue
+            self.store.merge_clusters(survivor, cluster_id, f"linked by {kinds}", now)
 
 
 def _peer(edge: Edge, message: str) -> str:

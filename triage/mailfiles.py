@@ -71,7 +71,7 @@ def _is_maildir_part(folder: Path) -> bool:
 
 def _wanted(name: str, in_maildir: bool) -> bool:
     lower = name.lower()
-    return in_maildir or lower.endswith((".eml", ".mbox"))
+    return in_maildir or lower.endswith((".eml", ".mbox", ".msg"))  # .msg: Outlook items
 
 
 def _read_file(

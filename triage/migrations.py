@@ -292,3 +292,58 @@ def m006_manipulation(db: Database) -> None:
         );
         """
     )
+
+
+@migrations()
+def m007_original_ids(db: Database) -> None:
+    # How the forwarded original's Message-ID was found (attached, redirect, references, ...),
+    # and a digest of the original's sender, subject and body, so that two offices' reports
+    # of one original are recognised as one even when its id is unknown.
+    db.executescript(
+        """
+        ALTER TABLE messages ADD COLUMN original_id_source TEXT;
+        ALTER TABLE messages ADD COLUMN original_digest TEXT;   -- sha256 hex
+        CREATE INDEX messages_original_digest ON messages(original_digest);
+        """
+    )
+
+
+@migrations()
+def m008_link_keys(db: Database) -> None:
+    # Keypoints and a thumbnail per linkable picture, computed once at ingest, so verifying
+    # a same-base link never decodes evidence again.
+    db.executescript(
+        """
+        CREATE TABLE image_keys (
+            image_sha256 TEXT PRIMARY KEY REFERENCES images(sha256),
+            keys BLOB NOT NULL               -- triage.keypoints.LinkKeys.to_bytes()
+        );
+        """
+    )
+
+
+@migrations()
+def m009_curation(db: Database) -> None:
+    # Investigators' merges and splits. A split raises a wall between the messages it took
+    # out and those it left: no later link joins the two sides again until someone merges them.
+    db.executescript(
+        """
+        CREATE TABLE curations (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            action TEXT NOT NULL,            -- merge | split
+            by TEXT NOT NULL,
+            note TEXT NOT NULL,
+            clusters TEXT NOT NULL,          -- JSON: the cluster ids involved
+            messages TEXT NOT NULL           -- JSON: the message sha256s moved (split)
+        );
+        CREATE TABLE walls (
+            curation_id INTEGER NOT NULL REFERENCES curations(id),
+            side TEXT NOT NULL,              -- out | left
+            message_sha256 TEXT NOT NULL REFERENCES messages(sha256),
+            lifted_at TEXT,                  -- a later merge of the two sides lifts it
+            PRIMARY KEY (curation_id, message_sha256)
+        );
+        CREATE INDEX walls_message ON walls(message_sha256);
+        """
+    )

@@ -12,7 +12,9 @@ import email
 import email.header
 import email.utils
 import logging
+import mimetypes
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from email import policy
 from email.message import Message
@@ -21,6 +23,14 @@ from typing import Any
 import mailparser
 
 from triage.errors import ParseError
+from triage.outlook import (
+    OLE2_MAGIC,
+    OutlookError,
+    is_outlook_item,
+    is_tnef,
+    read_outlook_item,
+    read_tnef,
+)
 from triage.records import Address, Attachment, ParsedMessage, sha256_hex
 from triage.textcodec import decode_text
 
@@ -28,7 +38,6 @@ logging.getLogger("mailparser").setLevel(logging.ERROR)
 
 # Magic numbers of files that end up in an ingest folder but are not e-mail.
 _NOT_EMAIL = (
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an Outlook .msg (OLE2) file, not a MIME message"),
     (b"\x89PNG", "a PNG image, not an e-mail"),
     (b"\xff\xd8\xff", "a JPEG image, not an e-mail"),
     (b"GIF8", "a GIF image, not an e-mail"),
@@ -42,7 +51,13 @@ _EML_NAME = re.compile(r"\.(eml|msg\.txt|mht)$", re.IGNORECASE)
 
 
 def parse_message(raw: bytes, *, max_mime_depth: int = 60) -> ParsedMessage:
-    """Parse one message; raise ParseError with a one-line reason when it is not e-mail."""
+    """Parse one message (MIME, or an Outlook .msg item); raise ParseError with a one-line
+    reason when it is not e-mail."""
+    if raw.startswith(OLE2_MAGIC):
+        try:
+            return _build(read_outlook_item(raw))
+        except OutlookError as e:
+            raise ParseError(f"Outlook .msg item: {e}") from e
     _check_looks_like_mail(raw)
     try:
         msg = email.message_from_bytes(raw, policy=policy.compat32)
@@ -91,7 +106,10 @@ def _children(part: Message) -> list[Message]:
     return [p for p in payload if isinstance(p, Message)] if isinstance(payload, list) else []
 
 
-def _build(msg: Message) -> ParsedMessage:
+_MAX_CONTAINER_DEPTH = 12  # messages inside messages (attached .eml, .msg), however packed
+
+
+def _build(msg: Message, depth: int = 0) -> ParsedMessage:
     head = _headers(msg)
     texts: list[str] = []
     htmls: list[str] = []
@@ -104,7 +122,10 @@ def _build(msg: Message) -> ParsedMessage:
         if ctype == "message/rfc822" and part.is_multipart():
             inner = part.get_payload(0)
             if isinstance(inner, Message):
-                forwarded.append(_build(inner))
+                if depth >= _MAX_CONTAINER_DEPTH:
+                    defects.append("ForwardedMessagesTooDeep")
+                else:
+                    forwarded.append(_build(inner, depth + 1))
             continue
         disposition = (part.get_content_disposition() or "").lower()
         filename = _display_filename(part)
@@ -121,22 +142,26 @@ def _build(msg: Message) -> ParsedMessage:
             texts.append(_container_text(part))
             continue
         data = _payload(part, defects)
-        if _is_attached_eml(ctype, filename, data):
-            try:
-                forwarded.append(_build(email.message_from_bytes(data, policy=policy.compat32)))
+        note = None
+        if _is_attached_eml(ctype, filename, data) or _is_outlook_item(ctype, filename, data):
+            inner_or_note = _attached_message(data, depth)
+            if isinstance(inner_or_note, ParsedMessage):
+                forwarded.append(inner_or_note)
                 continue
-            except RecursionError:
-                defects.append("AttachedMessageTooDeep")
-        attachments.append(
-            Attachment(
-                filename=filename,
-                content_type=ctype,
-                content_id=_content_id(part),
-                inline=_is_inline(part, disposition),
-                data=data,
-                sha256=sha256_hex(data),
-            )
+            note = inner_or_note
+        attachment = Attachment(
+            filename=filename,
+            content_type=ctype,
+            content_id=_content_id(part),
+            inline=_is_inline(part, disposition),
+            data=data,
+            sha256=sha256_hex(data),
+            note=note,
         )
+        if is_tnef(data):
+            attachments.extend(_open_tnef(attachment, texts, htmls))
+        else:
+            attachments.append(attachment)
     return ParsedMessage(
         **head,
         text="\n".join(t for t in texts if t),
@@ -145,6 +170,43 @@ def _build(msg: Message) -> ParsedMessage:
         forwarded=tuple(forwarded),
         defects=tuple(dict.fromkeys(defects)),
     )
+
+
+def _attached_message(data: bytes, depth: int) -> ParsedMessage | str:
+    """A message attached as a file (.eml, Outlook .msg), or why it stays a plain file."""
+    if depth >= _MAX_CONTAINER_DEPTH:
+        return f"attached message nested deeper than {_MAX_CONTAINER_DEPTH}: not opened"
+    try:
+        if data.startswith(OLE2_MAGIC):
+            return _build(read_outlook_item(data), depth + 1)
+        return _build(email.message_from_bytes(data, policy=policy.compat32), depth + 1)
+    except OutlookError as e:
+        return str(e)
+    except RecursionError:
+        return "attached message nested too deep to parse"
+
+
+def _open_tnef(container: Attachment, texts: list[str], htmls: list[str]) -> list[Attachment]:
+    """A winmail.dat: kept as it is, its body added to the message's, its files listed as the
+    message's own attachments (that is what Exchange packed into it)."""
+    try:
+        content = read_tnef(container.data)
+    except OutlookError as e:
+        return [replace(container, note=str(e))]
+    texts.append(content.text.replace("\r\n", "\n"))
+    htmls.append(content.html)
+    files = [
+        Attachment(
+            filename=f.name,
+            content_type=mimetypes.guess_type(f.name or "")[0] or "application/octet-stream",
+            content_id=None,
+            inline=False,
+            data=f.data,
+            sha256=sha256_hex(f.data),
+        )
+        for f in content.files
+    ]
+    return [container, *files]
 
 
 def _leaves(msg: Message) -> list[Message]:
@@ -176,7 +238,23 @@ def _headers(msg: Message) -> dict[str, Any]:
         "resent_from": _header_addresses(msg, "Resent-From"),
         "resent_to": _header_addresses(msg, "Resent-To"),
         "resent_date": _parse_header_date(msg.get("Resent-Date")),
+        "resent_message_ids": _header_ids(msg, "Resent-Message-ID"),
+        "references": _header_ids(msg, "References"),
+        "in_reply_to": _header_ids(msg, "In-Reply-To"),
+        "forwarded_message_id": next(iter(_header_ids(msg, "X-Forwarded-Message-Id")), None),
     }
+
+
+_MSG_ID = re.compile(r"<[^<>\s]{1,250}>")
+_MAX_IDS = 100  # a References header longer than this is cut to its newest ids
+
+
+def _header_ids(msg: Message, name: str) -> tuple[str, ...]:
+    """Message ids in every `name` header, in order (the first header is the outermost)."""
+    ids: list[str] = []
+    for value in msg.get_all(name, []):
+        ids.extend(_MSG_ID.findall(str(value)[:50_000]))
+    return tuple(dict.fromkeys(ids[-_MAX_IDS:]))
 
 
 def _decode_subject(value: object) -> str | None:
@@ -298,6 +376,15 @@ def _is_inline(part: Message, disposition: str) -> bool:
 def _content_id(part: Message) -> str | None:
     cid = part.get("Content-ID")
     return str(cid).strip().strip("<>") or None if cid else None
+
+
+def _is_outlook_item(ctype: str, filename: str | None, data: bytes) -> bool:
+    """An attached Outlook item: said so by its type or name (then a broken one is refused
+    with its reason), or recognised by its property streams."""
+    if not data.startswith(OLE2_MAGIC):
+        return False
+    named = ctype == "application/vnd.ms-outlook" or (filename or "").lower().endswith(".msg")
+    return named or is_outlook_item(data)
 
 
 def _is_attached_eml(ctype: str, filename: str | None, data: bytes) -> bool:

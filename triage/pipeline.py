@@ -184,6 +184,8 @@ def store_analysis(ws: Workspace, sha256: str, a: Analysis, now: datetime) -> No
             image.manipulation, image.manipulation_note,
         )  # fmt: skip
         ws.store.add_message_image(sha256, image.found.sha256, image.found.where, image.found.name)
+        if image.link_keys is not None:
+            ws.store.add_link_keys(image.found.sha256, image.link_keys.to_bytes())
     for r in a.refusals:
         ws.store.add_refusal(sha256, r.where, r.name, r.reason, r.sha256)
     for text in a.attachment_texts:

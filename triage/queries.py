@@ -9,6 +9,7 @@ from typing import Any
 from triage.classify import Cue, ExtortionVerdict, judge_cluster
 from triage.cluster import MemberFacts, campaign_pattern, verdict_class
 from triage.errors import NotFound
+from triage.originals import Report, group_originals
 from triage.store import Store
 
 CAMPAIGN_PATTERN_SCORE = 0.7
@@ -16,7 +17,7 @@ _MESSAGE_FIELDS = """
     sha256, source, received_at, message_id, original_message_id, recipient, recipient_source,
     original_subject AS subject, COALESCE(original_date, date) AS date, forward_kind,
     forward_chain, forwarded_by, original_from AS sender, cluster_id,
-    COALESCE(original_date, date, received_at) AS seen
+    COALESCE(original_date, date, received_at) AS seen, original_id_source, original_digest
 """
 
 
@@ -80,11 +81,32 @@ def show_cluster(store: Store, ident: str) -> dict[str, Any]:
         "ORDER BY e.created_at, e.a_sha256, e.b_sha256, e.kind",
         [cluster_id],
     )
+    extortion = bool(verdict and verdict.extortion)
+    for message, row in zip(cluster["messages"], members, strict=True):
+        message["joined_despite_text"] = _joined_despite_text(
+            row["sha256"], facts.classes.get(row["sha256"]), cluster["joins"], extortion
+        )
+    cluster["curations"] = [
+        {**c, "clusters": json.loads(c["clusters"])}
+        for c in store.curations_of([m["sha256"] for m in members])
+    ]
     cluster["merged"] = store.rows(
         "SELECT absorbed, at, reason FROM cluster_merges WHERE survivor = ? ORDER BY id",
         [cluster_id],
     )
     return cluster
+
+
+def _joined_despite_text(
+    sha: str, own_class: str | None, joins: list[dict[str, Any]], extortion: bool
+) -> str | None:
+    """Why a member whose own text reads benign sits in an extortion cluster, or None."""
+    if own_class != "benign" or not extortion:
+        return None
+    kinds = sorted({j["kind"] for j in joins if sha in (j["a"], j["b"])})
+    if not kinds:
+        return None
+    return f"joined by {' and '.join(kinds)}; own text judged benign"
 
 
 def resolve_cluster_id(store: Store, ident: str) -> str:
@@ -119,6 +141,7 @@ def _cluster(cluster_id: str, members: list[dict[str, Any]], facts: _Facts) -> d
     seen = [m["seen"] for m in members if m["seen"]]
     shas = [m["sha256"] for m in members]
     verdict = facts.cluster_verdict(members)
+    original = _originals(members)
     return {
         "id": cluster_id,
         "extortion": bool(verdict and verdict.extortion),
@@ -130,8 +153,25 @@ def _cluster(cluster_id: str, members: list[dict[str, Any]], facts: _Facts) -> d
         "wallets": sorted({w for s in shas for w in facts.wallets.get(s, ())}),
         "max_manipulation": _max(facts.manipulation.get(s) for s in shas),
         "queue_status": facts.queue_status.get(cluster_id),
-        "messages": [_message(m) for m in members],
+        "originals": len({original[m["sha256"]] for m in members}),
+        "messages": [{**_message(m), "original": original[m["sha256"]]} for m in members],
     }
+
+
+def _originals(members: list[dict[str, Any]]) -> dict[str, str]:
+    """Each member's original, named by the first report of it (sha256): two offices that
+    forwarded one original share it."""
+    reports = [
+        Report(
+            sha256=m["sha256"],
+            # a message sent straight to triage is its own original
+            original_message_id=m["original_message_id"]
+            or (m["message_id"] if m["forward_kind"] == "direct" else None),
+            digest=m["original_digest"],
+        )
+        for m in members
+    ]
+    return {sha: group[0] for group in group_originals(reports) for sha in group}
 
 
 class _Facts:
@@ -307,4 +347,5 @@ def _message(row: dict[str, Any]) -> dict[str, Any]:
         "forward_chain": json.loads(row["forward_chain"]),
         "forwarded_by": row["forwarded_by"],
         "recipient_source": row["recipient_source"],
+        "original_id_source": row["original_id_source"],
     }

@@ -45,6 +45,7 @@ class Attachment:
     inline: bool
     data: bytes
     sha256: str
+    note: str | None = None  # why a container (Outlook item, winmail.dat) was left unopened
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -61,6 +62,10 @@ class ParsedMessage:
     resent_from: tuple[Address, ...] = ()
     resent_to: tuple[Address, ...] = ()
     resent_date: datetime | None = None
+    resent_message_ids: tuple[str, ...] = ()  # one per redirect, outermost first
+    references: tuple[str, ...] = ()  # References, oldest first
+    in_reply_to: tuple[str, ...] = ()
+    forwarded_message_id: str | None = None  # X-Forwarded-Message-Id (Thunderbird)
     text: str = ""
     html: str = ""
     attachments: tuple[Attachment, ...] = ()
@@ -89,6 +94,15 @@ class Unwrapped:
     forwarded_by: str | None
     recipient: str | None  # the real recipient (legislator), lowercased
     recipient_source: str | None  # why: original-to, office, forwarder, resent, ...
+    original_id: str | None = None  # the forwarded original's Message-ID, when known
+    original_id_source: str | None = None  # how it was found: attached, redirect, references...
+
+    @property
+    def received_id(self) -> str | None:
+        """The id of the message as it reached the triage mailbox: a redirect's own
+        Resent-Message-ID (the outermost), else its Message-ID."""
+        ids = self.outer.resent_message_ids
+        return ids[0] if ids else self.outer.message_id
 
     @property
     def kind(self) -> ForwardKind:

@@ -14,11 +14,12 @@ from typing import Any
 from sqlite_utils import Database
 
 from triage.classify import ExtortionVerdict
-from triage.cluster import Edge, verdict_class
+from triage.cluster import Edge, LinkSide, verdict_class
 from triage.errors import StoreError
 from triage.fingerprint import Fingerprint
 from triage.manipulation import Localisation, ManipulationScore
 from triage.migrations import migrations
+from triage.originals import original_digest
 from triage.records import RawMessage, Unwrapped
 
 
@@ -265,6 +266,41 @@ class Store:
             )
         ]
 
+    def add_link_keys(self, image: str, keys: bytes) -> None:
+        self.db.execute("INSERT OR IGNORE INTO image_keys VALUES (?, ?)", [image, keys])
+
+    def link_keys(self, image: str) -> bytes | None:
+        row = self.db.execute(
+            "SELECT keys FROM image_keys WHERE image_sha256 = ?", [image]
+        ).fetchone()
+        return bytes(row[0]) if row else None
+
+    def linkable_images_since(self, rowid: int) -> list[tuple[int, str, str, str, bytes | None]]:
+        """(rowid, sha256, phash, phash_mirror, link keys or None) of linkable images stored
+        after `rowid`, so a long-running process tops its index up with others' work."""
+        return [
+            (r[0], r[1], r[2], r[3], bytes(r[4]) if r[4] is not None else None)
+            for r in self.db.execute(
+                "SELECT i.rowid, i.sha256, i.phash, i.phash_mirror, k.keys FROM images i "
+                "LEFT JOIN image_keys k ON k.image_sha256 = i.sha256 "
+                "WHERE i.linkable = 1 AND i.rowid > ? ORDER BY i.rowid",
+                [rowid],
+            )
+        ]
+
+    def link_side(self, message: str) -> LinkSide:
+        """What the link guard needs of a stored message."""
+        row = self.db.execute(
+            "SELECT v.score, v.text_chars, "
+            "EXISTS (SELECT 1 FROM indicators WHERE message_sha256 = ? AND kind = 'wallet'), "
+            "EXISTS (SELECT 1 FROM message_images mi JOIN images i ON i.sha256 = mi.image_sha256 "
+            "        WHERE mi.message_sha256 = ? AND i.linkable = 1) "
+            "FROM (SELECT ? AS sha) q LEFT JOIN verdicts v ON v.message_sha256 = q.sha",
+            [message, message, message],
+        ).fetchone()
+        cls = verdict_class(row[0], row[1]) if row[0] is not None else "unknown"
+        return LinkSide(verdict_class=cls, wallet=bool(row[2]), picture=bool(row[3]))
+
     def messages_with_image(self, image: str) -> list[str]:
         return [
             r[0]
@@ -303,6 +339,87 @@ class Store:
         self.db.execute(
             "INSERT INTO cluster_merges (at, survivor, absorbed, reason) VALUES (?, ?, ?, ?)",
             [iso(now), survivor, absorbed, reason],
+        )
+
+    # -- investigators' merges and splits ----------------------------------------------
+
+    def members(self, cluster_id: str) -> list[str]:
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT sha256 FROM messages WHERE cluster_id = ? ORDER BY sha256", [cluster_id]
+            )
+        ]
+
+    def add_curation(
+        self, now: datetime, action: str, by: str, note: str, clusters: list[str],
+        messages: list[str],
+    ) -> int:  # fmt: skip
+        cur = self.db.execute(
+            "INSERT INTO curations (at, action, by, note, clusters, messages) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [iso(now), action, by, note, json.dumps(clusters), json.dumps(messages)],
+        )
+        self._audit(now, None, f"by {by}", action, json.dumps({"clusters": clusters, "note": note}))
+        return int(cur.lastrowid or 0)
+
+    def add_wall(self, curation: int, out: list[str], left: list[str]) -> None:
+        self.db.conn.executemany(
+            "INSERT INTO walls (curation_id, side, message_sha256) VALUES (?, ?, ?)",
+            [[curation, "out", m] for m in out] + [[curation, "left", m] for m in left],
+        )
+
+    def walls_between(self, a: str, b: str) -> list[int]:
+        """Standing splits with members of cluster `a` on one side and of `b` on the other."""
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT DISTINCT w1.curation_id FROM walls w1 "
+                "JOIN walls w2 ON w2.curation_id = w1.curation_id AND w2.side != w1.side "
+                "JOIN messages m1 ON m1.sha256 = w1.message_sha256 "
+                "JOIN messages m2 ON m2.sha256 = w2.message_sha256 "
+                "WHERE m1.cluster_id = ? AND m2.cluster_id = ? "
+                "AND w1.lifted_at IS NULL AND w2.lifted_at IS NULL ORDER BY 1",
+                [a, b],
+            )
+        ]
+
+    def lift_walls(self, curations: list[int], now: datetime) -> None:
+        self.db.conn.executemany(
+            "UPDATE walls SET lifted_at = ? WHERE curation_id = ?",
+            [[iso(now), c] for c in curations],
+        )
+
+    def new_cluster(self, cluster_id: str, now: datetime) -> None:
+        self.db.execute(
+            "INSERT INTO clusters (id, created_at, updated_at) VALUES (?, ?, ?)",
+            [cluster_id, iso(now), iso(now)],
+        )
+
+    def move_messages(self, messages: list[str], cluster_id: str, now: datetime) -> None:
+        self.db.conn.executemany(
+            "UPDATE messages SET cluster_id = ? WHERE sha256 = ?",
+            [[cluster_id, m] for m in messages],
+        )
+        self.db.execute("UPDATE clusters SET updated_at = ? WHERE id = ?", [iso(now), cluster_id])
+
+    def cluster_exists(self, cluster_id: str) -> bool:
+        return (
+            self.db.execute("SELECT 1 FROM clusters WHERE id = ?", [cluster_id]).fetchone()
+            is not None
+        )
+
+    def curations_of(self, messages: list[str]) -> list[dict[str, Any]]:
+        if not messages:
+            return []
+        wanted = json.dumps(messages)
+        return self.rows(
+            "SELECT DISTINCT c.id, c.at, c.action, c.by, c.note, c.clusters FROM curations c "
+            "LEFT JOIN walls w ON w.curation_id = c.id "
+            "WHERE w.message_sha256 IN (SELECT value FROM json_each(?)) "
+            "OR EXISTS (SELECT 1 FROM json_each(c.messages) "
+            "           WHERE value IN (SELECT value FROM json_each(?))) ORDER BY c.id",
+            [wanted, wanted],
         )
 
     def add_verdict(
@@ -502,6 +619,7 @@ _MESSAGE_COLUMNS = (
     "original_message_id", "original_from", "original_from_name", "original_reply_to",
     "original_to", "original_subject", "original_date", "original_text", "original_html",
     "recipient", "recipient_source", "defects", "cluster_id",
+    "original_id_source", "original_digest",
 )  # fmt: skip
 _INSERT_MESSAGE = (
     f"INSERT OR IGNORE INTO messages ({', '.join(_MESSAGE_COLUMNS)}) "  # noqa: S608 (our constants)
@@ -514,7 +632,6 @@ _KEY_FANOUT = 200
 
 def _message_row(raw: RawMessage, u: Unwrapped, cluster_id: str, now: datetime) -> list[Any]:
     o = u.original
-    forwarded = bool(u.chain)
     defects = sorted({*u.outer.defects, *o.defects})
     return [
         raw.sha256,
@@ -522,15 +639,14 @@ def _message_row(raw: RawMessage, u: Unwrapped, cluster_id: str, now: datetime) 
         iso(raw.received_at),
         iso(now),
         len(raw.raw),
-        u.outer.message_id,
+        u.received_id,
         u.outer.subject,
         u.outer.sender,
         iso(u.outer.date),
         u.kind.value,
         json.dumps([k.value for k in u.chain]),
         u.forwarded_by,
-        # The original has an id of its own only when it travelled whole (attached, redirected).
-        o.message_id if forwarded and o.message_id != u.outer.message_id else None,
+        u.original_id,
         o.sender,
         o.from_[0].name if o.from_ else None,
         o.reply_to[0].email if o.reply_to else None,
@@ -543,6 +659,8 @@ def _message_row(raw: RawMessage, u: Unwrapped, cluster_id: str, now: datetime) 
         u.recipient_source,
         json.dumps(defects),
         cluster_id,
+        u.original_id_source,
+        original_digest(u),
     ]
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from email.header import decode_header, make_header
 from email.utils import getaddresses
 
 from triage.dates import parse_loose_date
@@ -53,6 +55,7 @@ class _Hop:
     kind: ForwardKind
     inner: ParsedMessage
     forwarders: tuple[str, ...]  # outermost first; a message redirected twice has two
+    id_source: str | None  # how inner.message_id is known; None when it is not
 
 
 def unwrap(
@@ -67,14 +70,16 @@ def unwrap(
     current = outer
     chain: list[ForwardKind] = []
     forwarders: list[str] = []
+    id_source: str | None = None
     for depth in range(max_depth):
         hop = _peel(current, first=depth == 0)
         if hop is None:
             break
         chain.append(hop.kind)
         forwarders.extend(hop.forwarders)
-        current = hop.inner
+        current, id_source = hop.inner, hop.id_source
     recipient, why = resolve_recipient(current, forwarders, mailbox_addresses, office_map)
+    known = chain and current.message_id and id_source
     return Unwrapped(
         outer=outer,
         original=current,
@@ -82,6 +87,8 @@ def unwrap(
         forwarded_by=forwarders[0] if forwarders else None,
         recipient=recipient,
         recipient_source=why,
+        original_id=current.message_id if known else None,
+        original_id_source=id_source if known else None,
     )
 
 
@@ -89,18 +96,79 @@ def _peel(msg: ParsedMessage, *, first: bool) -> _Hop | None:
     if msg.resent_from or msg.resent_to:
         # Each redirect prepends a Resent-* block, so the headers list the hops outermost first.
         by = tuple(a.email for a in msg.resent_from) or _own(msg.sender)
-        inner = replace(msg, resent_from=(), resent_to=(), resent_date=None)
-        return _Hop(ForwardKind.REDIRECT, inner, by)
-    if msg.forwarded:
-        return _Hop(ForwardKind.ATTACHMENT, msg.forwarded[0], _own(msg.sender))
+        inner = replace(msg, resent_from=(), resent_to=(), resent_date=None, resent_message_ids=())
+        return _Hop(ForwardKind.REDIRECT, inner, by, "redirect" if msg.message_id else None)
     # Deeper down, a quoted block is a forward only when the subject says so: a constituent's
     # reply thread quotes "Original Message" blocks that are not forwards.
-    if not first and not _FORWARD_SUBJECT.match(msg.subject or ""):
-        return None
-    quoted = split_inline_forward(msg)
+    may_quote = first or bool(_FORWARD_SUBJECT.match(msg.subject or ""))
+    quoted = split_inline_forward(msg) if may_quote else None
+    if msg.forwarded and (quoted is None or not _FORWARD_SUBJECT.match(quoted.subject or "")):
+        return _Hop(ForwardKind.ATTACHMENT, msg.forwarded[0], _own(msg.sender), "attached")
+    # Otherwise the quoted block is itself a forward that carried the attached message, which
+    # the client re-attached: peel the inline hop first, so the whole chain and every
+    # forwarder are kept.
     if quoted is None:
         return None
-    return _Hop(ForwardKind.INLINE, quoted, _own(msg.sender))
+    found, how = referenced_original(msg, quoted)
+    if found is not None:
+        # The ids before it in References are the quoted message's own ancestors: a forward
+        # of a forward names both, so the next hop down can be matched the same way.
+        older = msg.references[: msg.references.index(found)] if found in msg.references else ()
+        quoted = replace(quoted, message_id=found, references=older, in_reply_to=older[-1:])
+    return _Hop(ForwardKind.INLINE, quoted, _own(msg.sender), how)
+
+
+def referenced_original(
+    forward: ParsedMessage, quoted: ParsedMessage
+) -> tuple[str | None, str | None]:
+    """The Message-ID of the message quoted inline by `forward`, and how it was found.
+
+    An inline forward keeps no Message-ID of the original, but most clients name the
+    forwarded message in the forward's headers: Thunderbird in X-Forwarded-Message-Id, and
+    Gmail, Outlook, Apple Mail and Thunderbird as the last id of References (and In-Reply-To),
+    exactly as a reply names the message it answers. A reply quotes "Original Message"
+    blocks too, so an id alone is not enough: it is taken only when
+    - the forward's subject is a forward's ("Fwd:", "FW:", "转发:", ...) of the quoted
+      message's subject, and the quoted block names a sender;
+    - In-Reply-To, when present, names the same id as the end of References (a forward
+      written as a reply to something else is not trusted);
+    - the id is not the forward's own.
+    Nothing is ever made up: without such a header the original's id stays unknown.
+    """
+    if not quoted.from_ or not _forwards_subject(forward.subject, quoted.subject):
+        return None, None
+    own = {forward.message_id, *forward.resent_message_ids}
+    explicit = forward.forwarded_message_id
+    if explicit and explicit not in own:
+        return explicit, "x-forwarded-message-id"
+    if forward.references:
+        found, how = forward.references[-1], "references"
+    elif forward.in_reply_to:
+        found, how = forward.in_reply_to[-1], "in-reply-to"
+    else:
+        return None, None
+    if forward.in_reply_to and found not in forward.in_reply_to:
+        return None, None
+    if found in own:
+        return None, None
+    return found, how
+
+
+def _forwards_subject(forward: str | None, quoted: str | None) -> bool:
+    """True when `forward` is `quoted` with one forward prefix in front (prefixes of the
+    quoted subject itself, "Re:" or "Fwd:", stay on both sides)."""
+    text = forward or ""
+    m = _FORWARD_SUBJECT.match(text)
+    if m is None or not quoted:
+        return False
+    return _subject_key(text[m.end() :]) == _subject_key(quoted)
+
+
+def _subject_key(subject: str) -> str:
+    if "=?" in subject:  # a quoted header block copied with its encoded words undecoded
+        with contextlib.suppress(ValueError, LookupError, UnicodeError):
+            subject = str(make_header(decode_header(subject)))
+    return " ".join(subject.casefold().split())
 
 
 def _own(sender: str | None) -> tuple[str, ...]:
@@ -126,6 +194,7 @@ def split_inline_forward(msg: ParsedMessage) -> ParsedMessage | None:
         date=parse_loose_date(fields.get("date", "")),
         text=body.strip("\n"),
         attachments=msg.attachments,  # clients re-attach the original's files to the forward
+        forwarded=msg.forwarded,  # and the messages it carried
         defects=msg.defects,
     )
 
@@ -213,10 +282,13 @@ def resolve_recipient(
     """Who the original was aimed at, and why we think so."""
     own = set(mailbox_addresses)
     addressed = [a.email for a in (*original.to, *original.cc) if a.email and a.email not in own]
-    for email in addressed:
-        if email in office_map:
-            mapped = office_map[email]
-            return mapped, "original-to" if mapped == email else "original-to-office"
+    mapped = [(email, office_map[email]) for email in addressed if email in office_map]
+    # An original addressed to several members: each office reports its own member's copy.
+    forwarded_for = {office_map[f] for f in forwarders if f in office_map}
+    mapped.sort(key=lambda pair: pair[1] not in forwarded_for)  # stable: To order otherwise
+    if mapped:
+        email, person = mapped[0]
+        return person, "original-to" if person == email else "original-to-office"
     if addressed:
         return addressed[0], "original-to"
     # Bcc'd or stripped: whoever forwarded it first (innermost) received it.

@@ -15,9 +15,10 @@ from click.testing import CliRunner
 from PIL import Image, ImageDraw, ImageFont
 
 from tests import mailbuild as mb
+from tests.pictures import campaign_picture
 from triage.cli import cli
 from triage.config import Config
-from triage.picturetext import PictureLimits, read_picture
+from triage.picturetext import PictureLimits, PictureReader, letters_in_rows, read_picture
 from triage.pipeline import Workspace, ingest_stream
 from triage.queries import list_clusters, show_cluster
 from triage.records import RawMessage
@@ -165,3 +166,24 @@ def test_hidden_html_text_is_set_apart_and_shown(tmp_path: Path):
     as_json = CliRunner().invoke(cli, ["--db", db, "show", "--json", str(shown["sha256"])])
     document = json.loads(as_json.output)
     assert "I recorded you" in document["messages"][0]["hidden_text"]
+
+
+def test_a_photo_is_not_sent_to_ocr_but_a_caption_is():
+    # The cheap look for lines of letters decides whether Tesseract runs at all.
+    photo = campaign_picture("scene-ocr", "face-ocr")
+    captioned = text_picture("PAY OR EVERYONE SEES", size=(480, 120))
+    assert letters_in_rows(Image.open(io.BytesIO(photo)).convert("L")) < 4
+    assert letters_in_rows(Image.open(io.BytesIO(captioned)).convert("L")) >= 4
+    read = read_picture(photo)
+    assert read.ocr == "" and "no lines of letters" in read.note
+
+
+@pytest.mark.usefixtures("tesseract")
+def test_a_picture_read_once_is_not_read_again_and_one_message_reads_few():
+    reader = PictureReader(PictureLimits(), per_message=1)
+    demand, flyer = text_picture(DEMAND), text_picture("Harbour Civic Choir concert")
+    first = reader.for_message()
+    read = first(demand)
+    assert "webcam" in read.ocr.lower()
+    assert "over 1 pictures" in first(flyer).note  # the message's OCR budget is spent
+    assert reader.for_message()(demand) is read  # another message: the same reading

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 import sqlite3
 from collections.abc import Callable, Iterable
@@ -23,7 +22,7 @@ from triage.link import Linker
 from triage.mailfiles import iter_messages
 from triage.manipulation import localise_in_group
 from triage.parse import parse_message
-from triage.picturetext import PictureLimits, PictureText, read_picture
+from triage.picturetext import PictureLimits, PictureReader
 from triage.records import IngestFailure, IngestReport, RawMessage, Unwrapped, sha256_hex
 from triage.store import Store
 from triage.textsim import band_keys
@@ -47,13 +46,18 @@ class Workspace:
     store: Store
     evidence: EvidenceStore
     linker: Linker
+    pictures: PictureReader
 
     @classmethod
     def open(cls, config: Config, db_path: Path | None = None) -> Workspace:
         path = db_path or config.store.path
         evidence_dir = config.store.evidence_dir or path.parent / "evidence"
         store, evidence = Store(path), EvidenceStore(evidence_dir)
-        return cls(config=config, store=store, evidence=evidence, linker=Linker(store, evidence))
+        pictures = PictureReader(picture_limits(config))
+        return cls(
+            config=config, store=store, evidence=evidence, linker=Linker(store, evidence),
+            pictures=pictures,
+        )  # fmt: skip
 
     def own_addresses(self) -> tuple[str, ...]:
         """Addresses on our side of every message: never evidence that two mails are linked."""
@@ -136,7 +140,7 @@ def ingest_one(ws: Workspace, raw: RawMessage, *, clock: Clock = utc_now) -> Out
         log.debug("parsing %s failed", raw.source, exc_info=True)
         return _fail(ws, raw, f"cannot parse: {type(e).__name__}: {e}", now)
     analysis = analyse(
-        unwrapped, own_addresses=ws.own_addresses(), read_picture=picture_reader(ws.config)
+        unwrapped, own_addresses=ws.own_addresses(), read_picture=ws.pictures.for_message()
     )
     verdict = judge_message(message_text(unwrapped, analysis, ws.config))
     text_chars = len(analysis.body.strip()) + sum(
@@ -169,10 +173,9 @@ def message_text(u: Unwrapped, a: Analysis, config: Config) -> MessageText:
     )
 
 
-def picture_reader(config: Config) -> Callable[[bytes], PictureText]:
-    """Reads words (Tesseract, within the configured time) and QR codes in a picture."""
-    limits = PictureLimits(timeout_seconds=float(config.ingest.ocr_timeout_seconds))
-    return functools.partial(read_picture, limits=limits)
+def picture_limits(config: Config) -> PictureLimits:
+    """Words are read by Tesseract within the configured time; QR codes always."""
+    return PictureLimits(timeout_seconds=float(config.ingest.ocr_timeout_seconds))
 
 
 def store_analysis(ws: Workspace, sha256: str, a: Analysis, now: datetime) -> None:

@@ -411,7 +411,11 @@ _SECOND_PERSON = re.compile(
     r"\b(?:you|your|yours|yourself|u|ur)\b"
     r"|\b(?:usted|ustedes|tu|tus|te|ti|contigo|vos)\b"
     r"|\b(?:voce|voces|teu|tua|teus|tuas|lhe|seu|sua|seus|suas)\b"
-    r"|\b(?:sie|ihnen|ihr|ihre|ihren|ihrem|ihrer|du|dich|dir|dein|deine|deinen|deinem|deiner)\b"
+    r"|\b(?:ihnen|ihr|ihre|ihren|ihrem|ihrer|du|dich|dir|dein|deine|deinen|deinem|deiner)\b"
+    # German "Sie" (you) is "sie" (they, she) once case-folded; after a conjunction or an
+    # article it is nearly always they ("wenn sie nicht zahlten"), after a verb it is you.
+    r"|(?<!\bwenn )(?<!\bdass )(?<!\bob )(?<!\bweil )(?<!\bals )(?<!\bda )(?<!\bdie )"
+    r"(?<!\bund )(?<!\boder )(?<!\bnachdem )(?<!\bsobald )(?<!\bdamit )(?<!\bwo )\bsie\b"
     r"|\b(?:vous|votre|vos|toi|ton|ta|tes)\b"
     r"|\b(?:tuo|tuoi|tue|lei|suo|suoi|sue|voi|vostro|vostra)\b"
     r"|あなた|貴方|貴殿|お前|様|さん|君|你|您"
@@ -445,24 +449,24 @@ def find_passage(skeleton: str) -> Passage:
                 break
             matches.append((match.start(), group, match))
     matches.sort(key=lambda m: (m[0], TEXT_GROUPS.index(m[1])))
+    # One cue word is one cue wherever it stands; two or more count together only where
+    # each speaks to the reader (a word addressing the reader in its sentence or the next
+    # or previous one): a letter's tail and the news pasted after it share a window, but
+    # the news does not speak to the reader.
+    spoken = [_addressed(skeleton, match) for _, _, match in matches]
     best: dict[str, re.Match[str]] = {}
-    best_size, in_window, end = 0, Counter[str](), 0
-    for i, (start, _, _) in enumerate(matches):  # two pointers: linear in the matches
+    end = 0
+    for i, (start, _, _) in enumerate(matches):  # windows starting at each match
         while end < len(matches) and matches[end][0] - start <= PASSAGE_CHARS:
-            in_window[matches[end][1]] += 1
             end += 1
-        # One cue word is one cue wherever it stands; two or more count together only
-        # where the text speaks to its reader.
-        if len(in_window) > best_size and (
-            len(in_window) == 1 or _addressed(skeleton, start, matches[end - 1])
-        ):
-            best_size = len(in_window)
-            best = {}
-            for _, group, match in matches[i:end]:
-                best.setdefault(group, match)
-        in_window[matches[i][1]] -= 1
-        if not in_window[matches[i][1]]:
-            del in_window[matches[i][1]]
+        together: dict[str, re.Match[str]] = {}
+        for (_, group, match), said in zip(matches[i:end], spoken[i:end], strict=True):
+            if said:
+                together.setdefault(group, match)
+        if len(together) < 2:
+            together = {matches[i][1]: matches[i][2]}
+        if len(together) > len(best):
+            best = together
     first: dict[str, re.Match[str]] = {}
     for _, group, match in matches:
         first.setdefault(group, match)
@@ -477,9 +481,22 @@ def find_passage(skeleton: str) -> Passage:
     return Passage(cues=cues, scattered=scattered)
 
 
-def _addressed(skeleton: str, start: int, last: tuple[int, str, re.Match[str]]) -> bool:
-    """Whether the window from `start` to the end of its last match speaks to the reader."""
-    return _SECOND_PERSON.search(skeleton, max(0, start - 80), last[2].end() + 80) is not None
+# A word addressing the reader counts for a cue within its own sentence or the one either
+# side, and never further than this many characters.
+_ADDRESS_REACH = 240
+_ADDRESS_SENTENCES = int(__import__("os").environ.get("K", "1"))
+_SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f](?=\s|$)|[\u3002\uff01\uff1f]")
+
+
+def _addressed(skeleton: str, match: re.Match[str]) -> bool:
+    """Whether the sentences around a cue match speak to the reader."""
+    low = max(0, match.start() - _ADDRESS_REACH)
+    high = min(len(skeleton), match.end() + _ADDRESS_REACH)
+    before = [m.end() for m in _SENTENCE_END.finditer(skeleton, low, match.start())]
+    after = [m.end() for m in _SENTENCE_END.finditer(skeleton, match.end(), high)]
+    start = before[-1 - _ADDRESS_SENTENCES] if len(before) > _ADDRESS_SENTENCES else low
+    end = after[_ADDRESS_SENTENCES] if len(after) > _ADDRESS_SENTENCES else high
+    return _SECOND_PERSON.search(skeleton, start, end) is not None
 
 
 def _evidence(skeleton: str, match: re.Match[str]) -> str:

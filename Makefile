@@ -92,11 +92,18 @@ bench: $(STAMP) $(CORPUS)/truth.json  ## figures: clustering, verdicts, scale (p
 	$(BIN)/python -m fixtures.generate --seed 7 --scale 3 --out $(BENCH_CORPUS)
 	$(BIN)/python -m bench.campaigns --corpus $(BENCH_CORPUS)
 	$(BIN)/python -m bench.forwards --corpus $(BENCH_CORPUS)
+	nice -n 10 $(BIN)/python -m bench.linking
+	rm -rf $(BENCH_CORPUS)-pv
+	$(BIN)/python -m fixtures.generate --seed 11 --profile per-victim --scale 6 --out $(BENCH_CORPUS)-pv
+	$(BIN)/python -m bench.campaigns --corpus $(BENCH_CORPUS)-pv --no-localise
+	rm -rf $(BENCH_CORPUS)-pv
+	$(BIN)/python -m fixtures.generate --seed 12 --profile per-victim --campaigns 16 --victims 100 --benign 700 --out $(BENCH_CORPUS)-pv
+	$(BIN)/python -m bench.campaigns --corpus $(BENCH_CORPUS)-pv --no-localise
 	$(BIN)/python -m bench.verdicts
 	$(BIN)/python -m bench.scale
 	nice -n 10 $(BIN)/python -m bench.manipulation
 
-train-manipulation: $(STAMP)  ## retrain triage/models/manipulation.pkl (seeded, ~3 min)
+train-manipulation: $(STAMP)  ## retrain triage/models/manipulation.json (seeded, ~3 min)
 	nice -n 10 $(BIN)/python -m training.manipulation.train --jobs 2
 
 train-verdicts: $(STAMP)  ## rebuild the labelled set and the shipped verdict model

@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from contextlib import closing
 from pathlib import Path
 
 
@@ -37,7 +38,7 @@ def ingest(corpus: Path, db: Path) -> float:
 
 
 def clusters_by_sha(db: Path) -> dict[str, str]:
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn:
         return dict(conn.execute("SELECT sha256, cluster_id FROM messages"))
 
 
@@ -80,7 +81,7 @@ def verdict_table(messages: list[dict], flagged: dict[str, bool]) -> list[str]:
 def localisation_hits(truth: dict, db: Path) -> tuple[int, int, int]:
     """(members whose stored box overlaps the true paste with IoU >= 0.5, localised, total)."""
     boxes: dict[str, list[int]] = {}
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn:
         for sha, box in conn.execute("SELECT image_sha256, box FROM localisations"):
             if box:
                 boxes[sha] = json.loads(box)

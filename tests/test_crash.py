@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from email.message import EmailMessage
 from email.policy import SMTP
 from pathlib import Path
@@ -37,7 +38,7 @@ def stored_count(db: Path) -> int:
     if not db.exists():
         return 0
     try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
+        with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)) as conn:
             return int(conn.execute("SELECT count(*) FROM messages").fetchone()[0])
     except sqlite3.OperationalError:  # schema not created yet
         return 0
@@ -68,7 +69,7 @@ def test_sigkill_mid_ingest_then_rerun_stores_every_message_once(tmp_path: Path)
     report = run_json("--db", str(db), "ingest", "in", cwd=tmp_path)
     assert report["read"] == COUNT and report["failed"] == []
     assert report["new"] == COUNT - counts[-1]
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn:
         shas = [r[0] for r in conn.execute("SELECT sha256 FROM messages")]
         stored_events = conn.execute("SELECT count(*) FROM audit WHERE event='stored'").fetchone()
     assert len(shas) == COUNT and set(shas) == expected

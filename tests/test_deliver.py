@@ -284,3 +284,51 @@ def test_delivery_config_names_secrets_and_reports_every_problem(tmp_path: Path)
     text = str(e.value)
     for expected in ("secrets never live", "plain is allowed only", "must be https", "secret_env"):
         assert expected in text
+
+
+# -- dead letters ---------------------------------------------------------------------
+
+
+def test_delivery_gives_up_after_max_attempts_and_says_so(
+    one_campaign: Path, tmp_path: Path, http_receiver: HttpReceiver
+) -> None:
+    from tests.conftest import run_cli
+
+    http_receiver.mode = "refuse"  # HTTP 503 on every attempt
+    delivery = DeliveryConfig(webhook=hook_to(http_receiver), max_attempts=3)
+    ws = routed(one_campaign, tmp_path, delivery)
+    route(ws, clock=clock(T0))
+    outcomes = []
+    for _ in range(2):
+        due = datetime.fromisoformat(outbox(ws)[0]["next_attempt_at"])
+        outcomes += deliver_due(ws, clock=clock(due))
+    assert [o.dead for o in outcomes] == [False, True]  # the third attempt was the last
+    [row] = outbox(ws)
+    assert row["attempts"] == 3 and row["dead_at"] and row["delivered_at"] is None
+    assert "HTTP 503" in row["last_error"]
+    http_receiver.mode = "accept"  # even when the receiver is back, a dead letter is not sent
+    assert deliver_due(ws, clock=clock(T0 + timedelta(days=30))) == []
+    assert len(http_receiver.seen) == 3 and http_receiver.accepted == []
+    doc = route(ws, clock=clock(T0 + timedelta(days=30))).as_json()
+    assert doc["pending"] == 0 and doc["delivered"] == [] and doc["failed"] == []
+    assert [(d["key"], d["channel"], d["attempts"]) for d in doc["dead_letters"]] == [
+        (row["key"], "webhook", 3)
+    ]
+    ws.close()
+    listed = run_cli("--db", str(tmp_path / "t.db"), "queue", "--json", cwd=tmp_path)
+    [item] = json.loads(listed.stdout)
+    assert [(d["channel"], d["dead_at"]) for d in item["deliveries"]] == [
+        ("webhook", row["dead_at"])
+    ]
+    text = run_cli("--db", str(tmp_path / "t.db"), "queue", cwd=tmp_path)
+    assert "DEAD LETTER: webhook" in text.stdout
+
+
+def test_max_attempts_is_read_from_config(tmp_path: Path) -> None:
+    assert (
+        parse_config({"delivery": {"max_attempts": 5}}, base_dir=tmp_path).delivery.max_attempts
+        == 5
+    )
+    assert DeliveryConfig().max_attempts == 48
+    with pytest.raises(ConfigError, match="max_attempts"):
+        parse_config({"delivery": {"max_attempts": 0}}, base_dir=tmp_path)

@@ -97,3 +97,13 @@ def test_mutated_pictures_are_refused_never_crash(fmt: str):
         for check in (fingerprint_image, score_image):
             with contextlib.suppress(ImageRefused):  # anything else fails the test
                 check(bytes(data))
+
+
+@pytest.mark.parametrize("size", [(1, 1), (2, 3), (3, 1), (64, 64), (600, 40)])
+def test_picture_of_one_colour_is_fingerprinted(size: tuple[int, int]):
+    """A tracking pixel or a blank banner: nothing to trim, and no crash trying."""
+    out = io.BytesIO()
+    Image.new("RGB", size, (255, 255, 255)).save(out, "PNG")
+    fp = fingerprint_image(out.getvalue())
+    assert (fp.width, fp.height) == size
+    assert not fp.linkable

@@ -15,6 +15,7 @@ import pytest
 from tests import mailbuild as mb
 from tests.conftest import CORPUS, run_cli, run_json
 from tests.test_parse import nested
+from triage import mailfiles
 
 
 def write(path: Path, data: bytes) -> Path:
@@ -28,7 +29,7 @@ def sample(i: int) -> bytes:
 
 
 def stored(db: Path) -> list[dict]:
-    with sqlite3.connect(db) as conn:
+    with contextlib.closing(sqlite3.connect(db)) as conn:
         conn.row_factory = sqlite3.Row
         return [dict(r) for r in conn.execute("SELECT * FROM messages ORDER BY source")]
 
@@ -41,10 +42,11 @@ def test_ingest_folder_twice_stores_nothing_new(tmp_path: Path):
     for i in range(5):
         write(tmp_path / "in" / f"m{i}.eml", sample(i))
     write(tmp_path / "in" / "notes.txt", b"not mail, not picked from a folder walk")
+    skipped = [{"source": "in/notes.txt", "reason": mailfiles._NOT_MAIL}]
     first = run_json("--db", "s/t.db", "ingest", "in", cwd=tmp_path)
-    assert first == {"read": 5, "new": 5, "duplicates": 0, "failed": []}
+    assert first == {"read": 5, "new": 5, "duplicates": 0, "failed": [], "skipped": skipped}
     second = run_json("--db", "s/t.db", "ingest", "in", cwd=tmp_path)
-    assert second == {"read": 5, "new": 0, "duplicates": 5, "failed": []}
+    assert second == {"read": 5, "new": 0, "duplicates": 5, "failed": [], "skipped": skipped}
     assert len(stored(tmp_path / "s/t.db")) == 5
 
 
@@ -53,7 +55,7 @@ def test_same_bytes_from_two_places_are_one_message_with_two_sources(tmp_path: P
     write(tmp_path / "b" / "y.eml", sample(1))
     report = run_json("--db", "t.db", "ingest", "a", "b", cwd=tmp_path)
     assert (report["new"], report["duplicates"]) == (1, 1)
-    with sqlite3.connect(tmp_path / "t.db") as conn:
+    with contextlib.closing(sqlite3.connect(tmp_path / "t.db")) as conn:
         sources = sorted(r[0] for r in conn.execute("SELECT source FROM message_sources"))
     assert sources == ["a/x.eml", "b/y.eml"]
 
@@ -70,7 +72,10 @@ def test_maildir_and_mbox_are_read(tmp_path: Path):
     box.flush()
     box.close()
     report = run_json("--db", "t.db", "ingest", "in", cwd=tmp_path)
-    assert report == {"read": 7, "new": 7, "duplicates": 0, "failed": []}
+    assert report == {
+        "read": 7, "new": 7, "duplicates": 0, "failed": [],
+        "skipped": [{"source": "in/Maildir/tmp/partial", "reason": mailfiles._IN_DELIVERY}],
+    }  # fmt: skip
     sources = sorted(r["source"] for r in stored(tmp_path / "t.db"))
     assert sources[3:] == [f"in/archive.mbox#{i}" for i in range(4)]
     assert all(s.startswith("in/Maildir/new/") for s in sources[:3])
@@ -137,7 +142,7 @@ def test_hostile_files_fail_with_reasons_and_the_run_goes_on(tmp_path: Path):
     evidence = {p.name for p in (tmp_path / "store" / "evidence" / "raw").rglob("*") if p.is_file()}
     assert len(evidence) == 5  # nested, png, prose, traversal, good: all but empty and fifo
     rows = stored(tmp_path / "store/t.db")
-    with sqlite3.connect(tmp_path / "store/t.db") as conn:
+    with contextlib.closing(sqlite3.connect(tmp_path / "store/t.db")) as conn:
         names = [r[0] for r in conn.execute("SELECT filename FROM attachments")]
         audit = {r[0] for r in conn.execute("SELECT event FROM audit")}
     assert "evil.sh" in names and len(rows) == 2
@@ -256,3 +261,25 @@ def test_a_terminal_sees_live_progress(tmp_path: Path):
     os.close(leader)
     assert proc.returncode == 0
     assert b"\ringest: 3 read, 3 new, 0 duplicates, 0 failed" in shown
+
+
+def test_files_a_folder_walk_does_not_read_are_listed_with_why(tmp_path: Path):
+    write(tmp_path / "in" / "m.eml", sample(1))
+    write(tmp_path / "in" / "index.csv", b"file,label\nm.eml,spam\n")
+    write(tmp_path / "in" / ".DS_Store", b"\0\0\0\1Bud1")
+    write(tmp_path / "in" / ".git" / "HEAD", b"ref: refs/heads/main\n")
+    result = run_cli("--db", "t.db", "ingest", "in", "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert (report["read"], report["new"], report["failed"]) == (1, 1, [])
+    assert report["skipped"] == [
+        {"source": "in/.DS_Store", "reason": "hidden file: not read"},
+        {"source": "in/.git", "reason": "hidden folder: not read"},
+        {"source": "in/index.csv", "reason": mailfiles._NOT_MAIL},
+    ]
+    assert f"skipped: in/index.csv: {mailfiles._NOT_MAIL}" in result.stderr.splitlines()
+    plain = run_cli("--db", "t.db", "ingest", "in", cwd=tmp_path)
+    assert plain.returncode == 0
+    assert [ln for ln in plain.stderr.splitlines() if ln.startswith("skipped:")] == [
+        f"skipped: in/{s['source'][3:]}: {s['reason']}" for s in report["skipped"]
+    ]

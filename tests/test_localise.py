@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -115,3 +116,47 @@ def test_tiny_or_odd_target_gives_no_box_rather_than_a_crash() -> None:
     Image.new("RGB", (3, 3), "red").save(out, "PNG")
     found = localise_in_group(out.getvalue(), _siblings())
     assert found.box is None and found.confidence == 0.0 and found.siblings_used == 0
+
+
+# ---- campaign evidence: what localisation adds to a picture's score ----
+
+
+def test_campaign_evidence_needs_a_compact_region_and_two_siblings() -> None:
+    from triage.manipulation.campaign import campaign_evidence, combine
+    from triage.manipulation.localise import Localisation
+
+    def found(box: Box | None, used: int, confidence: float = 0.7) -> Localisation:
+        return Localisation(box=box, confidence=confidence, siblings_used=used, diff_png=b"",
+                            reason="")  # fmt: skip
+
+    face = campaign_evidence(found((100, 80, 200, 200), 4), 480, 360)
+    assert face.probability == 0.7 and "4 aligned campaign siblings" in face.reason
+    assert campaign_evidence(found(None, 4), 480, 360).probability == 0.0
+    assert campaign_evidence(found((100, 80, 200, 200), 1), 480, 360).probability == 0.0
+    assert campaign_evidence(found((0, 0, 480, 360), 4), 480, 360).probability == 0.0  # all
+    assert campaign_evidence(found((100, 80, 200, 200), 4, 2.0), 480, 360).probability < 1.0
+    assert combine(0.2, 0.7) == pytest.approx(0.76)
+    assert combine(None, 0.0) == 0.0 and combine(0.9, 0.0) == 0.9  # never lowers
+
+
+def test_localised_campaign_raises_stored_scores_with_the_reason(tmp_path: Path) -> None:
+    from tests.test_cluster import corpus, ingest
+    from triage.pipeline import localise_campaigns
+    from triage.queries import list_clusters, show_cluster
+
+    items = corpus()
+    ws = ingest(tmp_path, [(k, items[k]) for k in ("a0", "a1", "a2", "a3", "n0")])
+    [campaign] = list_clusters(ws.store, include_all=False)
+    before = campaign["max_manipulation"]
+    localise_campaigns(ws, [campaign["id"]])
+    images = [i for m in show_cluster(ws.store, campaign["id"])["messages"] for i in m["images"]]
+    raised = [i for i in images if i["manipulation_campaign"]]
+    assert raised, "no campaign member gained campaign evidence"
+    for image in images:
+        assert image["manipulation"] >= image["manipulation_picture"]
+    for image in raised:
+        assert image["manipulation"] > image["manipulation_picture"]
+        assert "aligned campaign siblings" in image["manipulation_campaign_reason"]
+    [after] = list_clusters(ws.store, include_all=False)
+    assert after["max_manipulation"] >= before
+    assert after["max_manipulation"] == max(i["manipulation"] for i in images)

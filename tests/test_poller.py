@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -79,7 +80,7 @@ def shas(messages: list[bytes]) -> set[str]:
 
 
 def stored_events_per_message(db: Path) -> dict[str, int]:
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn:
         rows = conn.execute(
             "SELECT sha256, count(*) FROM audit WHERE event = 'stored' GROUP BY sha256"
         ).fetchall()
@@ -471,7 +472,7 @@ def _poll_process(tmp_path: Path, config: Path, *extra: str) -> subprocess.Popen
 def _count(db: Path) -> int:
     if not db.exists():
         return 0
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10) as conn:
+    with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)) as conn:
         try:
             return int(conn.execute("SELECT count(*) FROM messages").fetchone()[0])
         except sqlite3.OperationalError:  # schema not created yet
@@ -539,7 +540,7 @@ def test_sigterm_finishes_the_current_batch_and_exits_0(mailbox: Mailbox, tmp_pa
     assert (proc.returncode, err) == (0, "")
     count = _count(db)
     assert 0 < count < 200 and count % 4 == 0  # whole batches only
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn:
         (last_uid,) = conn.execute("SELECT last_uid FROM imap_checkpoints").fetchone()
     assert last_uid == count
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -65,7 +66,7 @@ def workspace(path: Path, **config: object) -> Workspace:
 
 def clone(src: Path, dst: Path) -> Path:
     """A copy of a store built once per module (sqlite backup: WAL included)."""
-    with sqlite3.connect(src) as a, sqlite3.connect(dst) as b:
+    with closing(sqlite3.connect(src)) as a, closing(sqlite3.connect(dst)) as b:
         a.backup(b)
     a.close()
     b.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import closing
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -170,7 +171,7 @@ def test_route_queues_exactly_the_extortion_campaigns_of_the_corpus(
         assert "protected person(s): Hon." in next(
             r["text"] for r in i["reasons"] if r["rule"] == "protected"
         )
-    with sqlite3.connect(corpus_db) as conn:
+    with closing(sqlite3.connect(corpus_db)) as conn:
         stored = conn.execute("SELECT count(*), sum(queue) FROM routing_decisions").fetchone()
     conn.close()
     assert stored == (len(clusters), 4)  # every decision is kept, with its reasons

@@ -3,8 +3,9 @@ link features (pure)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from triage.cluster import ImageFeature, MessageFeatures, contacts_of
 from triage.extract import ExtractLimits, FoundImage, Refusal, extract_images
@@ -20,6 +21,8 @@ from triage.picturetext import PictureText
 from triage.records import Unwrapped
 from triage.textsim import signature
 
+log = logging.getLogger(__name__)
+
 # Pictures read for words per message: a mail of 200 pictures is a catalogue, not a
 # demand, and each reading costs up to the OCR timeout.
 MAX_PICTURES_READ = 20
@@ -34,7 +37,7 @@ class AnalysedImage:
     fingerprint: Fingerprint
     manipulation: ManipulationScore | None
     manipulation_note: str  # the score's reasons, or why there is no score
-    text: PictureText | None  # words and QR codes read in it; None when not read
+    text: PictureText | None = None  # words and QR codes read in it; None when not read
     link_keys: LinkKeys | None = None  # for verifying same-base links; linkable pictures only
 
 
@@ -57,7 +60,29 @@ def _manipulation(decoded: DecodedImage, data: bytes) -> tuple[ManipulationScore
         return None, f"not scored: {e}"
     except ImageRefused as e:  # too small to compare regions, or undecodable at full size
         return None, f"not scored: {e}"
+    except Exception as e:  # a bug on one hostile picture: keep its hashes, lose its score
+        log.debug("scoring an image failed", exc_info=True)
+        return None, f"not scored: internal error: {type(e).__name__}: {e}"
     return score, "; ".join(score.reasons)
+
+
+def _analyse_image(found: FoundImage) -> AnalysedImage | Refusal:
+    """One picture; whatever goes wrong with it costs that picture only, never the message."""
+    try:
+        decoded = decode_image(found.data, max_side=FINGERPRINT_SIDE)
+        fingerprint = fingerprint_decoded(decoded)
+        score, note = _manipulation(decoded, found.data)
+        keys = link_keys_of_image(decoded.image) if fingerprint.linkable else None
+    except ImageRefused as e:
+        return Refusal(where=found.where, name=found.name, reason=str(e), sha256=found.sha256)
+    except Exception as e:  # a bug on one hostile picture: record it, keep the message
+        log.debug("analysing image %s failed", found.sha256, exc_info=True)
+        reason = f"image not analysed: internal error: {type(e).__name__}: {e}"
+        return Refusal(where=found.where, name=found.name, reason=reason, sha256=found.sha256)
+    return AnalysedImage(
+        found=found, fingerprint=fingerprint, manipulation=score, manipulation_note=note,
+        link_keys=keys,
+    )  # fmt: skip
 
 
 def analyse(
@@ -73,24 +98,13 @@ def analyse(
     images: list[AnalysedImage] = []
     refusals = list(extraction.refusals)
     for found in extraction.images:
-        try:
-            decoded = decode_image(found.data, max_side=FINGERPRINT_SIDE)
-        except ImageRefused as e:
-            refusals.append(
-                Refusal(where=found.where, name=found.name, reason=str(e), sha256=found.sha256)
-            )
+        result = _analyse_image(found)
+        if isinstance(result, Refusal):
+            refusals.append(result)
             continue
-        fingerprint = fingerprint_decoded(decoded)
-        score, note = _manipulation(decoded, found.data)
-        reading = read_picture is not None and len(images) < MAX_PICTURES_READ
-        read = read_picture(found.data) if read_picture is not None and reading else None
-        keys = link_keys_of_image(decoded.image) if fingerprint.linkable else None
-        images.append(
-            AnalysedImage(
-                found=found, fingerprint=fingerprint, manipulation=score,
-                manipulation_note=note, text=read, link_keys=keys,
-            )
-        )  # fmt: skip
+        if read_picture is not None and len(images) < MAX_PICTURES_READ:
+            result = replace(result, text=read_picture(found.data))
+        images.append(result)
     original = u.original
     body, hidden_text = visible_text(original.text, original.html)
     picture_texts = tuple(t for i in images if i.text for t in (i.text.ocr, *i.text.qr) if t)

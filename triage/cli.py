@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
@@ -109,8 +109,10 @@ def ingest(g: _Globals, paths: tuple[Path, ...], as_json: bool) -> None:
         progress = IngestProgress()
         report = ingest_paths(ws, list(paths), on_progress=progress.update)
     progress.finish(report)
+    for skip in report.skipped:  # on stderr with --json too: nothing is left out unsaid
+        click.echo(f"skipped: {skip.source}: {skip.reason}", err=True)
     if as_json:
-        _emit_json(report.as_json())
+        _emit_json(report.as_ingest_json())
     else:
         for failure in report.failed:
             click.echo(f"failed: {failure.source}: {failure.error}", err=True)
@@ -191,15 +193,35 @@ def poll(
 
 @cli.command()
 @click.option("--all", "include_all", is_flag=True, help="Every cluster, singletons included.")
+@click.option(
+    "--suggest",
+    "suggested",
+    is_flag=True,
+    help="Pairs of extortion clusters that may be one campaign (soft evidence, not merged).",
+)
 @_json_option
 @click.pass_obj
 @_errors_to_exit
-def clusters(g: _Globals, include_all: bool, as_json: bool) -> None:
+def clusters(g: _Globals, include_all: bool, suggested: bool, as_json: bool) -> None:
     """Campaign clusters (extortion ones unless --all)."""
-    from triage.queries import list_clusters
+    from triage.queries import list_clusters, suggestions
 
     with g.workspace() as ws:
-        found = list_clusters(ws.store, include_all=include_all)
+        if suggested:
+            pairs = suggestions(ws.store, ws.config.routing)
+        else:
+            found = list_clusters(ws.store, include_all=include_all)
+    if suggested:
+        if as_json:
+            _emit_json(pairs)
+            return
+        if not pairs:
+            click.echo("no suggestions")
+        for pair in pairs:
+            click.echo(f"possibly one campaign: {' + '.join(pair['clusters'])}")
+            for reason in pair["reasons"]:
+                click.echo(f"  {reason}")
+        return
     if as_json:
         _emit_json(found)
         return
@@ -281,11 +303,24 @@ def show(g: _Globals, ident: str, as_json: bool) -> None:
     from triage.queries import show_cluster
 
     with g.workspace() as ws:
-        cluster = show_cluster(ws.store, ident)
+        cluster = show_cluster(ws.store, ident, ws.config.routing)
     if as_json:
         _emit_json(cluster)
         return
     _render_cluster(cluster)
+
+
+def _curation_options(fn: F) -> F:
+    """--by, --note and --json, shared by merge and split."""
+    wrapped: Any = _errors_to_exit(fn)
+    for option in (
+        click.pass_obj,
+        _json_option,
+        click.option("--note", required=True, help="Why, for the audit trail."),
+        click.option("--by", default=None, help="Who decides (default: the OS user)."),
+    ):
+        wrapped = option(wrapped)
+    return cast(F, wrapped)
 
 
 def _curated_json(done: Any) -> dict[str, Any]:
@@ -297,11 +332,7 @@ def _curated_json(done: Any) -> dict[str, Any]:
 
 @cli.command()
 @click.argument("idents", metavar="ID...", nargs=-1, required=True)
-@click.option("--by", default=None, help="Who decides (default: the OS user).")
-@click.option("--note", required=True, help="Why, for the audit trail.")
-@_json_option
-@click.pass_obj
-@_errors_to_exit
+@_curation_options
 def merge(g: _Globals, idents: tuple[str, ...], by: str | None, note: str, as_json: bool) -> None:
     """Merge clusters into one (the oldest id survives); undone by `split`."""
     from triage import curation
@@ -320,11 +351,7 @@ def merge(g: _Globals, idents: tuple[str, ...], by: str | None, note: str, as_js
 @cli.command()
 @click.argument("ident", metavar="ID")
 @click.argument("messages", metavar="MESSAGE...", nargs=-1, required=True)
-@click.option("--by", default=None, help="Who decides (default: the OS user).")
-@click.option("--note", required=True, help="Why, for the audit trail.")
-@_json_option
-@click.pass_obj
-@_errors_to_exit
+@_curation_options
 def split(
     g: _Globals, ident: str, messages: tuple[str, ...], by: str | None, note: str, as_json: bool
 ) -> None:
@@ -370,6 +397,12 @@ def route(g: _Globals, dry_run: bool, as_json: bool) -> None:
     click.echo(f"delivered {len(doc['delivered'])}, pending {doc['pending']}")
     for f in doc["failed"]:
         click.echo(f"delivery failed: {f['key']} ({f['channel']}): {f['error']}", err=True)
+    for d in doc["dead_letters"]:
+        click.echo(
+            f"dead letter: {d['key']} ({d['channel']}): {d['attempts']} attempts, "
+            f"last: {d['last_error']}",
+            err=True,
+        )
 
 
 def _default_actor() -> str:
@@ -411,6 +444,8 @@ def _list_queue(g: _Globals, status: str | None, as_json: bool) -> None:
     for i in items:
         who = f" -> {i['assignee']}" if i["assignee"] else ""
         flag = f"  UPDATED: {i['flag']}" if i["flag"] else ""
+        dead = [d["channel"] for d in i["deliveries"] if d["dead_at"]]
+        flag += f"  DEAD LETTER: {', '.join(dead)} (not delivered, no more tries)" if dead else ""
         click.echo(
             f"{i['id']}  {i['status']:<12}{who}  priority {i['priority']:5.1f}  "
             f"v{i['version']}  {len(i['victims'])} victim(s)  cluster {i['cluster_id']}{flag}"
@@ -523,6 +558,12 @@ def _render_cluster(c: dict[str, Any]) -> None:
                 f"{image['width']}x{image['height']} ({image['found_in']}) pHash {image['phash']} "
                 f"{score_text}"
             )
+            if image.get("manipulation_campaign"):
+                click.echo(
+                    f"      campaign evidence {image['manipulation_campaign']:.2f} raised the "
+                    f"picture's own {image['manipulation_picture'] or 0.0:.2f}: "
+                    f"{image['manipulation_campaign_reason']}"
+                )
             if image.get("paste_box"):
                 click.echo(
                     f"      pasted region {image['paste_box']} "
@@ -544,6 +585,8 @@ def _render_cluster(c: dict[str, Any]) -> None:
             click.echo(f"    defects: {', '.join(m['defects'])}")
     for j in c.get("joins", []):
         click.echo(f"  joined {j['a'][:12]} + {j['b'][:12]}: {j['reason']}")
+    for s in c.get("suggested", []):
+        click.echo(f"  possibly one campaign with {s['cluster']}: {'; '.join(s['reasons'])}")
     for k in c.get("curations", []):
         what = "merged" if k["action"] == "merge" else "split (kept apart from later links)"
         click.echo(f"  {what} {' + '.join(k['clusters'])} by {k['by']} at {k['at']}: {k['note']}")

@@ -158,6 +158,7 @@ class DeliveryConfig:
     office_ack: OfficeAckConfig = field(default_factory=OfficeAckConfig)
     retry_base_seconds: int = 60  # backoff after the first failed attempt; doubles each time
     retry_max_seconds: int = 3600
+    max_attempts: int = 48  # then a dead letter, shown by `queue` and `route` (~2 days)
 
     def channels(self) -> tuple[str, ...]:
         """The unit's channels that are configured, in delivery order."""
@@ -378,7 +379,15 @@ def _delivery(v: _Validator, t: dict[str, Any]) -> DeliveryConfig:
     v.unknown_keys(
         t,
         "delivery",
-        {"email", "webhook", "folder", "office_ack", "retry_base_seconds", "retry_max_seconds"},
+        {
+            "email",
+            "webhook",
+            "folder",
+            "office_ack",
+            "retry_base_seconds",
+            "retry_max_seconds",
+            "max_attempts",
+        },
     )
     email = _email(v, v.table(t, "email", "delivery")) if "email" in t else None
     webhook = _webhook(v, v.table(t, "webhook", "delivery")) if "webhook" in t else None
@@ -408,6 +417,7 @@ def _delivery(v: _Validator, t: dict[str, Any]) -> DeliveryConfig:
         retry_max_seconds=v.integer(
             t, "retry_max_seconds", "delivery", d.retry_max_seconds, max(base, 1), 7 * 86400
         ),
+        max_attempts=v.integer(t, "max_attempts", "delivery", d.max_attempts, 1, 100_000),
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import binascii
 import io
+import logging
 import re
 import zipfile
 from collections.abc import Iterator
@@ -14,6 +15,8 @@ from dataclasses import dataclass, field
 from triage.imagedecode import ImageLimits, ImageRefused, probe
 from triage.pdf import PdfLimits, read_pdf
 from triage.records import ParsedMessage, sha256_hex
+
+log = logging.getLogger(__name__)
 
 _IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"BM", b"II*\x00",
                 b"MM\x00*")  # fmt: skip
@@ -29,7 +32,7 @@ class ExtractLimits:
     max_images: int = 200  # per message
     max_zip_members: int = 500
     max_zip_ratio: float = 100.0  # uncompressed/compressed above this is a bomb
-    max_zip_bytes: int = 200 * 1024 * 1024  # uncompressed, per archive
+    max_zip_bytes: int = 200 * 1024 * 1024  # uncompressed, all archives of one message
     max_zip_depth: int = 2  # archives inside archives
 
 
@@ -99,11 +102,21 @@ class _State:
         self.refusals: list[Refusal] = []
         self.pdf_texts: list[str] = []
         self.seen: set[str] = set()
+        self.zip_budget = limits.max_zip_bytes  # shared: many archives must not add up to a bomb
 
     def refuse(self, where: str, name: str | None, reason: str, sha: str | None = None) -> None:
         self.refusals.append(Refusal(where=where, name=name, reason=reason, sha256=sha))
 
     def blob(self, data: bytes, where: str, name: str | None, ctype: str, *, depth: int) -> None:
+        """One part; whatever goes wrong inside it costs that part only, never the message."""
+        try:
+            self._blob(data, where, name, ctype, depth=depth)
+        except Exception as e:  # a bug on one hostile part: record it, keep the rest
+            log.debug("extracting %s part %r failed", where, name, exc_info=True)
+            reason = f"part not read: internal error: {type(e).__name__}: {e}"
+            self.refuse(where, name, reason, sha256_hex(data))
+
+    def _blob(self, data: bytes, where: str, name: str | None, ctype: str, *, depth: int) -> None:
         sha = sha256_hex(data)
         if sha in self.seen or not data:
             return
@@ -153,16 +166,15 @@ class _State:
         if len(members) > self.limits.max_zip_members:
             self.refuse("zip", name, f"more than {self.limits.max_zip_members} members: skipped")
             return
-        budget = self.limits.max_zip_bytes
         for info in members:
             if info.is_dir():
                 continue
             member_name = info.filename.replace("\\", "/").rsplit("/", 1)[-1][:200] or None
-            content, reason = self._member(archive, info, budget)
+            content, reason = self._member(archive, info, self.zip_budget)
             if reason is not None:
                 self.refuse("zip", member_name, reason)
                 continue
-            budget -= len(content)
+            self.zip_budget -= len(content)
             self.blob(content, "zip", member_name, "", depth=depth + 1)
 
     def _member(

@@ -68,8 +68,11 @@ def trim_borders(gray: Image.Image, tolerance: int = 12) -> Image.Image:
     busy = np.abs(a - int(np.median(edge))) > tolerance
     rows = np.flatnonzero(busy.mean(axis=1) > 0.02)
     cols = np.flatnonzero(busy.mean(axis=0) > 0.02)
+    # Mostly uniform (a blank banner, a one-pixel tracker has no busy row at all): no trim.
+    if len(rows) == 0 or len(cols) == 0:
+        return gray
     if len(rows) < a.shape[0] // 4 or len(cols) < a.shape[1] // 4:
-        return gray  # mostly uniform: nothing sensible to trim
+        return gray
     return gray.crop((int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1))
 
 

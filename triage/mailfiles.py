@@ -12,16 +12,19 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from triage.records import IngestFailure, RawMessage
+from triage.records import IngestFailure, IngestSkip, RawMessage
 
 _MBOX_FROM = re.compile(rb"^From \S+ +\S")  # "From sender@x Mon Jan  1 00:00:00 2025"
 _MAILDIR_PARTS = ("cur", "new")
+_IN_DELIVERY = "in a Maildir's tmp/: still being delivered, not read"
+_NOT_MAIL = "not named as mail (.eml, .mbox, .msg, Maildir): not read; name it to ingest it"
 
 
 def iter_messages(
     paths: list[Path], *, exclude: tuple[Path, ...] = (), max_bytes: int | None = None
-) -> Iterator[RawMessage | IngestFailure]:
-    """Every message under `paths`, in a stable order; unreadable files as IngestFailure."""
+) -> Iterator[RawMessage | IngestFailure | IngestSkip]:
+    """Every message under `paths`, in a stable order; unreadable files as IngestFailure,
+    files a folder walk does not take as mail as IngestSkip."""
     excluded = tuple(p.resolve() for p in exclude)
     for path in paths:
         if path.is_dir():
@@ -36,7 +39,7 @@ def iter_messages(
 
 def _walk(
     root: Path, excluded: tuple[Path, ...], max_bytes: int | None
-) -> Iterator[RawMessage | IngestFailure]:
+) -> Iterator[RawMessage | IngestFailure | IngestSkip]:
     stack = [root]
     while stack:
         folder = stack.pop()
@@ -50,15 +53,20 @@ def _walk(
         in_maildir = _is_maildir_part(folder)
         subfolders = []
         for entry in entries:
+            is_dir = entry.is_dir(follow_symlinks=False)
             if entry.name.startswith("."):
-                continue
-            if entry.is_dir(follow_symlinks=False):
+                kind = "folder" if is_dir else "file"
+                yield IngestSkip(source=entry.path, reason=f"hidden {kind}: not read")
+            elif is_dir:
                 subfolders.append(Path(entry.path))
             elif _wanted(entry.name, in_maildir):
                 if entry.is_file():
                     yield from _read_file(Path(entry.path), max_bytes, explicit=False)
                 else:  # a FIFO would block a read forever; a dangling link has nothing
                     yield IngestFailure(source=entry.path, error="not a regular file")
+            else:
+                reason = _IN_DELIVERY if _is_maildir_tmp(folder) else _NOT_MAIL
+                yield IngestSkip(source=entry.path, reason=reason)
         stack.extend(reversed(subfolders))
 
 
@@ -67,6 +75,10 @@ def _is_maildir_part(folder: Path) -> bool:
     if folder.name not in _MAILDIR_PARTS:
         return False
     return any((folder.parent / d).is_dir() for d in ("tmp", "cur", "new") if d != folder.name)
+
+
+def _is_maildir_tmp(folder: Path) -> bool:
+    return folder.name == "tmp" and all((folder.parent / d).is_dir() for d in _MAILDIR_PARTS)
 
 
 def _wanted(name: str, in_maildir: bool) -> bool:

@@ -347,3 +347,23 @@ def m009_curation(db: Database) -> None:
         CREATE INDEX walls_message ON walls(message_sha256);
         """
     )
+
+
+@migrations()
+def m010_dead_letters(db: Database) -> None:
+    # A delivery that failed [delivery] max_attempts times is not tried again: it waits,
+    # listed by `queue` and `route`, for a person to look at the receiver.
+    db.executescript("ALTER TABLE outbox ADD COLUMN dead_at TEXT;")
+
+
+@migrations()
+def m011_campaign_manipulation(db: Database) -> None:
+    # Campaign evidence (a region no sibling shows) raises an image's manipulation score;
+    # the picture's own score is kept beside it, and the reason is stored for `show`.
+    db.executescript(
+        """
+        ALTER TABLE images ADD COLUMN manipulation_picture REAL;   -- the picture alone, 0..1
+        ALTER TABLE images ADD COLUMN manipulation_campaign REAL;  -- campaign evidence, 0..1
+        ALTER TABLE images ADD COLUMN manipulation_campaign_reason TEXT;
+        """
+    )

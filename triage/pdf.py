@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pypdf import PdfReader
-from pypdf.errors import PyPdfError
+from pypdf.errors import DependencyError, PyPdfError
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # it warns loudly about every odd PDF
 
@@ -37,6 +37,8 @@ def read_pdf(data: bytes, limits: PdfLimits | None = None) -> PdfContent:
         if reader.is_encrypted and not _try_empty_password(reader):
             return PdfContent(text="", images=(), notes=("encrypted PDF",))
         pages = list(reader.pages)
+    except DependencyError:  # an AES cipher and no cryptography package: cannot even try
+        return PdfContent(text="", images=(), notes=("encrypted PDF",))
     except (PyPdfError, ValueError, TypeError, KeyError, AttributeError, RecursionError) as e:
         return PdfContent(text="", images=(), notes=(f"unreadable PDF: {type(e).__name__}",))
     if len(pages) > limits.max_pages:
@@ -63,8 +65,8 @@ def read_pdf(data: bytes, limits: PdfLimits | None = None) -> PdfContent:
 def _try_empty_password(reader: PdfReader) -> bool:
     try:
         return bool(reader.decrypt(""))
-    except (PyPdfError, NotImplementedError, ValueError):
-        return False
+    except (PyPdfError, NotImplementedError, ValueError, DependencyError):
+        return False  # DependencyError: an AES cipher with the cryptography package missing
 
 
 def _page_text(page: object, number: int, notes: list[str]) -> str:

@@ -21,9 +21,17 @@ from triage.imageindex import ImageIndex
 from triage.link import Linker
 from triage.mailfiles import iter_messages
 from triage.manipulation import localise_in_group
+from triage.manipulation.campaign import campaign_evidence, combine
 from triage.parse import parse_message
 from triage.picturetext import PictureLimits, PictureReader
-from triage.records import IngestFailure, IngestReport, RawMessage, Unwrapped, sha256_hex
+from triage.records import (
+    IngestFailure,
+    IngestReport,
+    IngestSkip,
+    RawMessage,
+    Unwrapped,
+    sha256_hex,
+)
 from triage.store import Store
 from triage.textsim import band_keys
 from triage.unwrap import unwrap
@@ -83,7 +91,7 @@ def ingest_paths(
 
 def ingest_stream(
     ws: Workspace,
-    items: Iterable[RawMessage | IngestFailure],
+    items: Iterable[RawMessage | IngestFailure | IngestSkip],
     *,
     on_progress: Callable[[IngestReport], None] | None = None,
     clock: Clock = utc_now,
@@ -91,7 +99,9 @@ def ingest_stream(
     """Store each message once, with its evidence; one bad message never stops the run."""
     report = IngestReport()
     for item in items:
-        if isinstance(item, IngestFailure):
+        if isinstance(item, IngestSkip):
+            report.skipped.append(item)
+        elif isinstance(item, IngestFailure):
             ws.store.record_failure(item.sha256, item.source, item.error, clock())
             report.failed.append(item)
         else:
@@ -277,6 +287,12 @@ def _localise_one(ws: Workspace, sha: str, siblings: list[str], now: datetime) -
         return 0
     diff_sha = sha256_hex(found.diff_png)
     ws.evidence.put(found.diff_png, diff_sha, "diffs")
+    evidence = campaign_evidence(found, *ws.store.image_size(sha))
+    picture = ws.store.picture_manipulation(sha)
     with ws.store.transaction():
         ws.store.add_localisation(sha, found, len(siblings), diff_sha, now)
+        ws.store.set_campaign_manipulation(
+            sha, picture, evidence.probability, combine(picture, evidence.probability),
+            evidence.reason,
+        )  # fmt: skip
     return 1

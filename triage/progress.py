@@ -39,4 +39,5 @@ def summary(report: IngestReport) -> str:
     return (
         f"{report.read} read, {report.new} new, {report.duplicates} duplicates, "
         f"{len(report.failed)} failed"
+        + (f", {len(report.skipped)} skipped" if report.skipped else "")
     )

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from triage.classify import Cue, ExtortionVerdict, judge_cluster
 from triage.cluster import MemberFacts, campaign_pattern, verdict_class
+from triage.config import RoutingConfig
 from triage.errors import NotFound
 from triage.originals import Report, group_originals
 from triage.store import Store
+from triage.suggest import ClusterProfile, suggest
 
 CAMPAIGN_PATTERN_SCORE = 0.7
 _MESSAGE_FIELDS = """
@@ -36,7 +39,51 @@ def list_clusters(store: Store, *, include_all: bool) -> list[dict[str, Any]]:
     return sorted(clusters, key=lambda c: (c["first_seen"] or "", c["id"]))
 
 
-def show_cluster(store: Store, ident: str) -> dict[str, Any]:
+def suggestions(
+    store: Store, rates: RoutingConfig, clusters: list[dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
+    """Pairs of extortion clusters that may be one campaign (soft evidence, never merged)."""
+    clusters = list_clusters(store, include_all=False) if clusters is None else clusters
+    profiles = [_profile(store, rates, c) for c in clusters if c["first_seen"]]
+    return [
+        {"clusters": list(s.clusters), "score": s.score, "reasons": list(s.reasons)}
+        for s in suggest(profiles)
+    ]
+
+
+def _profile(store: Store, rates: RoutingConfig, cluster: dict[str, Any]) -> ClusterProfile:
+    shas = [m["sha256"] for m in cluster["messages"]]
+    wanted = json.dumps(shas)
+    coins = {
+        json.loads(r["detail"]).get("kind", "")
+        for r in store.rows(
+            "SELECT detail FROM indicators WHERE kind = 'wallet' "
+            "AND message_sha256 IN (SELECT value FROM json_each(?))",
+            [wanted],
+        )
+    }
+    amounts = []
+    for r in store.rows(
+        "SELECT detail FROM indicators WHERE kind = 'amount' "
+        "AND message_sha256 IN (SELECT value FROM json_each(?))",
+        [wanted],
+    ):
+        detail = json.loads(r["detail"])
+        usd = rates.usd(float(detail["amount"]), str(detail["currency"]))
+        if usd is not None:
+            amounts.append(usd)
+    signatures = tuple(sig for sig in (store.signature_of(s) for s in shas[:3]) if sig is not None)
+    return ClusterProfile(
+        id=cluster["id"],
+        first_seen=datetime.fromisoformat(cluster["first_seen"]),
+        last_seen=datetime.fromisoformat(cluster["last_seen"] or cluster["first_seen"]),
+        coins=frozenset(c for c in coins if c),
+        amounts_usd=tuple(amounts),
+        signatures=signatures,
+    )
+
+
+def show_cluster(store: Store, ident: str, rates: RoutingConfig | None = None) -> dict[str, Any]:
     """One cluster whole. `ident` may be a cluster id, a message sha256 (prefix) or Message-ID."""
     cluster_id = resolve_cluster_id(store, ident)
     members = store.rows(
@@ -57,7 +104,8 @@ def show_cluster(store: Store, ident: str) -> dict[str, Any]:
         message["images"] = [_image(r) for r in store.rows(
             "SELECT i.sha256, mi.found_in, mi.name, i.format, i.width, i.height, i.phash, "
             "i.phash_mirror, i.dhash, i.linkable, i.manipulation, i.manipulation_signals, "
-            "i.manipulation_region, i.manipulation_note, l.box AS paste_box, "
+            "i.manipulation_region, i.manipulation_note, i.manipulation_picture, "
+            "i.manipulation_campaign, i.manipulation_campaign_reason, l.box AS paste_box, "
             "l.confidence AS paste_confidence, l.siblings AS paste_siblings, "
             "l.diff_sha256, l.reason AS paste_reason FROM message_images mi "
             "JOIN images i ON i.sha256 = mi.image_sha256 "
@@ -89,6 +137,11 @@ def show_cluster(store: Store, ident: str) -> dict[str, Any]:
     cluster["curations"] = [
         {**c, "clusters": json.loads(c["clusters"])}
         for c in store.curations_of([m["sha256"] for m in members])
+    ]
+    cluster["suggested"] = [
+        {"cluster": next(c for c in s["clusters"] if c != cluster_id), **s}
+        for s in suggestions(store, rates or RoutingConfig())
+        if cluster_id in s["clusters"]
     ]
     cluster["merged"] = store.rows(
         "SELECT absorbed, at, reason FROM cluster_merges WHERE survivor = ? ORDER BY id",

@@ -116,6 +116,14 @@ class IngestFailure:
     sha256: str | None = None  # set when the bytes were kept as evidence
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IngestSkip:
+    """A file in a folder walk that is not taken as mail, listed so nothing goes unsaid."""
+
+    source: str
+    reason: str
+
+
 @dataclass(slots=True, kw_only=True)
 class IngestReport:
     """Counts of one ingest run; the --json shape of interface.md."""
@@ -125,6 +133,7 @@ class IngestReport:
     duplicates: int = 0
     failed: list[IngestFailure] = field(default_factory=list)
     stored: list[str] = field(default_factory=list)  # sha256 of what this run stored
+    skipped: list[IngestSkip] = field(default_factory=list)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -133,3 +142,8 @@ class IngestReport:
             "duplicates": self.duplicates,
             "failed": [{"source": f.source, "error": f.error} for f in self.failed],
         }
+
+    def as_ingest_json(self) -> dict[str, object]:
+        """`triage ingest --json`: the counts and the files a folder walk did not read."""
+        skipped = [{"source": s.source, "reason": s.reason} for s in self.skipped]
+        return {**self.as_json(), "skipped": skipped}

@@ -31,6 +31,7 @@ class DeliveryOutcome:
     channel: str
     item_id: str
     error: str | None  # None: the receiver accepted it
+    dead: bool = False  # this failure was the last attempt allowed: now a dead letter
 
 
 @dataclass(slots=True, kw_only=True)
@@ -42,6 +43,7 @@ class RouteReport:
     folded: list[str] = field(default_factory=list)  # item ids folded into a survivor
     deliveries: list[DeliveryOutcome] = field(default_factory=list)
     pending: int = 0  # outbox rows still waiting for their receiver
+    dead_letters: list[dict[str, Any]] = field(default_factory=list)  # no more attempts
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -54,6 +56,7 @@ class RouteReport:
             "delivered": [_outcome(o) for o in self.deliveries if o.error is None],
             "failed": [_outcome(o) for o in self.deliveries if o.error is not None],
             "pending": self.pending,
+            "dead_letters": self.dead_letters,
             "decisions": [
                 {
                     "cluster_id": d.cluster_id,
@@ -80,7 +83,9 @@ def route(ws: Workspace, *, dry_run: bool = False, clock: Clock = utc_now) -> Ro
     if not dry_run and config.routing.localise:
         # The pasted region of each campaign picture goes to the unit with the case.
         extortion = [c["id"] for c in clusters if c["extortion"]]
-        localise_campaigns(ws, extortion, clock=clock)
+        if localise_campaigns(ws, extortion, clock=clock):
+            # campaign evidence has raised manipulation scores: decide on the new ones
+            clusters = list_clusters(store, include_all=True)
     amounts = _amounts(store)
     for cluster in clusters:
         decision = decide(
@@ -110,6 +115,7 @@ def route(ws: Workspace, *, dry_run: bool = False, clock: Clock = utc_now) -> Ro
     if not dry_run:
         report.deliveries = deliver_due(ws, clock=clock)
     report.pending = len(store.outbox(pending_only=True))
+    report.dead_letters = store.dead_deliveries()
     return report
 
 
@@ -137,11 +143,17 @@ def deliver_due(ws: Workspace, *, clock: Clock = utc_now) -> list[DeliveryOutcom
         )
         error = deliver(d, cfg)
         ws.store.finish_delivery(key, channel, clock(), error)
+        dead = error is not None and row["attempts"] + 1 >= cfg.max_attempts
         if error is not None:
             log.warning("delivery %s over %s failed: %s", key, channel, error)
             down.add(channel)
+        if dead:
+            ws.store.bury_delivery(key, channel, clock())
+            log.warning(
+                "delivery %s over %s: %d attempts, given up", key, channel, cfg.max_attempts
+            )
         outcomes.append(DeliveryOutcome(key=key, channel=channel, item_id=row["item_id"],
-                                        error=error))  # fmt: skip
+                                        error=error, dead=dead))  # fmt: skip
     return outcomes
 
 
@@ -212,7 +224,10 @@ def item_json(store: Store, row: dict[str, Any]) -> dict[str, Any]:
         "merged_into": row["merged_into"],
         "reasons": json.loads(decision["reasons"]) if decision else [],
         "deliveries": [
-            {k: o[k] for k in ("key", "channel", "attempts", "delivered_at", "last_error")}
+            {
+                k: o[k]
+                for k in ("key", "channel", "attempts", "delivered_at", "last_error", "dead_at")
+            }
             for o in deliveries
         ],
         "history": store.queue_events(row["id"]),
@@ -410,6 +425,7 @@ def _outcome(o: DeliveryOutcome) -> dict[str, Any]:
     out: dict[str, Any] = {"key": o.key, "channel": o.channel, "item_id": o.item_id}
     if o.error is not None:
         out["error"] = o.error
+        out["dead"] = o.dead
     return out
 
 

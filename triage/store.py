@@ -166,6 +166,31 @@ class Store:
              considered, diff_sha256, reason, iso(now)],
         )  # fmt: skip
 
+    def image_size(self, image: str) -> tuple[int, int]:
+        row = self.db.execute(
+            "SELECT width, height FROM images WHERE sha256 = ?", [image]
+        ).fetchone()
+        return (int(row[0]), int(row[1])) if row else (0, 0)
+
+    def picture_manipulation(self, image: str) -> float | None:
+        """The picture's own score, before any campaign evidence."""
+        row = self.db.execute(
+            "SELECT COALESCE(manipulation_picture, manipulation) FROM images WHERE sha256 = ?",
+            [image],
+        ).fetchone()
+        return None if row is None or row[0] is None else float(row[0])
+
+    def set_campaign_manipulation(
+        self, image: str, picture: float | None, campaign: float, combined: float, reason: str
+    ) -> None:
+        """Store campaign evidence and the score it gives with the picture's own."""
+        self.db.execute(
+            "UPDATE images SET manipulation_picture = ?, manipulation_campaign = ?, "
+            "manipulation_campaign_reason = ?, manipulation = ? WHERE sha256 = ?",
+            [picture, campaign, reason, combined if picture is not None or campaign else None,
+             image],
+        )  # fmt: skip
+
     def localised_siblings(self, image: str) -> int | None:
         row = self.db.execute(
             "SELECT siblings FROM localisations WHERE image_sha256 = ?", [image]
@@ -555,7 +580,8 @@ class Store:
 
     def due_deliveries(self, now: datetime) -> list[dict[str, Any]]:
         return self.rows(
-            "SELECT * FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= ? "
+            "SELECT * FROM outbox WHERE delivered_at IS NULL AND dead_at IS NULL "
+            "AND next_attempt_at <= ? "
             "ORDER BY created_at, key, channel",
             [iso(now)],
         )
@@ -567,7 +593,7 @@ class Store:
             cur = self.db.execute(
                 "UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ?, "
                 "next_attempt_at = ? WHERE key = ? AND channel = ? AND delivered_at IS NULL "
-                "AND next_attempt_at <= ?",
+                "AND dead_at IS NULL AND next_attempt_at <= ?",
                 [iso(now), iso(retry_at), key, channel, iso(now)],
             )
             return cur.rowcount == 1
@@ -586,6 +612,22 @@ class Store:
                     "UPDATE outbox SET last_error = ? WHERE key = ? AND channel = ?",
                     [error, key, channel],
                 )
+
+    def bury_delivery(self, key: str, channel: str, now: datetime) -> None:
+        """No more attempts: a dead letter, until a person looks at it."""
+        with self.transaction():
+            self.db.execute(
+                "UPDATE outbox SET dead_at = ? WHERE key = ? AND channel = ? "
+                "AND delivered_at IS NULL",
+                [iso(now), key, channel],
+            )
+
+    def dead_deliveries(self) -> list[dict[str, Any]]:
+        return self.rows(
+            "SELECT key, channel, item_id, attempts, last_attempt_at, last_error, dead_at "
+            "FROM outbox WHERE dead_at IS NOT NULL AND delivered_at IS NULL "
+            "ORDER BY dead_at, key, channel"
+        )
 
     def amount_indicators(self) -> list[dict[str, Any]]:
         """(cluster_id, detail JSON) of every amount demanded, for routing's priority."""
@@ -606,8 +648,9 @@ class Store:
     ) -> list[dict[str, Any]]:
         return self.rows(
             "SELECT key, channel, item_id, version, target, created_at, attempts, "
-            "next_attempt_at, last_attempt_at, last_error, delivered_at FROM outbox "
-            "WHERE (? = 0 OR delivered_at IS NULL) AND (? IS NULL OR item_id = ?) "
+            "next_attempt_at, last_attempt_at, last_error, delivered_at, dead_at FROM outbox "
+            "WHERE (? = 0 OR (delivered_at IS NULL AND dead_at IS NULL)) "
+            "AND (? IS NULL OR item_id = ?) "
             "ORDER BY created_at, key, channel",
             [int(pending_only), item_id, item_id],
         )

@@ -1,62 +1,72 @@
-"""Generated pictures -> rows the models learn from: labelled block features and cues (pure)."""
+"""Generated pictures -> rows the models learn from and the bench measures (pure).
+
+Both generators go through the same decode and features as ingest does.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from PIL import Image
 
-from training.manipulation.generate import CONDITIONS, make_sample
 from triage.imagedecode import decode_image
-from triage.manipulation.features import BLOCK, WORK_SIDE, BlockMaps, block_maps
+from triage.manipulation.features import BLOCK, WORK_SIDE, block_maps
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Row:
     label: int
-    condition: str
+    family: dict[str, str]
     recipe: str
     features: np.ndarray  # float32 (blocks, n_features)
     block_labels: np.ndarray  # 1 pasted (>= half covered), 0 clean, -1 partly covered: ignored
     rows: int
     cols: int
-    maps: BlockMaps  # cues kept so signals can be taken at the block model's region
 
 
-def sample_plan(n: int) -> list[tuple[int, int, str]]:
-    """(index, label, condition) for n samples: labels alternate, conditions cycle in pairs."""
-    return [(i, i % 2, CONDITIONS[(i // 2) % len(CONDITIONS)]) for i in range(n)]
+def _maker(generator: str) -> Callable[..., Any]:
+    if generator == "gen2":
+        from training.manipulation.generate2 import make_sample as second
+
+        return second
+    from training.manipulation.generate import make_sample as first
+
+    return first
 
 
-def build_rows(seed: str, n: int, jobs: int = 1) -> list[Row]:
-    """Rows of the set named `seed`; identical for any `jobs`."""
-    plan = [(seed, *item) for item in sample_plan(n)]
+def build_rows(seed: str, n: int, jobs: int = 1, generator: str = "gen1") -> list[Row]:
+    """Rows of the set named `seed` (labels alternate); identical for any `jobs`."""
+    plan = [(generator, seed, i, i % 2) for i in range(n)]
     if jobs <= 1:
-        return [_row(*p) for p in plan]
+        return [_row_star(p) for p in plan]
     with ProcessPoolExecutor(jobs) as pool:
         return list(pool.map(_row_star, plan, chunksize=8))
 
 
-def _row_star(args: tuple[str, int, int, str]) -> Row:
-    return _row(*args)
+def _row_star(args: tuple[str, str, int, int]) -> Row:
+    generator, seed, index, label = args
+    sample = _maker(generator)(seed, index, label=label)
+    return row_of(sample.data, sample.mask, label, sample.family, sample.recipe)
 
 
-def _row(seed: str, index: int, label: int, condition: str) -> Row:
-    sample = make_sample(seed, index, label=label, condition=condition)
-    decoded = decode_image(sample.data, max_side=WORK_SIDE)
+def row_of(
+    data: bytes, mask: np.ndarray | None, label: int, family: dict[str, str], recipe: str
+) -> Row:
+    decoded = decode_image(data, max_side=WORK_SIDE)
     native = decoded.image.size == (decoded.width, decoded.height)
     maps = block_maps(decoded.image, native=native)
     return Row(
         label=label,
-        condition=condition,
-        recipe=sample.recipe,
+        family=dict(family),
+        recipe=recipe,
         features=maps.features.astype(np.float32),
-        block_labels=_block_labels(sample.mask, maps.rows, maps.cols, decoded.image.size),
+        block_labels=_block_labels(mask, maps.rows, maps.cols, decoded.image.size),
         rows=maps.rows,
         cols=maps.cols,
-        maps=maps,
     )
 
 

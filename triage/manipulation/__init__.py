@@ -16,13 +16,15 @@ from triage.manipulation.features import BLOCK, WORK_SIDE, block_maps
 from triage.manipulation.localise import Localisation, localise_in_group
 from triage.manipulation.model import (
     ModelUnavailable,
+    block_logits,
+    block_probability,
     load_model,
-    picture_features,
     picture_probability,
 )
 from triage.manipulation.signals import (
     editing_software_signal,
     missing_camera_signal,
+    region_signals,
     thumbnail_signal,
 )
 
@@ -70,9 +72,10 @@ def score_decoded(decoded: DecodedImage, data: bytes) -> ManipulationScore:
         raise PictureTooSmall(f"picture too small to score for manipulation ({size})")
     model = load_model()
     maps = block_maps(decoded.image, native=_is_native(decoded))
-    probs, signals, row = picture_features(maps, model)
-    score = picture_probability(row, model)
-    out = {name: round(value, 4) for name, value in signals.items()}
+    logits = block_logits(maps, model)
+    probs = block_probability(logits)
+    score = picture_probability(logits, model)
+    out = {name: round(value, 4) for name, value in region_signals(maps, probs).items()}
     out["suspicion"] = round(float(probs.max()), 4)
     out["editing_software"] = editing_software_signal(decoded.exif)
     out["missing_camera"] = missing_camera_signal(decoded.exif)
@@ -117,8 +120,8 @@ def _region(probs: np.ndarray, decoded: DecodedImage) -> Box | None:
 
 _WORDS = {
     "colour": "a region's colour or brightness jumps from its surroundings",
-    "noise": "a region's noise level differs from the rest",
-    "seam": "a region has hard one-pixel edges where the rest is soft",
+    "noise": "a region's noise level differs from what the rest of the picture predicts",
+    "seam": "a region's edges are sharper or softer than the rest's",
     "ela": "a region's error level differs from the rest (compressed a different number of times)",
     "jpeg_grid": "a region's 8x8 JPEG grid disagrees with the rest",
     "texture": "a region is much flatter or busier than the rest",

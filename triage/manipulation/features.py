@@ -1,10 +1,26 @@
-"""Per-block evidence maps of one reduced picture, each block measured against the rest (pure).
+"""Per-block evidence of one reduced picture: where does a region disagree with the rest (pure).
 
-Every cue is first a per-pixel map (luma, chroma, noise residual, gradient, edge
-sharpness, error level, 8x8 grid), then averaged over BLOCK x BLOCK blocks, then
-turned into contrasts: the block against the picture's median and against its
-own neighbourhood. A paste is a region that disagrees with what surrounds it, so
-contrasts generalise across scenes better than absolute values do.
+No cue here was learned from pastes. Each is a physical trace measured per
+BLOCK x BLOCK block, then turned into a deviation: how far the block sits from
+what the rest of the same picture predicts for it, in robust spreads.
+
+- noise: the picture's high-frequency residual in the flattest quarter of each
+  block. A camera leaves one noise level that depends on brightness and scene
+  detail; a face drawn, upscaled or cut from another photo carries another. The
+  deviation is the residual of a robust fit of log-noise on brightness and
+  detail (the spread of 4x4 cell means, which noise barely moves) across the
+  picture's own blocks, so a dark corner or a plain wall is compared with what
+  this picture's noise does there.
+- sharpness: how much of each strong edge happens in one pixel step. Resizing
+  and optics soften a picture's edges alike; a pasted region keeps its own.
+- error level: change when re-saved as JPEG, against what texture predicts.
+- grid: 8x8 JPEG blocking, only when the pixels are the file's own.
+- colour: a block's chroma and brightness against its neighbourhood.
+- texture: a block's busyness against its neighbourhood.
+
+Window features then average each deviation over 3x3 and 5x5 blocks around
+every block (a pasted face covers 4 to 60 blocks here) and against a wider
+ring, so a region is judged as a whole and a single odd block counts little.
 """
 
 from __future__ import annotations
@@ -15,64 +31,135 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
+from scipy import ndimage
 
 Array = NDArray[np.float64]
 
-WORK_SIDE = 512  # longest side the picture is reduced to; measured: 2 MP in < 150 ms
-BLOCK = 16  # block side on the reduced picture; a pasted face covers 20 to 60 blocks
-RING = 7  # neighbourhood (blocks) a block is compared with; about two face widths
+WORK_SIDE = 512  # longest side the picture is reduced to; 2 MP decodes in draft mode
+BLOCK = 16  # block side on the reduced picture
 ELA_QUALITY = 90  # re-save quality for error levels; high enough to stay below originals
+CLIP_LOW, CLIP_HIGH = 6.0, 249.0  # luma where noise is clipped away: no evidence there
+Z_CLIP = 8.0  # deviations beyond this many spreads count as this many
 
-# Order is the model's column order; the shipped model records it and checks it.
-CUES = ("luma", "cb", "cr", "spread", "noise", "gradient", "sharpness", "ela", "grid")
+# Deviation maps, in the order of the window features built from them.
+CUES = ("noise", "sharpness", "ela", "grid", "colour", "texture")
+WINDOWS = ("w3", "w5", "ring")  # 3x3 mean, 5x5 mean, 3x3 mean minus the 9x9 mean
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BlockMaps:
-    """Per-block cue values (rows x cols each) and the block features built from them."""
+    """Per-block raw cues and deviations (rows x cols each) and window features."""
 
-    cues: dict[str, Array]
-    features: Array  # (rows*cols, n_features), row-major over blocks
+    cues: dict[str, Array]  # raw measurements
+    deviations: dict[str, Array]  # robust z-scores against the rest of the picture (CUES)
+    features: Array  # (rows*cols, len(feature_names())), row-major over blocks
     rows: int
     cols: int
     native: bool  # True when the picture was not reduced, so the 8x8 grid is the file's
 
 
+# Raw block measurements the block model also reads, so it can tell a flat sky from a face.
+RAW = ("luma", "cb", "cr", "texture", "structure", "noise", "sharpness", "ela", "grid", "clipped")
+
+
 def feature_names() -> tuple[str, ...]:
     """Column names of BlockMaps.features, in order."""
-    raw = tuple(f"{c}" for c in CUES)
-    glob = tuple(f"{c}-vs-picture" for c in CUES)
-    local = tuple(f"{c}-vs-ring" for c in CUES)
-    return (*raw, *glob, *local, "colour-vs-ring", "ring-spread")
+    signed = tuple(f"{c}-{w}" for c in CUES for w in WINDOWS)
+    return (*signed, *(f"|{n}|" for n in signed), *(f"raw-{c}" for c in RAW))
 
 
 def block_maps(image: Image.Image, *, native: bool) -> BlockMaps:
-    """Block cues and features of an RGB picture already reduced to at most WORK_SIDE."""
+    """Block cues, deviations and window features of an RGB picture of at most WORK_SIDE."""
     rgb = _crop_to_blocks(np.asarray(image, dtype=np.float64))
     luma, cb, cr = _ycbcr(rgb)
     rows, cols = luma.shape[0] // BLOCK, luma.shape[1] // BLOCK
+    gradient = _gradient(luma)
     cues = {
         "luma": _block_mean(luma),
         "cb": _block_mean(cb),
         "cr": _block_mean(cr),
-        "spread": _block_std(luma),
-        "noise": np.log1p(_block_median(np.abs(luma - _box3(luma)))),
-        "gradient": np.log1p(_block_mean(_gradient(luma))),
+        "texture": np.log1p(_block_mean(gradient)),
+        "structure": np.log1p(_block_structure(luma)),
+        "noise": np.log(0.05 + _block_noise(luma)),
         "sharpness": _block_sharpness(luma),
         "ela": np.log1p(_block_mean(_error_level(rgb))),
         "grid": _block_grid(luma) if native else np.zeros((rows, cols)),
+        "clipped": _block_mean(((luma < CLIP_LOW) | (luma > CLIP_HIGH)).astype(np.float64)),
     }
-    return BlockMaps(cues=cues, features=_contrasts(cues), rows=rows, cols=cols, native=native)
+    deviations = _deviations(cues)
+    return BlockMaps(
+        cues=cues,
+        deviations=deviations,
+        features=np.concatenate(
+            [window_features(deviations), np.stack([cues[c].ravel() for c in RAW], axis=1)],
+            axis=1,
+        ),
+        rows=rows,
+        cols=cols,
+        native=native,
+    )
 
 
-def _contrasts(cues: dict[str, Array]) -> Array:
-    raw = [cues[c] for c in CUES]
-    glob = [(m - np.median(m)) / _mad(m) for m in raw]
-    local = [(m - _ring_median(m)) / _mad(m) for m in raw]
-    colour = np.hypot(cues["cb"] - _ring_median(cues["cb"]), cues["cr"] - _ring_median(cues["cr"]))
-    ring_spread = _ring_median(np.abs(cues["luma"] - _ring_median(cues["luma"])))
-    columns = [*raw, *glob, *local, colour, ring_spread]
-    return np.stack([c.ravel() for c in columns], axis=1)
+def window_features(deviations: dict[str, Array]) -> Array:
+    """Per block: each deviation averaged over 3x3 and 5x5 windows and against a 9x9 ring."""
+    columns = []
+    for cue in CUES:
+        z = deviations[cue]
+        w3 = ndimage.uniform_filter(z, size=3, mode="nearest")
+        w5 = ndimage.uniform_filter(z, size=5, mode="nearest")
+        w9 = ndimage.uniform_filter(z, size=9, mode="nearest")
+        columns += [w3, w5, w3 - w9]
+    signed = np.stack([c.ravel() for c in columns], axis=1)
+    return np.concatenate([signed, np.abs(signed)], axis=1)
+
+
+def _deviations(cues: dict[str, Array]) -> dict[str, Array]:
+    lum = cues["luma"] / 255.0
+    texture = cues["texture"]
+    structure = cues["structure"]  # scene detail that noise barely touches: the fits' regressor
+    usable = cues["clipped"] < 0.5
+    ones = np.ones_like(lum)
+    noise = robust_residual(cues["noise"], [ones, lum, lum * lum, structure], usable)
+    ela = robust_residual(cues["ela"], [ones, lum, structure], usable)
+    edges = cues["sharpness"] > 0
+    sharp = np.where(edges, robust_residual(cues["sharpness"], [ones], edges), 0.0)
+    grid = np.zeros_like(lum)
+    if cues["grid"].any():
+        grid = robust_residual(cues["grid"], [ones, structure], usable)
+    ring_cb = ndimage.median_filter(cues["cb"], size=7, mode="nearest")
+    ring_cr = ndimage.median_filter(cues["cr"], size=7, mode="nearest")
+    ring_luma = ndimage.median_filter(cues["luma"], size=7, mode="nearest")
+    jump = np.hypot(cues["cb"] - ring_cb, cues["cr"] - ring_cr)
+    jump = jump + 0.5 * np.abs(cues["luma"] - ring_luma)
+    colour = robust_residual(jump, [ones], np.ones_like(usable))
+    ring_texture = ndimage.median_filter(texture, size=7, mode="nearest")
+    busy = robust_residual(texture - ring_texture, [ones], np.ones_like(usable))
+    return {"noise": noise, "sharpness": sharp, "ela": ela, "grid": grid, "colour": colour,
+            "texture": busy}  # fmt: skip
+
+
+def robust_residual(y: Array, regressors: list[Array], valid: NDArray[np.bool_]) -> Array:
+    """Residual of a trimmed least-squares fit of y on the regressors, in robust spreads.
+
+    Fitted on `valid` blocks (twice: the second time without the worst tenth, so a
+    pasted region does not bend the fit towards itself); 0 where not valid.
+    """
+    if valid.sum() < max(6, 2 * len(regressors)):
+        return np.zeros_like(y)
+    x = np.stack([r.ravel() for r in regressors], axis=1)
+    target, keep = y.ravel(), valid.ravel().copy()
+    residual = np.zeros_like(target)
+    for _ in range(2):
+        coef, *_ = np.linalg.lstsq(x[keep], target[keep], rcond=None)
+        residual = target - x @ coef
+        cut = np.quantile(np.abs(residual[valid.ravel()]), 0.9)
+        keep = valid.ravel() & (np.abs(residual) <= cut)
+        if keep.sum() < x.shape[1] + 2:
+            break
+    inside = residual[valid.ravel()]
+    spread = max(float(np.median(np.abs(inside - np.median(inside)))) * 1.4826, 0.02)
+    z = np.clip((residual - float(np.median(inside))) / spread, -Z_CLIP, Z_CLIP)
+    return np.where(valid.ravel(), z, 0.0).reshape(y.shape)
 
 
 def _crop_to_blocks(rgb: Array) -> Array:
@@ -95,23 +182,31 @@ def _block_mean(m: Array) -> Array:
     return np.asarray(_blocks(m).mean(axis=2), dtype=np.float64)
 
 
-def _block_std(m: Array) -> Array:
-    return np.asarray(_blocks(m).std(axis=2), dtype=np.float64)
+def _block_structure(luma: Array) -> Array:
+    """Spread of the 4x4-pixel cell means inside each block: detail, with noise averaged away."""
+    cells = luma.reshape(luma.shape[0] // 4, 4, luma.shape[1] // 4, 4).mean(axis=(1, 3))
+    per = BLOCK // 4
+    rows, cols = cells.shape[0] // per, cells.shape[1] // per
+    grouped = cells.reshape(rows, per, cols, per).transpose(0, 2, 1, 3).reshape(rows, cols, -1)
+    return np.asarray(grouped.std(axis=2), dtype=np.float64)
 
 
-def _block_median(m: Array) -> Array:
-    return np.median(_blocks(m), axis=2)
+def _block_noise(luma: Array) -> Array:
+    """Per block, the 25th percentile of |second-difference residual| (Immerkaer's operator).
 
-
-def _box3(m: Array) -> Array:
-    """3x3 mean, edges replicated; the residual against it is the noise estimate."""
-    p = np.pad(m, 1, mode="edge")
-    h, w = m.shape
-    total = np.zeros_like(m)
+    The operator cancels flat areas and linear ramps; the low percentile keeps
+    the flattest part of a block, so edges and texture inflate it little.
+    """
+    p = np.pad(luma, 1, mode="edge")
+    h, w = luma.shape
+    kernel = ((1, -2, 1), (-2, 4, -2), (1, -2, 1))
+    residual = np.zeros_like(luma)
     for i in range(3):
         for j in range(3):
-            total += p[i : i + h, j : j + w]
-    return total / 9.0
+            residual += kernel[i][j] * p[i : i + h, j : j + w]
+    values = _blocks(np.abs(residual) / 6.0)
+    k = values.shape[2] // 4
+    return np.asarray(np.partition(values, k, axis=2)[..., k], dtype=np.float64)
 
 
 def _gradient(luma: Array) -> Array:
@@ -155,28 +250,19 @@ def _error_level(rgb: Array) -> Array:
 
 
 def _block_grid(luma: Array) -> Array:
-    """Luma steps on the 8x8 grid over steps inside it; > 1 where JPEG blocks show.
+    """Luma steps on the 8x8 grid over steps inside it; > 0 where JPEG blocks show.
 
     Only meaningful at the file's own resolution: a region pasted from another
     JPEG, or pasted and then not recompressed the same way, disagrees with the rest.
     """
     dx = np.zeros_like(luma)
     dx[:, 1:] = np.abs(np.diff(luma, axis=1))
-    on = np.zeros_like(luma, dtype=bool)
-    on[:, 8::8] = True
-    across = _block_mean(np.where(on, dx, 0.0)) * 8.0
-    inside = _block_mean(np.where(on, 0.0, dx)) * 8.0 / 7.0
+    dy = np.zeros_like(luma)
+    dy[1:, :] = np.abs(np.diff(luma, axis=0))
+    on_x = np.zeros_like(luma, dtype=bool)
+    on_x[:, 8::8] = True
+    on_y = np.zeros_like(luma, dtype=bool)
+    on_y[8::8, :] = True
+    across = _block_mean(np.where(on_x, dx, 0.0) + np.where(on_y, dy, 0.0)) * 8.0
+    inside = _block_mean(np.where(on_x, 0.0, dx) + np.where(on_y, 0.0, dy)) * 8.0 / 7.0
     return np.log((across + 1.0) / (inside + 1.0))
-
-
-def _ring_median(m: Array) -> Array:
-    """Median of each block's RING x RING neighbourhood (edges replicated)."""
-    half = RING // 2
-    padded = np.pad(m, half, mode="edge")
-    windows = np.lib.stride_tricks.sliding_window_view(padded, (RING, RING))
-    return np.median(windows.reshape(m.shape[0], m.shape[1], -1), axis=2)
-
-
-def _mad(m: Array) -> float:
-    """Robust spread of a map, floored so flat pictures do not divide by zero."""
-    return float(max(np.median(np.abs(m - np.median(m))) * 1.4826, 1e-3 + 0.02 * np.std(m)))

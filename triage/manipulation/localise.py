@@ -46,6 +46,11 @@ PATCH = 5  # pixels compared as one patch
 CLOSING = 10  # pixels: joins eyes, hair and chin of one face into one blob
 SLACK = 1  # pixels of misalignment forgiven when comparing with a sibling
 EDGE_GUARD = 3  # pixels ignored along the edge of a sibling's coverage (resampling fringes)
+MAX_ENLARGE = 4.0  # small pictures are enlarged to the work size, up to this factor
+PLAIN_TOLERANCE = 14.0  # grey levels: a border's or caption bar's pixels stay this close
+PLAIN_SHARE = 0.8  # of a line's pixels, for the line to be border or caption bar
+MAX_TRIM = 0.3  # of a side, at most, trimmed as border or caption
+MIN_STEP = 8.0  # grey levels: mean change from the last border line to the first picture line
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -57,6 +62,7 @@ class Alignment:
     dx: int
     dy: int
     match: float  # zero-mean correlation over the overlap, -1..1
+    rank: float = -2.0  # match plus the correlation of edge strength: picks among candidates
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -72,9 +78,10 @@ class Localisation:
 
 @dataclass(frozen=True, slots=True)
 class _Work:
-    luma: Array
+    luma: Array  # the picture's content (borders and caption bars trimmed) at work size
     chroma: Array | None  # (h, w, 2) Cb/Cr, None for a grayscale picture
     scale: float  # work pixels per original pixel
+    offset: tuple[float, float] = (0.0, 0.0)  # content's top-left corner, original pixels
 
 
 def localise_in_group(target: bytes, others: Sequence[bytes]) -> Localisation:
@@ -117,16 +124,57 @@ def _comparable(sibling: _Work, work: _Work) -> bool:
 
 
 def _prepare(data: bytes) -> _Work:
+    """Decode, trim borders and caption bars, and bring the content to WORK_SIDE.
+
+    Small pictures are enlarged (up to MAX_ENLARGE) and large ones reduced, so
+    every member's content has about the same longest side whatever the sender
+    did: the scale search then only has crops to explain.
+    """
     decoded = decode_image(data, max_side=WORK_SIDE * 2)
     image = decoded.image
-    scale = min(1.0, WORK_SIDE / max(image.size))
+    left, top, right, bottom = content_box(np.asarray(image.convert("L"), dtype=np.float64))
+    image = image.crop((left, top, right, bottom))
+    scale = min(MAX_ENLARGE, WORK_SIDE / max(image.size))
     size = (max(8, round(image.width * scale)), max(8, round(image.height * scale)))
     image = image.resize(size, Image.Resampling.BILINEAR).filter(ImageFilter.GaussianBlur(1.2))
     rgb = np.asarray(image, dtype=np.float64)
     luma = rgb @ np.array([0.299, 0.587, 0.114])
     chroma = np.stack([0.564 * (rgb[..., 2] - luma), 0.713 * (rgb[..., 0] - luma)], axis=2)
     grey = float(np.abs(chroma).mean()) < 1.0
-    return _Work(luma=luma, chroma=None if grey else chroma, scale=size[0] / decoded.width)
+    per_original = decoded.image.width / decoded.width  # decoded pixels per file pixel
+    return _Work(
+        luma=luma, chroma=None if grey else chroma, scale=scale * per_original,
+        offset=(left / per_original, top / per_original),
+    )  # fmt: skip
+
+
+def content_box(grey: Array) -> tuple[int, int, int, int]:
+    """(left, top, right, bottom) of a picture without its plain borders and caption bars.
+
+    From each side, lines are dropped while most of their pixels (PLAIN_SHARE)
+    sit within PLAIN_TOLERANCE grey levels of the outermost line's usual value:
+    a solid border, or a bar with a line of text on it. The trimmed lines must
+    end in a step of MIN_STEP grey levels (a gradual sky is not a border), and
+    at most MAX_TRIM of a side goes, so a picture never loses its middle.
+    """
+    h, w = grey.shape
+    edges = []
+    for lines, limit in ((grey, h), (grey[::-1], h), (grey.T, w), (grey.T[::-1], w)):
+        reference = float(np.median(lines[0]))
+        count = 0
+        while count < int(MAX_TRIM * limit):
+            line = lines[count]
+            if np.mean(np.abs(line - reference) <= PLAIN_TOLERANCE) < PLAIN_SHARE:
+                break
+            count += 1
+        # a border or a bar ends in a step; a sky that fades slowly is picture, kept
+        if 0 < count < limit and np.mean(np.abs(lines[count] - lines[count - 1])) < MIN_STEP:
+            count = 0
+        edges.append(count)
+    top, bottom, left, right = edges
+    if h - top - bottom < 8 or w - left - right < 8:
+        return 0, 0, w, h
+    return left, top, w - right, h - bottom
 
 
 def align(sibling: Array, target: Array) -> Alignment:
@@ -137,14 +185,17 @@ def align(sibling: Array, target: Array) -> Alignment:
     """
     factor = min(1.0, COARSE_SIDE / max(target.shape))  # never enlarge: FFT sizes stay bounded
     coarse = _Correlator(_resize(target, factor), max(sibling.shape) * factor * SCALES[-1])
-    best = Alignment(scale=1.0, mirrored=False, dx=0, dy=0, match=-1.0)
-    for mirrored in (False, True):
+    finals = []
+    for mirrored in (False, True):  # the best of each, refined: small copies misjudge mirrors
         source = sibling[:, ::-1] if mirrored else sibling
+        best = Alignment(scale=1.0, mirrored=mirrored, dx=0, dy=0, match=-1.0)
         for scale in SCALES:
             candidate = coarse.attempt(source, scale * factor, mirrored)
-            if candidate.match > best.match:
+            if candidate.rank > best.rank:
                 best = candidate
-    return _polish(sibling, target, _refine(sibling, target, best.scale / factor, best.mirrored))
+        rough = _refine(sibling, target, best.scale / factor, mirrored)
+        finals.append(_polish(sibling, target, rough))
+    return max(finals, key=lambda a: a.rank)
 
 
 def _refine(sibling: Array, target: Array, scale: float, mirrored: bool) -> Alignment:
@@ -155,26 +206,33 @@ def _refine(sibling: Array, target: Array, scale: float, mirrored: bool) -> Alig
     best = Alignment(scale=scale, mirrored=mirrored, dx=0, dy=0, match=-1.0)
     for step in (-0.03, -0.015, 0.0, 0.015, 0.03):
         candidate = fine.attempt(source, scale * (1.0 + step) * half, mirrored)
-        if candidate.match > best.match:
+        if candidate.rank > best.rank:
             best = candidate
     return Alignment(
         scale=best.scale / half, mirrored=mirrored, dx=round(best.dx / half),
-        dy=round(best.dy / half), match=best.match,
+        dy=round(best.dy / half), match=best.match, rank=best.rank,
     )  # fmt: skip
 
 
 def _polish(sibling: Array, target: Array, rough: Alignment) -> Alignment:
     """The best shift within one pixel of the half-size one, at work size."""
     moved = _resize(sibling[:, ::-1] if rough.mirrored else sibling, rough.scale)
+    moved_grad, target_grad = _strength(moved), _strength(target)
     best = rough
     for dy in (rough.dy - 1, rough.dy, rough.dy + 1):
         for dx in (rough.dx - 1, rough.dx, rough.dx + 1):
             match = _overlap_correlation(moved, target, dx, dy)
-            if best is rough or match > best.match:
-                best = Alignment(
-                    scale=rough.scale, mirrored=rough.mirrored, dx=dx, dy=dy, match=match
-                )
+            rank = match + _overlap_correlation(moved_grad, target_grad, dx, dy)
+            if best is rough or rank > best.rank:
+                best = Alignment(scale=rough.scale, mirrored=rough.mirrored, dx=dx, dy=dy,
+                                 match=match, rank=rank)  # fmt: skip
     return best
+
+
+def _strength(luma: Array) -> Array:
+    """Edge strength: a smooth sky or a gradient correlates with anything, edges do not."""
+    gy, gx = np.gradient(luma)
+    return np.asarray(np.hypot(gx, gy), dtype=np.float64)
 
 
 class _Correlator:
@@ -188,16 +246,20 @@ class _Correlator:
             sfft.next_fast_len(target.shape[1] + pad, real=True),
         )
         self.spectrum = sfft.rfft2(_edges(target), s=self.shape)
+        self.strength = _strength(target)
 
     def attempt(self, source: Array, scale: float, mirrored: bool) -> Alignment:
         moved = _resize(source, scale)
         best = Alignment(scale=scale, mirrored=mirrored, dx=0, dy=0, match=-1.0)
         if min(moved.shape) < 4 or max(moved.shape) >= min(self.shape):
             return best
+        strength = _strength(moved)
         for dy, dx in self._peaks(moved):
             match = _overlap_correlation(moved, self.target, dx, dy)
-            if match > best.match:
-                best = Alignment(scale=scale, mirrored=mirrored, dx=dx, dy=dy, match=match)
+            rank = match + _overlap_correlation(strength, self.strength, dx, dy)
+            if rank > best.rank:
+                best = Alignment(scale=scale, mirrored=mirrored, dx=dx, dy=dy, match=match,
+                                 rank=rank)  # fmt: skip
         return best
 
     def _peaks(self, moved: Array) -> list[tuple[int, int]]:
@@ -317,10 +379,10 @@ def _box_from_evidence(evidence: Array, work: _Work, used: int) -> Localisation:
     sizes = ndimage.sum_labels(blob, labels, range(1, count + 1))
     biggest = int(np.argmax(sizes)) + 1
     ys, xs = np.nonzero(labels == biggest)
-    inv = 1.0 / work.scale
+    inv, (ox, oy) = 1.0 / work.scale, work.offset
     box = (
-        int(xs.min() * inv), int(ys.min() * inv),
-        int(np.ceil((xs.max() + 1) * inv)), int(np.ceil((ys.max() + 1) * inv)),
+        int(ox + xs.min() * inv), int(oy + ys.min() * inv),
+        int(np.ceil(ox + (xs.max() + 1) * inv)), int(np.ceil(oy + (ys.max() + 1) * inv)),
     )  # fmt: skip
     confidence = _confidence(smooth, labels == biggest, float(sizes.max() / sizes.sum()), used)
     return Localisation(

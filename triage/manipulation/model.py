@@ -1,142 +1,197 @@
-"""Shipped manipulation model: block suspicion, pooling, calibrated score (pure; reads a file once).
+"""Shipped manipulation model: boosted trees and a logistic model as plain JSON (pure; reads once).
 
-Two stages, both gradient boosting: a block model scores every block from its
-contrasts with the rest of the picture, and a picture model reads the pooled
-block scores plus the named region signals; the picture model is calibrated
-(isotonic, cross-validated) so 0.8 means about 8 pastes in 10 such pictures.
-scikit-learn is imported only when the model file is first read.
+A block model (small gradient-boosted trees, stored as arrays) turns the
+features of every block (features.py) into a suspicion logit; a picture model
+(logistic) reads the pooled block logits and is itself the calibration: it is
+fitted on pictures the block model never saw, so 0.8 means about 8 pastes in 10
+such generated pictures. The file holds only numbers and names, so scoring
+needs no scikit-learn at all and nothing is unpickled.
 """
 
 from __future__ import annotations
 
-import pickle
+import json
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from triage.errors import TriageError
 from triage.manipulation.features import Array, BlockMaps, feature_names
-from triage.manipulation.signals import MODEL_SIGNALS, region_signals
 
-MODEL_FILE = "manipulation.pkl"
-FORMAT = 1  # bumped when the columns change; a stale file is refused, not misread
-POOLED = ("peak3", "peak5", "peak", "top4", "top16", "over50", "over80", "blob", "blobs",
-          "mean", "std", "log_blocks")  # fmt: skip
+MODEL_FILE = "manipulation.json"
+_LINEAR = ("mean", "scale", "coef")
+FORMAT = 2  # bumped when the columns change; a stale file is refused, not misread
+POOLED = ("peak", "top4", "top5pct", "median", "log_blocks")
 
 
 class ModelUnavailable(TriageError):
-    """The shipped model file is missing or was trained for other features."""
+    """The shipped model file is missing, malformed or was trained for other features."""
+
+
+@dataclass(frozen=True, slots=True)
+class Linear:
+    """Standardise, then a logistic model: p = 1 / (1 + exp(-(w . (x - mean) / scale + b)))."""
+
+    mean: Array
+    scale: Array
+    coef: Array
+    intercept: float
+
+    def logit(self, x: Array) -> Array:
+        clean = np.clip(np.nan_to_num(x), -1e3, 1e3)
+        return np.asarray(((clean - self.mean) / self.scale) @ self.coef + self.intercept)
+
+    @classmethod
+    def from_json(cls, blob: dict[str, Any], width: int) -> Linear:
+        mean, scale, coef = (np.asarray(blob[k], dtype=np.float64) for k in _LINEAR)
+        if not (mean.shape == scale.shape == coef.shape == (width,)) or np.any(scale <= 0):
+            raise ModelUnavailable("manipulation model has arrays of the wrong shape")
+        return cls(mean=mean, scale=scale, coef=coef, intercept=float(blob["intercept"]))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"mean": self.mean.tolist(), "scale": self.scale.tolist(),
+                "coef": self.coef.tolist(), "intercept": self.intercept}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Trees:
+    """Regression trees summed into a logit: base + sum of each tree's leaf value.
+
+    Per tree, arrays over its nodes: feature (-1 at a leaf), threshold (go left
+    when x <= threshold), left and right child, and value (the leaf's
+    contribution, learning rate already applied).
+    """
+
+    base: float
+    feature: NDArray[np.int64]  # (trees, nodes)
+    threshold: Array
+    left: NDArray[np.int64]
+    right: NDArray[np.int64]
+    value: Array
+    depth: int
+
+    def logit(self, x: Array) -> Array:
+        clean = np.clip(np.nan_to_num(x), -1e3, 1e3)
+        trees, samples = self.feature.shape[0], clean.shape[0]
+        node = np.zeros((trees, samples), dtype=np.int64)
+        rows = np.arange(trees)[:, None]
+        for _ in range(self.depth):
+            feat = self.feature[rows, node]
+            leaf = feat < 0
+            go_left = (
+                clean[np.arange(samples)[None, :], np.maximum(feat, 0)]
+                <= (self.threshold[rows, node])
+            )
+            child = np.where(go_left, self.left[rows, node], self.right[rows, node])
+            node = np.where(leaf, node, child)
+        return np.asarray(self.base + self.value[rows, node].sum(axis=0), dtype=np.float64)
+
+    @classmethod
+    def from_json(cls, blob: dict[str, Any], width: int) -> Trees:
+        feature = np.asarray(blob["feature"], dtype=np.int64)
+        arrays = {k: np.asarray(blob[k]) for k in ("threshold", "left", "right", "value")}
+        if feature.ndim != 2 or any(a.shape != feature.shape for a in arrays.values()):
+            raise ModelUnavailable("manipulation model has arrays of the wrong shape")
+        nodes = feature.shape[1]
+        for k in ("left", "right"):
+            if np.any((arrays[k] < -1) | (arrays[k] >= nodes)):
+                raise ModelUnavailable("manipulation model has a child out of range")
+        if np.any(feature >= width):
+            raise ModelUnavailable("manipulation model reads a column it does not have")
+        return cls(
+            base=float(blob["base"]), feature=feature,
+            threshold=arrays["threshold"].astype(np.float64),
+            left=np.maximum(arrays["left"].astype(np.int64), 0),
+            right=np.maximum(arrays["right"].astype(np.int64), 0),
+            value=arrays["value"].astype(np.float64), depth=int(blob["depth"]),
+        )  # fmt: skip
+
+    def to_json(self) -> dict[str, Any]:
+        return {"base": self.base, "depth": self.depth, "feature": self.feature.tolist(),
+                "threshold": self.threshold.tolist(), "left": self.left.tolist(),
+                "right": self.right.tolist(), "value": self.value.tolist()}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
 class ShippedModel:
-    block_model: Any  # sklearn HistGradientBoostingClassifier
-    picture_model: Any  # sklearn CalibratedClassifierCV
-    trained_with: str  # scikit-learn version, for the report when a load warns
+    block: Trees
+    picture: Linear
+    trained_on: str  # which generated data trained it, for the bench and the README
 
 
 def picture_columns() -> tuple[str, ...]:
-    """Column names of the picture model's input."""
-    return (*POOLED, *MODEL_SIGNALS)
+    return POOLED
 
 
-def block_suspicion(maps: BlockMaps, model: ShippedModel) -> Array:
-    """Probability per block (rows x cols) that the block lies inside a paste."""
-    return block_suspicion_from_features(maps.features, maps.rows, maps.cols, model)
+def block_logits(maps: BlockMaps, model: ShippedModel) -> Array:
+    """Suspicion logit per block (rows x cols)."""
+    return block_logits_of(maps.features, maps.rows, maps.cols, model.block)
 
 
-def block_suspicion_from_features(
-    features: Array, rows: int, cols: int, model: ShippedModel
-) -> Array:
-    # float32 first: training stores features as float32, so scoring sees the same values
-    clean = np.clip(np.nan_to_num(features.astype(np.float32).astype(np.float64)), -1e3, 1e3)
-    probs = model.block_model.predict_proba(clean)[:, 1]
-    return np.asarray(probs, dtype=np.float64).reshape(rows, cols)
+def block_logits_of(features: Array, rows: int, cols: int, block: Trees) -> Array:
+    # float32 first: training keeps features as float32, so scoring sees the same values
+    return block.logit(features.astype(np.float32).astype(np.float64)).reshape(rows, cols)
 
 
-def pooled_features(probs: Array) -> list[float]:
-    """Picture-level summary of block suspicion (POOLED order): peaks, mass and shape."""
-    flat = np.sort(probs.ravel())[::-1]
-    hot = probs > 0.5
-    sizes = _component_sizes(hot)
-    return [
-        float(_smooth(probs, 3).max()), float(_smooth(probs, 5).max()), float(flat[0]),
-        float(flat[:4].mean()), float(flat[:16].mean()), float(hot.mean()),
-        float((probs > 0.8).mean()), float(max(sizes, default=0) / probs.size),
-        float(len(sizes)), float(probs.mean()), float(probs.std()), float(np.log(probs.size)),
-    ]  # fmt: skip
+def pooled_features(logits: Array) -> list[float]:
+    """Picture-level summary of the block logits (POOLED order)."""
+    flat = np.sort(logits.ravel())[::-1]
+    top = max(1, round(0.05 * flat.size))
+    return [float(flat[0]), float(flat[:4].mean()), float(flat[:top].mean()),
+            float(np.median(flat)), float(np.log(flat.size))]  # fmt: skip
 
 
-def picture_row(probs: Array, signals: dict[str, float]) -> list[float]:
-    return [*pooled_features(probs), *(signals[name] for name in MODEL_SIGNALS)]
+def picture_probability(logits: Array, model: ShippedModel) -> float:
+    row = np.asarray([pooled_features(logits)])
+    return float(_sigmoid(model.picture.logit(row))[0])
 
 
-def picture_features(
-    maps: BlockMaps, model: ShippedModel
-) -> tuple[Array, dict[str, float], list[float]]:
-    """Block suspicion, named signals at its region, and the picture model's input row."""
-    probs = block_suspicion(maps, model)
-    signals = region_signals(maps, probs)
-    return probs, signals, picture_row(probs, signals)
+def block_probability(logits: Array) -> Array:
+    return _sigmoid(logits)
 
 
-def picture_probability(row: list[float], model: ShippedModel) -> float:
-    return float(model.picture_model.predict_proba(np.asarray([row]))[0, 1])
+def model_from_json(saved: dict[str, Any]) -> ShippedModel:
+    if saved.get("format") != FORMAT or tuple(saved.get("block_columns", ())) != feature_names():
+        raise ModelUnavailable("manipulation model was trained for other features; retrain it")
+    if tuple(saved.get("picture_columns", ())) != picture_columns():
+        raise ModelUnavailable("manipulation model was trained for other features; retrain it")
+    try:
+        return ShippedModel(
+            block=Trees.from_json(saved["block"], len(feature_names())),
+            picture=Linear.from_json(saved["picture"], len(POOLED)),
+            trained_on=str(saved.get("trained_on", "")),
+        )
+    except (KeyError, TypeError, ValueError) as e:
+        raise ModelUnavailable(f"manipulation model is malformed: {e}") from e
+
+
+def model_to_json(model: ShippedModel) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "trained_on": model.trained_on,
+        "block_columns": list(feature_names()),
+        "picture_columns": list(picture_columns()),
+        "block": model.block.to_json(),
+        "picture": model.picture.to_json(),
+    }
 
 
 @lru_cache(maxsize=1)
 def load_model() -> ShippedModel:
-    """Read the shipped model once per process.
-
-    pickle is safe here because the file ships inside the package, written by
-    training/manipulation/train.py; it never comes from mail or the network.
-    """
+    """Read the shipped model once per process (plain JSON: numbers and names)."""
     try:
-        blob = resources.files("triage").joinpath("models", MODEL_FILE).read_bytes()
-    except (FileNotFoundError, ModuleNotFoundError) as e:
+        text = resources.files("triage").joinpath("models", MODEL_FILE).read_text("utf-8")
+        saved = json.loads(text)
+    except (FileNotFoundError, ModuleNotFoundError, json.JSONDecodeError) as e:
         raise ModelUnavailable(
-            f"manipulation model {MODEL_FILE} not found; run make train-manipulation"
+            f"manipulation model {MODEL_FILE} not found or unreadable; run make train-manipulation"
         ) from e
-    saved = pickle.loads(blob)  # noqa: S301 - our own packaged file, see docstring
-    if (
-        saved.get("format") != FORMAT
-        or tuple(saved["block_columns"]) != feature_names()
-        or tuple(saved["picture_columns"]) != picture_columns()
-    ):
-        raise ModelUnavailable("manipulation model was trained for other features; retrain it")
-    return ShippedModel(
-        block_model=saved["block_model"],
-        picture_model=saved["picture_model"],
-        trained_with=str(saved["sklearn"]),
-    )
+    return model_from_json(saved)
 
 
-def _smooth(m: Array, size: int) -> Array:
-    half = size // 2
-    padded = np.pad(m, half, mode="edge")
-    windows = np.lib.stride_tricks.sliding_window_view(padded, (size, size))
-    return np.asarray(windows.mean(axis=(2, 3)), dtype=np.float64)
-
-
-def _component_sizes(mask: np.ndarray) -> list[int]:
-    """Sizes of 4-connected groups of True blocks (grids are small: a plain flood fill)."""
-    seen = np.zeros_like(mask, dtype=bool)
-    sizes = []
-    rows, cols = mask.shape
-    for start in zip(*np.nonzero(mask), strict=True):
-        if seen[start]:
-            continue
-        stack, count = [start], 0
-        seen[start] = True
-        while stack:
-            r, c = stack.pop()
-            count += 1
-            for nr, nc in ((r + 1, c), (r - 1, c), (r, c + 1), (r, c - 1)):
-                if 0 <= nr < rows and 0 <= nc < cols and mask[nr, nc] and not seen[nr, nc]:
-                    seen[nr, nc] = True
-                    stack.append((nr, nc))
-        sizes.append(count)
-    return sizes
+def _sigmoid(x: Array) -> Array:
+    return np.asarray(1.0 / (1.0 + np.exp(-np.clip(x, -40.0, 40.0))), dtype=np.float64)

@@ -1,11 +1,10 @@
 """Named manipulation signals, each one number from one kind of trace a crude paste leaves (pure).
 
-Region signals compare the most suspicious region (the blocks the block model
-finds most suspicious) with the rest of the picture, one cue at a time: how far
-the region's median sits from the rest's median, in robust spreads of the rest.
-Measured: the same cues taken at their own most extreme region (not the block
-model's) carried almost no information, because scenes have colourful, sharp
-shapes of their own. Metadata signals read the EXIF that decoding kept.
+Each pixel signal reads one deviation map of features.py (the block against
+what the rest of its picture predicts) at a region: how far the region's
+median deviation sits from the rest's, in robust spreads of the rest. The
+region is where the block model is most suspicious; tests pass their own.
+Metadata signals read the EXIF that decoding kept.
 """
 
 from __future__ import annotations
@@ -23,8 +22,7 @@ _MAKE, _MODEL, _SOFTWARE = 0x010F, 0x0110, 0x0131
 _EDITORS = ("photoshop", "gimp", "paint.net", "pixlr", "lightroom", "affinity", "snapseed",
             "picsart", "canva", "photopea", "facetune", "fotor", "inkscape", "krita")  # fmt: skip
 
-# Signals the combined model reads, in its column order; the model file records them.
-MODEL_SIGNALS = ("ela", "noise", "colour", "seam", "jpeg_grid", "texture")
+PIXEL_SIGNALS = ("noise", "seam", "ela", "jpeg_grid", "colour", "texture")
 
 
 def suspicious_region(suspicion: Array) -> np.ndarray:
@@ -52,46 +50,63 @@ def region_contrast(
     if inside.size == 0 or outside.size == 0:
         return 0.0
     centre = float(np.median(outside))
-    spread = max(float(np.median(np.abs(outside - centre))) * 1.4826, 1e-3)
+    spread = max(float(np.median(np.abs(outside - centre))) * 1.4826, 0.25)
     z = (float(np.median(inside)) - centre) / spread
     if direction:
         z = max(0.0, z * direction)
     return float(np.clip(abs(z), 0.0, 50.0))
 
 
-def ela_signal(maps: BlockMaps, region: np.ndarray) -> float:
-    """Error level: a region re-saving with more change than the rest was compressed fewer times."""
-    return region_contrast(maps.cues["ela"], region)
-
-
 def noise_signal(maps: BlockMaps, region: np.ndarray) -> float:
-    """Noise level: a region cleaner or noisier than the rest came from another picture."""
-    return region_contrast(maps.cues["noise"], region)
-
-
-def colour_signal(maps: BlockMaps, region: np.ndarray) -> float:
-    """Colour and brightness: a region whose colour jumps away from its surroundings."""
-    jump = np.hypot(maps.cues["cb"] - _smooth_ring(maps.cues["cb"]),
-                    maps.cues["cr"] - _smooth_ring(maps.cues["cr"]))  # fmt: skip
-    light = np.abs(maps.cues["luma"] - _smooth_ring(maps.cues["luma"]))
-    return region_contrast(jump + 0.5 * light, region, direction=1)
+    """Noise level: a region cleaner or noisier than this picture's noise predicts there."""
+    return region_contrast(maps.deviations["noise"], region, valid=maps.cues["clipped"] < 0.5)
 
 
 def seam_signal(maps: BlockMaps, region: np.ndarray) -> float:
-    """Seams: a region whose edges are one-pixel steps where the picture's others are soft."""
+    """Edges: a region whose edges are one-pixel steps (or softer) where the picture's are not."""
     grown = _grow(region)  # a seam lies on the region's contour, partly in the blocks around it
-    sharpness = maps.cues["sharpness"]
-    return region_contrast(sharpness, grown, direction=1, valid=sharpness > 0)  # blocks with edges
+    return region_contrast(maps.deviations["sharpness"], grown, valid=maps.cues["sharpness"] > 0)
 
 
-def texture_signal(maps: BlockMaps, region: np.ndarray) -> float:
-    """Texture: a region much flatter or busier than its picture (cartoon or studio face)."""
-    return region_contrast(maps.cues["spread"], region)
+def ela_signal(maps: BlockMaps, region: np.ndarray) -> float:
+    """Error level: a region re-saving with more or less change than its texture predicts."""
+    return region_contrast(maps.deviations["ela"], region)
 
 
 def jpeg_grid_signal(maps: BlockMaps, region: np.ndarray) -> float:
     """8x8 grid: a region whose JPEG blocking disagrees with the rest; 0 on reduced pictures."""
-    return region_contrast(maps.cues["grid"], region) if maps.native else 0.0
+    return region_contrast(maps.deviations["grid"], region) if maps.native else 0.0
+
+
+def colour_signal(maps: BlockMaps, region: np.ndarray) -> float:
+    """Colour and brightness: a region whose colour jumps away from its surroundings."""
+    return region_contrast(maps.deviations["colour"], region, direction=1)
+
+
+def texture_signal(maps: BlockMaps, region: np.ndarray) -> float:
+    """Texture: a region much flatter or busier than its surroundings."""
+    return region_contrast(maps.deviations["texture"], region)
+
+
+def region_signals(maps: BlockMaps, suspicion: Array) -> dict[str, float]:
+    """All pixel signals, by name (PIXEL_SIGNALS order), at the suspicious region."""
+    region = suspicious_region(suspicion)
+    return {
+        "noise": noise_signal(maps, region),
+        "seam": seam_signal(maps, region),
+        "ela": ela_signal(maps, region),
+        "jpeg_grid": jpeg_grid_signal(maps, region),
+        "colour": colour_signal(maps, region),
+        "texture": texture_signal(maps, region),
+    }
+
+
+def _grow(region: np.ndarray) -> np.ndarray:
+    padded = np.pad(region, 1)
+    h, w = region.shape
+    return np.asarray(
+        np.any([padded[i : i + h, j : j + w] for i in range(3) for j in range(3)], axis=0)
+    )
 
 
 def editing_software_signal(exif: dict[int, str]) -> float:
@@ -108,35 +123,6 @@ def missing_camera_signal(exif: dict[int, str]) -> float:
     generated pictures either, which carry no EXIF at all).
     """
     return 0.0 if exif.get(_MAKE) or exif.get(_MODEL) else 1.0
-
-
-def region_signals(maps: BlockMaps, suspicion: Array) -> dict[str, float]:
-    """All pixel signals, by name (MODEL_SIGNALS order), at the block model's suspicious region."""
-    region = suspicious_region(suspicion)
-    return {
-        "ela": ela_signal(maps, region),
-        "noise": noise_signal(maps, region),
-        "colour": colour_signal(maps, region),
-        "seam": seam_signal(maps, region),
-        "jpeg_grid": jpeg_grid_signal(maps, region),
-        "texture": texture_signal(maps, region),
-    }
-
-
-def _grow(region: np.ndarray) -> np.ndarray:
-    padded = np.pad(region, 1)
-    h, w = region.shape
-    return np.asarray(
-        np.any([padded[i : i + h, j : j + w] for i in range(3) for j in range(3)], axis=0)
-    )
-
-
-def _smooth_ring(m: Array, size: int = 7) -> Array:
-    """Mean of each block's size x size neighbourhood: what the surroundings look like."""
-    half = size // 2
-    padded = np.pad(m, half, mode="edge")
-    windows = np.lib.stride_tricks.sliding_window_view(padded, (size, size))
-    return np.asarray(windows.mean(axis=(2, 3)), dtype=np.float64)
 
 
 THUMBNAIL_MAX_BYTES = 256 * 1024  # EXIF caps its segment at 64 KiB; anything bigger is hostile

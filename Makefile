@@ -26,7 +26,7 @@ fixtures: $(STAMP)  ## regenerate the committed corpus (seeded, byte-identical)
 	rm -rf $(CORPUS)
 	$(BIN)/python -m fixtures.generate --seed 1 --out $(CORPUS)
 
-demo: $(STAMP) $(CORPUS)/truth.json  ## ingest the fixture corpus into demo/, print clusters, route
+demo: $(STAMP) $(CORPUS)/truth.json system-deps  ## ingest the fixture corpus into demo/, print clusters, route
 	rm -rf demo
 	$(BIN)/triage --config $(CORPUS)/demo.toml --db $(DEMO_DB) ingest $(CORPUS)
 	$(BIN)/triage --config $(CORPUS)/demo.toml --db $(DEMO_DB) clusters --all
@@ -37,11 +37,14 @@ demo: $(STAMP) $(CORPUS)/truth.json  ## ingest the fixture corpus into demo/, pr
 # setpriv (util-linux: drops privileges). Installed with apt when missing and we are root;
 # otherwise the command to run is printed and the tests that need them fail.
 SYSTEM_PACKAGES := dovecot-imapd openssl util-linux
+# Tesseract (English and both Chinese scripts) reads the words inside pictures.
+OCR_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim tesseract-ocr-chi-tra
 system-deps:
 	@missing=""; \
 	command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] || missing="$$missing dovecot-imapd"; \
 	command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \
 	command -v setpriv >/dev/null 2>&1 || missing="$$missing util-linux"; \
+	tesseract --list-langs 2>/dev/null | grep -qx chi_tra || missing="$$missing $(OCR_PACKAGES)"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing$$missing (apt) for the tests"; \

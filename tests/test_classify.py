@@ -17,9 +17,11 @@ import pytest
 from tests import mailbuild as mb
 from tests.pictures import text_pdf
 from triage.classify import (
+    COMBINER_FEATURES,
     ExtortionVerdict,
     MessageText,
     VerdictModel,
+    combiner_features,
     judge_cluster,
     judge_message,
     load_model,
@@ -367,3 +369,60 @@ def test_importing_classify_does_not_import_sklearn_or_numpy() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# -- neither part vetoes the other ---------------------------------------------------
+
+
+def _cue_heavy_model() -> VerdictModel:
+    """The shipped model with a combiner that, like the one the issue measured, leans on
+    the cues: a confident text model alone cannot lift it over the line."""
+    import numpy as np
+
+    shipped = load_model()
+    weights = np.zeros(len(COMBINER_FEATURES))
+    weights[0] = 1.0  # the text model barely counts ...
+    weights[COMBINER_FEATURES.index("exposure_demand_and_pressure")] = 8.0  # ... the cues do
+    return replace(shipped, combiner_coef=weights, combiner_intercept=-4.0)
+
+
+def test_a_sure_text_model_decides_when_the_cues_are_silent() -> None:
+    model = replace(_cue_heavy_model(), model_alone=0.85)
+    silent = combiner_features(0.93, [])
+    assert model.combine(silent) < 0.5  # the combiner alone would have vetoed it
+    score, note = model.decide(0.93, silent)
+    assert score == pytest.approx(0.93)
+    assert note is not None and "text model alone" in note.evidence
+    unsure, no_note = model.decide(0.7, silent)  # below model_alone: the combiner rules
+    assert unsure < 0.5 and no_note is None
+
+
+def _model_heavy_model() -> VerdictModel:
+    """The shipped model with a combiner that hears only the text model."""
+    import numpy as np
+
+    weights = np.zeros(len(COMBINER_FEATURES))
+    weights[0] = 8.0
+    return replace(load_model(), combiner_coef=weights, combiner_intercept=0.0)
+
+
+def test_cues_that_fall_together_decide_when_the_text_model_is_unsure() -> None:
+    model = replace(_model_heavy_model(), cues_alone=0.9)
+    together = [Cue(group=g, evidence="x") for g in ("threat", "payment", "deadline", "wallet")]
+    features = combiner_features(0.05, together)
+    cues = model.cues_score(features)
+    if cues < model.cues_alone:
+        pytest.fail(f"cues alone score {cues:.2f}: the shipped cue weights lost their meaning")
+    assert model.cues_score(combiner_features(0.05, together[1:])) < cues  # fewer, weaker
+    assert model.combine(features) < 0.5  # the combiner alone would have vetoed them
+    score, note = model.decide(0.05, features)
+    assert score == pytest.approx(cues)
+    assert note is not None and "cues in one passage" in note.evidence
+
+
+def test_the_verdict_says_which_part_decided() -> None:
+    model = replace(_cue_heavy_model(), model_alone=0.0)  # any text model score is sure
+    verdict = judge_message(_text("Nothing to see here, just a note about lunch."), model=model)
+    decided = [c for c in verdict.cues if c.group == "decided"]
+    assert decided and "text model alone" in decided[0].evidence
+    assert any("decided: by the text model alone" in line for line in verdict.reasons())

@@ -4,21 +4,28 @@ link features (pure)."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from triage.cluster import ImageFeature, MessageFeatures, contacts_of
 from triage.extract import ExtractLimits, FoundImage, Refusal, extract_images
+from triage.filler import split_filler
 from triage.fingerprint import FINGERPRINT_SIDE, Fingerprint, fingerprint_decoded
-from triage.htmltext import html_to_text
+from triage.htmltext import read_html
 from triage.imagedecode import DecodedImage, ImageRefused, decode_image
 from triage.indicators import Indicators, extract_indicators
 from triage.keypoints import LinkKeys, link_keys_of_image
 from triage.manipulation import ManipulationScore, ModelUnavailable, score_decoded
 from triage.manipulation.features import WORK_SIDE
+from triage.picturetext import PictureText
 from triage.records import Unwrapped
 from triage.textsim import signature
 
 log = logging.getLogger(__name__)
+
+# Pictures read for words per message: a mail of 200 pictures is a catalogue, not a
+# demand, and each reading costs up to the OCR timeout.
+MAX_PICTURES_READ = 20
 
 # One decode serves the fingerprint and the manipulation score: both work at this size.
 assert FINGERPRINT_SIDE == WORK_SIDE
@@ -30,6 +37,7 @@ class AnalysedImage:
     fingerprint: Fingerprint
     manipulation: ManipulationScore | None
     manipulation_note: str  # the score's reasons, or why there is no score
+    text: PictureText | None = None  # words and QR codes read in it; None when not read
     link_keys: LinkKeys | None = None  # for verifying same-base links; linkable pictures only
 
 
@@ -38,7 +46,9 @@ class Analysis:
     images: tuple[AnalysedImage, ...]
     refusals: tuple[Refusal, ...]
     attachment_texts: tuple[str, ...]  # text read from PDF attachments
-    body: str  # the original's text, from HTML when it has no plain part
+    body: str  # the original's text the reader sees (HTML as text), filler set apart
+    hidden_text: str  # text the reader cannot see (hidden HTML) and filler blocks
+    picture_texts: tuple[str, ...]  # words and QR payloads read in the pictures
     indicators: Indicators
     features: MessageFeatures
 
@@ -80,8 +90,10 @@ def analyse(
     *,
     own_addresses: tuple[str, ...] = (),
     limits: ExtractLimits | None = None,
+    read_picture: Callable[[bytes], PictureText] | None = None,
 ) -> Analysis:
-    """`own_addresses`: the triage mailbox and protected people's addresses, never a link."""
+    """`own_addresses`: the triage mailbox and protected people's addresses, never a link.
+    `read_picture` reads the words and QR codes in each picture (None: pictures are not read)."""
     extraction = extract_images(u.outer, limits)
     images: list[AnalysedImage] = []
     refusals = list(extraction.refusals)
@@ -89,11 +101,14 @@ def analyse(
         result = _analyse_image(found)
         if isinstance(result, Refusal):
             refusals.append(result)
-        else:
-            images.append(result)
+            continue
+        if read_picture is not None and len(images) < MAX_PICTURES_READ:
+            result = replace(result, text=read_picture(found.data))
+        images.append(result)
     original = u.original
-    body = original.text if original.text.strip() else html_to_text(original.html)
-    text = "\n".join([original.subject or "", body, *extraction.pdf_texts])
+    body, hidden_text = visible_text(original.text, original.html)
+    picture_texts = tuple(t for i in images if i.text for t in (i.text.ocr, *i.text.qr) if t)
+    text = "\n".join([original.subject or "", body, *extraction.pdf_texts, *picture_texts])
     indicators = extract_indicators(text)
     excluded = {*own_addresses, *(a.email for a in (*u.outer.from_, *original.to, *original.cc))}
     if u.forwarded_by:
@@ -117,6 +132,21 @@ def analyse(
         refusals=tuple(refusals),
         attachment_texts=extraction.pdf_texts,
         body=body,
+        hidden_text=hidden_text,
+        picture_texts=picture_texts,
         indicators=indicators,
         features=features,
     )
+
+
+def visible_text(plain: str, html: str) -> tuple[str, str]:
+    """(what the reader reads, what is set apart): the plain part, else the HTML's visible
+    text; hidden HTML and filler blocks go to the second."""
+    hidden = ""
+    if plain.strip():
+        body = plain
+    else:
+        read = read_html(html)
+        body, hidden = read.visible, read.hidden
+    split = split_filler(body)
+    return split.kept, "\n".join(t for t in (hidden, split.filler) if t)

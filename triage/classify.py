@@ -2,10 +2,15 @@
 
 Pure apart from reading the shipped model file once (cached). Two parts decide:
 a character n-gram model over the judging skeleton, which carries the languages and
-phrasings no pattern list anticipates, and cue groups, which say *why* in words an
-investigator can check. A small logistic combiner, trained with the n-gram model,
-weighs the two. scikit-learn and numpy are imported inside the functions that need
-them, so importing this module (and `triage --help`) stays fast.
+phrasings no pattern list anticipates, and cue groups found together in one passage,
+which say *why* in words an investigator can check. A small logistic combiner weighs
+the two; it was fitted on n-gram scores of template families the n-gram model had not
+seen (leave-one-family-out), so it trusts the model as far as it deserves on new
+wording. Neither part can veto the other: a text model sure on its own (a threshold
+also set on unseen families) carries the verdict when the cues are silent, and cues
+that all fall together carry it when the model is unsure; the verdict then says which
+part decided and why. scikit-learn and numpy are imported inside the functions that
+need them, so importing this module (and `triage --help`) stays fast.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from triage.cues import Cue, find_cues, guess_language
+from triage.cues import Cue, find_passage, guess_language
 from triage.normalize import normalise_for_judging
 
 if TYPE_CHECKING:
@@ -52,8 +57,21 @@ NGRAM_RANGE = (1, 4)
 
 # Inputs of the combiner, in order; the model file records them and must agree.
 CUE_GROUPS = ("threat", "recorded", "payment", "deadline", "wallet", "addressed", "secrecy")
-COMBINER_FEATURES = ("model_logit", *CUE_GROUPS, "exposure_and_demand")
+# The combiner reads the cues as what they mean together, not one flag each: a wallet, a
+# payment, a deadline, "do not reply" or the reader's name alone are every phishing mail,
+# "recorded" alone is every concert review, "will publish" alone every press release.
+# Exposure (a threat or a recorded act) with a demand (a payment or a wallet) in one
+# passage is what extortion says and spam does not.
+CUE_FEATURES = (
+    "exposure_and_demand",
+    "exposure_demand_and_pressure",  # ... and a deadline or a call for secrecy
+)
+COMBINER_FEATURES = ("model_logit", *CUE_FEATURES)
 _LOGIT_CLIP = 8.0
+# A part this sure while the other says less than DISAGREE_LOW is reported as a
+# disagreement, whichever way the verdict went.
+DISAGREE_HIGH = 0.75
+DISAGREE_LOW = 0.25
 
 # Titles dropped from the recipient's name before looking for it in the text.
 _HONORIFICS = frozenset(
@@ -75,13 +93,14 @@ class MessageText:
     attachment_texts: tuple[str, ...]  # text of PDF attachments
     wallets: tuple[str, ...]  # crypto addresses found by the indicator extractor
     recipient_name: str | None  # the legislator's display name, when known
+    picture_texts: tuple[str, ...] = ()  # words and QR payloads read in the pictures
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ExtortionVerdict:
     score: float  # 0..1, the combiner's probability of extortion
     extortion: bool  # score >= the threshold it was judged with
-    cues: tuple[Cue, ...]  # why: every cue group that fired, with its evidence
+    cues: tuple[Cue, ...]  # why: the cue groups of the passage, "decided" and "scattered" notes
     language: str | None  # best guess, one of triage.cues.LANGUAGES
     model_score: float  # the n-gram model alone, before the cues are weighed in
 
@@ -96,6 +115,10 @@ class ExtortionVerdict:
         return lines
 
 
+# Cue groups that are notes on the verdict rather than words found in the text.
+NOTE_GROUPS = frozenset({"decided", "scattered"})
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class VerdictModel:
     """Weights of the n-gram model and the combiner, as trained by training/verdicts."""
@@ -104,6 +127,10 @@ class VerdictModel:
     ngram_intercept: float
     combiner_coef: npt.NDArray[np.float64]  # one weight per COMBINER_FEATURES entry
     combiner_intercept: float
+    cue_coef: npt.NDArray[np.float64]  # the cues alone: one weight per CUE_FEATURES entry
+    cue_intercept: float
+    model_alone: float  # a text model score this high decides alone (set on unseen families)
+    cues_alone: float  # a cues-alone score this high decides alone (set on unseen families)
 
     def to_arrays(self) -> dict[str, Any]:
         """The npz layout; plain arrays so loading needs no pickle."""
@@ -115,6 +142,9 @@ class VerdictModel:
             "combiner_coef": self.combiner_coef.astype(np.float64),
             "combiner_intercept": np.array([self.combiner_intercept]),
             "combiner_features": np.array(COMBINER_FEATURES),
+            "cue_coef": self.cue_coef.astype(np.float64),
+            "cue_intercept": np.array([self.cue_intercept]),
+            "alone": np.array([self.model_alone, self.cues_alone]),
             "n_features": np.array([N_FEATURES]),
             "ngram_range": np.array(NGRAM_RANGE),
         }
@@ -123,6 +153,7 @@ class VerdictModel:
     def from_arrays(cls, arrays: Mapping[str, Any]) -> VerdictModel:
         if (
             tuple(str(f) for f in arrays["combiner_features"]) != COMBINER_FEATURES
+            or "cue_coef" not in arrays
             or int(arrays["n_features"][0]) != N_FEATURES
             or tuple(int(n) for n in arrays["ngram_range"]) != NGRAM_RANGE
         ):
@@ -132,6 +163,10 @@ class VerdictModel:
             ngram_intercept=float(arrays["ngram_intercept"][0]),
             combiner_coef=arrays["combiner_coef"],
             combiner_intercept=float(arrays["combiner_intercept"][0]),
+            cue_coef=arrays["cue_coef"],
+            cue_intercept=float(arrays["cue_intercept"][0]),
+            model_alone=float(arrays["alone"][0]),
+            cues_alone=float(arrays["alone"][1]),
         )
 
     def ngram_score(self, skeleton: str) -> float:
@@ -142,6 +177,41 @@ class VerdictModel:
         z = sum(w * f for w, f in zip(self.combiner_coef.tolist(), features, strict=True))
         return _sigmoid(z + self.combiner_intercept)
 
+    def cues_score(self, features: Sequence[float]) -> float:
+        """The cues alone; `features` in COMBINER_FEATURES order (the model's is skipped)."""
+        z = sum(w * f for w, f in zip(self.cue_coef.tolist(), features[1:], strict=True))
+        return _sigmoid(z + self.cue_intercept)
+
+    def decide(self, model_score: float, features: Sequence[float]) -> tuple[float, Cue | None]:
+        """The score, and a note when one part decided against the other's silence."""
+        combined = self.combine(features)
+        cues = self.cues_score(features)
+        if model_score >= self.model_alone and combined < model_score:
+            return model_score, Cue(
+                group="decided",
+                evidence=f"by the text model alone ({model_score:.2f}, sure on unseen wording "
+                f"from {self.model_alone:.2f}); the cues together say {cues:.2f}",
+            )
+        if cues >= self.cues_alone and combined < cues:
+            return cues, Cue(
+                group="decided",
+                evidence=f"by the cues in one passage ({cues:.2f}, sure from "
+                f"{self.cues_alone:.2f}); the text model says {model_score:.2f}",
+            )
+        if model_score >= DISAGREE_HIGH and cues < DISAGREE_LOW:
+            return combined, Cue(
+                group="decided",
+                evidence=f"parts disagree: the text model says {model_score:.2f}, the cues "
+                f"{cues:.2f}; weighed together {combined:.2f}",
+            )
+        if cues >= DISAGREE_HIGH and model_score < DISAGREE_LOW:
+            return combined, Cue(
+                group="decided",
+                evidence=f"parts disagree: the cues say {cues:.2f}, the text model "
+                f"{model_score:.2f}; weighed together {combined:.2f}",
+            )
+        return combined, None
+
 
 def judge_message(
     text: MessageText, *, threshold: float = DEFAULT_THRESHOLD, model: VerdictModel | None = None
@@ -149,13 +219,19 @@ def judge_message(
     """Verdict on one original message; `model` defaults to the shipped one."""
     model = model or load_model()
     skeleton = judging_text(text)
-    cues = message_cues(text, skeleton)
+    cues, scattered = message_cues_apart(text, skeleton)
     model_score = model.ngram_score(skeleton)
-    score = model.combine(combiner_features(model_score, cues))
+    score, note = model.decide(model_score, combiner_features(model_score, cues))
+    notes = [note] if note else []
+    if scattered:
+        groups = ", ".join(c.group for c in scattered)
+        notes.append(
+            Cue(group="scattered", evidence=f"{groups} found only far from the others: not counted")
+        )
     return ExtortionVerdict(
         score=round(score, 4),
         extortion=score >= threshold,
-        cues=cues,
+        cues=(*cues, *notes),
         language=guess_language(skeleton),
         model_score=round(model_score, 4),
     )
@@ -163,14 +239,20 @@ def judge_message(
 
 def judging_text(text: MessageText) -> str:
     """Subject, body and PDF texts as one skeleton; the inputs are left as they are."""
-    parts = (text.subject, text.body, *text.attachment_texts)
+    parts = (text.subject, text.body, *text.attachment_texts, *text.picture_texts)
     joined = "\n".join(p for p in parts if p)[:MAX_JUDGED_CHARS]
     return normalise_for_judging(joined)
 
 
 def message_cues(text: MessageText, skeleton: str) -> tuple[Cue, ...]:
-    """Cues from the words, then from the indicators: wallet present, victim named."""
-    cues = list(find_cues(skeleton))
+    """Cues from the words of one passage, then from the indicators: wallet, victim named."""
+    return message_cues_apart(text, skeleton)[0]
+
+
+def message_cues_apart(text: MessageText, skeleton: str) -> tuple[tuple[Cue, ...], tuple[Cue, ...]]:
+    """(cues counted, text cues found only far from the passage where most fell together)."""
+    passage = find_passage(skeleton)
+    cues = list(passage.cues)
     if text.wallets:
         more = f" (and {len(text.wallets) - 1} more)" if len(text.wallets) > 1 else ""
         cues.append(Cue(group="wallet", evidence=f"{text.wallets[0]}{more}"))
@@ -178,7 +260,7 @@ def message_cues(text: MessageText, skeleton: str) -> tuple[Cue, ...]:
     if named:
         cues.append(Cue(group="addressed", evidence=named))
     order = {g: i for i, g in enumerate(CUE_GROUPS)}
-    return tuple(sorted(cues, key=lambda c: order[c.group]))
+    return tuple(sorted(cues, key=lambda c: order[c.group])), passage.scattered
 
 
 def combiner_features(model_score: float, cues: Sequence[Cue]) -> list[float]:
@@ -186,10 +268,14 @@ def combiner_features(model_score: float, cues: Sequence[Cue]) -> list[float]:
     fired = {cue.group for cue in cues}
     p = min(max(model_score, 1e-6), 1 - 1e-6)
     logit = max(-_LOGIT_CLIP, min(_LOGIT_CLIP, math.log(p / (1 - p))))
-    flags = [1.0 if group in fired else 0.0 for group in CUE_GROUPS]
     exposure = bool(fired & {"threat", "recorded"})
     demand = bool(fired & {"payment", "wallet"})
-    return [logit / _LOGIT_CLIP, *flags, 1.0 if exposure and demand else 0.0]
+    pressure = bool(fired & {"deadline", "secrecy"})
+    values = {
+        "exposure_and_demand": exposure and demand,
+        "exposure_demand_and_pressure": exposure and demand and pressure,
+    }
+    return [logit / _LOGIT_CLIP, *(float(values[name]) for name in CUE_FEATURES)]
 
 
 def _name_in(name: str, skeleton: str) -> str | None:
@@ -290,14 +376,34 @@ def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
+# A crypto address in a case-folded skeleton, by shape: its characters are random, so the
+# n-grams a model learns from them fit noise (and only extortion rows carry addresses, so
+# a bare address read as extortion). The wallet cue, from the checked indicator, counts it.
+_WALLET_SHAPE = re.compile(
+    r"\b(?=[a-z]*\d)(?:bc1[a-z0-9]{11,71}|[13][a-z0-9]{25,34}|t[a-z0-9]{33}|0x[0-9a-f]{40})\b"
+)
+
+
 @functools.cache
 def make_vectorizer() -> HashingVectorizer:
-    """The one n-gram featuriser, shared with training so both hash alike."""
+    """The one n-gram featuriser, shared with training so both hash alike.
+
+    Character n-grams within words, crypto addresses left out, without the grams that are
+    only blanks: the lone
+    blank is the commonest gram of every spaced script and none of Chinese or Japanese,
+    so a model given it uses it as a second intercept (how spaced the script is) and
+    scores every ordinary European letter mid-range and every Chinese one low."""
     from sklearn.feature_extraction.text import HashingVectorizer
 
+    within_words = HashingVectorizer(
+        analyzer="char_wb", ngram_range=NGRAM_RANGE, lowercase=False
+    ).build_analyzer()
+
+    def grams(skeleton: str) -> list[str]:
+        return [g for g in within_words(_WALLET_SHAPE.sub(" ", skeleton)) if not g.isspace()]
+
     return HashingVectorizer(
-        analyzer="char_wb",
-        ngram_range=NGRAM_RANGE,
+        analyzer=grams,
         n_features=N_FEATURES,
         alternate_sign=False,
         norm="l2",

@@ -571,6 +571,14 @@ def _render_cluster(c: dict[str, Any]) -> None:
                 )
         for r in m.get("refused", []):
             click.echo(f"    not decoded: {r['name'] or r['found_in']}: {r['reason']}")
+        for t in m.get("picture_texts", []):
+            label = _PICTURE_TEXT_LABELS.get(t["kind"], "picture")
+            click.echo(f"    {label} {t['picture'][:16]}: {_excerpt(t['text'])}")
+        if m.get("hidden_text"):
+            click.echo(
+                f"    hidden text ({len(m['hidden_text'])} chars, not judged): "
+                f"{_excerpt(m['hidden_text'])}"
+            )
         for kind, values in sorted(m.get("indicators", {}).items()):
             click.echo(f"    {kind}: {', '.join(str(v['value']) for v in values)}")
         if m.get("defects"):
@@ -590,6 +598,18 @@ def quiet_dependency_warnings(*, live: bool) -> None:
     logging.captureWarnings(True)
     if not live:
         logging.getLogger("py.warnings").setLevel(logging.ERROR)
+
+
+_PICTURE_TEXT_LABELS = {
+    "ocr": "words in picture",
+    "qr": "QR code in picture",
+    "note": "picture not read for words",
+}
+
+
+def _excerpt(text: str, limit: int = 160) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
 
 
 def main() -> None:

@@ -50,6 +50,7 @@ class IngestConfig:
     max_message_bytes: int = 64 * 1024 * 1024
     max_mime_depth: int = 60  # deeper MIME trees are hostile, not mail
     max_forward_depth: int = 8  # forwards of forwards peeled at most this deep
+    ocr_timeout_seconds: int = 20  # per picture; 0 reads no words in pictures (QR codes still)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -249,11 +250,16 @@ def _store(v: _Validator, t: dict[str, Any]) -> StoreConfig:
 
 def _ingest(v: _Validator, t: dict[str, Any]) -> IngestConfig:
     d = IngestConfig()
-    v.unknown_keys(t, "ingest", {"max_message_bytes", "max_mime_depth", "max_forward_depth"})
+    v.unknown_keys(
+        t,
+        "ingest",
+        {"max_message_bytes", "max_mime_depth", "max_forward_depth", "ocr_timeout_seconds"},
+    )
     return IngestConfig(
         max_message_bytes=v.integer(t, "max_message_bytes", "ingest", d.max_message_bytes, 1024),
         max_mime_depth=v.integer(t, "max_mime_depth", "ingest", d.max_mime_depth, 2),
         max_forward_depth=v.integer(t, "max_forward_depth", "ingest", d.max_forward_depth, 1),
+        ocr_timeout_seconds=v.integer(t, "ocr_timeout_seconds", "ingest", d.ocr_timeout_seconds, 0),
     )
 
 

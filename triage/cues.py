@@ -396,20 +396,107 @@ _COMPILED: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 
+# "A few sentences": threat, recorded act, payment and deadline of one demand sit within
+# this many characters of each other in every letter we have read; words of those kinds
+# scattered through kilobytes of filler do not. Written from the letters in training/,
+# not tuned on any measuring corpus.
+PASSAGE_CHARS = 700
+_MAX_MATCHES = 32  # per pattern: enough to find the passage, bounded on hostile text
+
+
+# Words that address the reader, per language. A demand speaks to its reader; prose lifted
+# from news or novels as filler speaks of third persons, so a passage without any of these
+# is not counted however many cue words it holds.
+_SECOND_PERSON = re.compile(
+    r"\b(?:you|your|yours|yourself|u|ur)\b"
+    r"|\b(?:usted|ustedes|tu|tus|te|ti|contigo|vos)\b"
+    r"|\b(?:voce|voces|teu|tua|teus|tuas|lhe|seu|sua|seus|suas)\b"
+    r"|\b(?:ihnen|ihr|ihre|ihren|ihrem|ihrer|du|dich|dir|dein|deine|deinen|deinem|deiner)\b"
+    # German "Sie" (you) is "sie" (they, she) once case-folded; after a conjunction or an
+    # article it is nearly always they ("wenn sie nicht zahlten"), after a verb it is you.
+    r"|(?<!\bwenn )(?<!\bdass )(?<!\bob )(?<!\bweil )(?<!\bals )(?<!\bda )(?<!\bdie )"
+    r"(?<!\bund )(?<!\boder )(?<!\bnachdem )(?<!\bsobald )(?<!\bdamit )(?<!\bwo )\bsie\b"
+    r"|\b(?:vous|votre|vos|toi|ton|ta|tes)\b"
+    r"|\b(?:tuo|tuoi|tue|lei|suo|suoi|sue|voi|vostro|vostra)\b"
+    r"|あなた|貴方|貴殿|お前|様|さん|君|你|您"
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Passage:
+    """The cues that fell together in one passage addressed to the reader, and those found
+    only elsewhere."""
+
+    cues: tuple[Cue, ...]  # the best passage's cue groups, in TEXT_GROUPS order
+    scattered: tuple[Cue, ...]  # groups that fired only outside it: reported, not counted
+
+
 def find_cues(skeleton: str) -> tuple[Cue, ...]:
-    """The first match of each cue group in a judging skeleton, in TEXT_GROUPS order."""
+    """The cue groups of the passage where most of them fall together, in TEXT_GROUPS order."""
+    return find_passage(skeleton).cues
+
+
+def find_passage(skeleton: str) -> Passage:
+    """Every cue match, then the window of PASSAGE_CHARS holding the most distinct groups."""
     # No cue needs a run of more than 24 digits or blanks; capping them keeps every pattern
     # linear on hostile text (a 50,000-digit line stalled the deadline patterns).
     skeleton = re.sub(r"\d{25,}", lambda m: m.group(0)[:24], skeleton)
     skeleton = re.sub(r"\s{25,}", " ", skeleton)
-    found: dict[str, Cue] = {}
+    matches: list[tuple[int, str, re.Match[str]]] = []
     for group, pattern in _COMPILED:
-        if group in found:
-            continue
-        match = pattern.search(skeleton)
-        if match:
-            found[group] = Cue(group=group, evidence=_evidence(skeleton, match))
-    return tuple(found[g] for g in TEXT_GROUPS if g in found)
+        for n, match in enumerate(pattern.finditer(skeleton)):
+            if n >= _MAX_MATCHES:
+                break
+            matches.append((match.start(), group, match))
+    matches.sort(key=lambda m: (m[0], TEXT_GROUPS.index(m[1])))
+    # One cue word is one cue wherever it stands; two or more count together only where
+    # each speaks to the reader (a word addressing the reader in its sentence or the next
+    # or previous one): a letter's tail and the news pasted after it share a window, but
+    # the news does not speak to the reader.
+    spoken = [_addressed(skeleton, match) for _, _, match in matches]
+    best: dict[str, re.Match[str]] = {}
+    end = 0
+    for i, (start, _, _) in enumerate(matches):  # windows starting at each match
+        while end < len(matches) and matches[end][0] - start <= PASSAGE_CHARS:
+            end += 1
+        together: dict[str, re.Match[str]] = {}
+        for (_, group, match), said in zip(matches[i:end], spoken[i:end], strict=True):
+            if said:
+                together.setdefault(group, match)
+        if len(together) < 2:
+            together = {matches[i][1]: matches[i][2]}
+        if len(together) > len(best):
+            best = together
+    first: dict[str, re.Match[str]] = {}
+    for _, group, match in matches:
+        first.setdefault(group, match)
+    cues = tuple(
+        Cue(group=g, evidence=_evidence(skeleton, best[g])) for g in TEXT_GROUPS if g in best
+    )
+    scattered = tuple(
+        Cue(group=g, evidence=_evidence(skeleton, first[g]))
+        for g in TEXT_GROUPS
+        if g in first and g not in best
+    )
+    return Passage(cues=cues, scattered=scattered)
+
+
+# A word addressing the reader counts for a cue within its own sentence or the one either
+# side, and never further than this many characters.
+_ADDRESS_REACH = 240
+_ADDRESS_SENTENCES = int(__import__("os").environ.get("K", "1"))
+_SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f](?=\s|$)|[\u3002\uff01\uff1f]")
+
+
+def _addressed(skeleton: str, match: re.Match[str]) -> bool:
+    """Whether the sentences around a cue match speak to the reader."""
+    low = max(0, match.start() - _ADDRESS_REACH)
+    high = min(len(skeleton), match.end() + _ADDRESS_REACH)
+    before = [m.end() for m in _SENTENCE_END.finditer(skeleton, low, match.start())]
+    after = [m.end() for m in _SENTENCE_END.finditer(skeleton, match.end(), high)]
+    start = before[-1 - _ADDRESS_SENTENCES] if len(before) > _ADDRESS_SENTENCES else low
+    end = after[_ADDRESS_SENTENCES] if len(after) > _ADDRESS_SENTENCES else high
+    return _SECOND_PERSON.search(skeleton, start, end) is not None
 
 
 def _evidence(skeleton: str, match: re.Match[str]) -> str:

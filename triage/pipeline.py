@@ -23,6 +23,7 @@ from triage.mailfiles import iter_messages
 from triage.manipulation import localise_in_group
 from triage.manipulation.campaign import campaign_evidence, combine
 from triage.parse import parse_message
+from triage.picturetext import PictureLimits, PictureReader
 from triage.records import (
     IngestFailure,
     IngestReport,
@@ -53,13 +54,18 @@ class Workspace:
     store: Store
     evidence: EvidenceStore
     linker: Linker
+    pictures: PictureReader
 
     @classmethod
     def open(cls, config: Config, db_path: Path | None = None) -> Workspace:
         path = db_path or config.store.path
         evidence_dir = config.store.evidence_dir or path.parent / "evidence"
         store, evidence = Store(path), EvidenceStore(evidence_dir)
-        return cls(config=config, store=store, evidence=evidence, linker=Linker(store, evidence))
+        pictures = PictureReader(picture_limits(config))
+        return cls(
+            config=config, store=store, evidence=evidence, linker=Linker(store, evidence),
+            pictures=pictures,
+        )  # fmt: skip
 
     def own_addresses(self) -> tuple[str, ...]:
         """Addresses on our side of every message: never evidence that two mails are linked."""
@@ -143,9 +149,13 @@ def ingest_one(ws: Workspace, raw: RawMessage, *, clock: Clock = utc_now) -> Out
     except (RecursionError, MemoryError, ValueError, LookupError, UnicodeError) as e:
         log.debug("parsing %s failed", raw.source, exc_info=True)
         return _fail(ws, raw, f"cannot parse: {type(e).__name__}: {e}", now)
-    analysis = analyse(unwrapped, own_addresses=ws.own_addresses())
+    analysis = analyse(
+        unwrapped, own_addresses=ws.own_addresses(), read_picture=ws.pictures.for_message()
+    )
     verdict = judge_message(message_text(unwrapped, analysis, ws.config))
-    text_chars = len(analysis.body.strip()) + sum(len(t) for t in analysis.attachment_texts)
+    text_chars = len(analysis.body.strip()) + sum(
+        len(t) for t in (*analysis.attachment_texts, *analysis.picture_texts)
+    )
     features = replace(analysis.features, verdict_class=verdict_class(verdict.score, text_chars))
     with ws.store.transaction():
         cluster_id = founding_cluster_id(raw.sha256)
@@ -167,9 +177,15 @@ def message_text(u: Unwrapped, a: Analysis, config: Config) -> MessageText:
         subject=u.original.subject or "",
         body=a.body,
         attachment_texts=a.attachment_texts,
+        picture_texts=a.picture_texts,
         wallets=tuple(w.address for w in a.indicators.wallets),
         recipient_name=name,
     )
+
+
+def picture_limits(config: Config) -> PictureLimits:
+    """Words are read by Tesseract within the configured time; QR codes always."""
+    return PictureLimits(timeout_seconds=float(config.ingest.ocr_timeout_seconds))
 
 
 def store_analysis(ws: Workspace, sha256: str, a: Analysis, now: datetime) -> None:
@@ -187,6 +203,17 @@ def store_analysis(ws: Workspace, sha256: str, a: Analysis, now: datetime) -> No
         ws.store.add_refusal(sha256, r.where, r.name, r.reason, r.sha256)
     for text in a.attachment_texts:
         ws.store.add_message_text(sha256, "pdf", text)
+    for image in a.images:  # words and QR codes read in pictures, and why a picture was not
+        if image.text is None:
+            continue
+        where = f"picture {image.found.sha256}"
+        for kind, value in (("ocr", image.text.ocr), *(("qr", q) for q in image.text.qr)):
+            if value:
+                ws.store.add_message_text(sha256, f"{kind}: {where}", value)
+        if image.text.note:
+            ws.store.add_message_text(sha256, f"note: {where}", image.text.note)
+    if a.hidden_text:
+        ws.store.add_message_text(sha256, "hidden", a.hidden_text)
     ind = a.indicators
     for w in ind.wallets:
         ws.store.add_indicator(sha256, "wallet", w.address, {"kind": w.kind})

@@ -119,6 +119,7 @@ def show_cluster(store: Store, ident: str, rates: RoutingConfig | None = None) -
             [sha],
         )
         message["indicators"] = _indicators(store, sha)
+        message.update(_read_texts(store, sha))
         message["verdict"] = facts.verdict_json(sha)
     verdict = facts.cluster_verdict(members)
     cluster["reasons"] = verdict.reasons() if verdict else []
@@ -344,6 +345,22 @@ def _verdict(row: dict[str, Any]) -> ExtortionVerdict:
         language=row["language"],
         model_score=row["model_score"],
     )
+
+
+def _read_texts(store: Store, sha: str) -> dict[str, Any]:
+    """Text set apart from the verdict's reading (hidden HTML, filler) and text read in
+    pictures (OCR, QR codes), as stored by ingest."""
+    hidden: list[str] = []
+    pictures: list[dict[str, str]] = []
+    for row in store.rows(
+        "SELECT found_in, text FROM message_texts WHERE message_sha256 = ? ORDER BY rowid", [sha]
+    ):
+        kind, _, where = str(row["found_in"]).partition(": picture ")
+        if kind == "hidden":
+            hidden.append(row["text"])
+        elif where:
+            pictures.append({"picture": where, "kind": kind, "text": row["text"]})
+    return {"hidden_text": "\n".join(hidden), "picture_texts": pictures}
 
 
 def _image(row: dict[str, Any]) -> dict[str, Any]:

@@ -16,11 +16,22 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from training.verdicts.families import de as f_de
+from training.verdicts.families import en as f_en
+from training.verdicts.families import es as f_es
+from training.verdicts.families import fr as f_fr
+from training.verdicts.families import it as f_it
+from training.verdicts.families import ja as f_ja
+from training.verdicts.families import pt as f_pt
+from training.verdicts.families import zh_hans as f_zh_hans
+from training.verdicts.families import zh_hant as f_zh_hant
 from training.verdicts.phrases import de, en, es, fr, it, ja, pt, zh_hans, zh_hant
+from training.verdicts.real_mail import real_negatives
 
 OUT = Path(__file__).with_name("labelled.jsonl")
 SEED = 5
@@ -28,6 +39,12 @@ POSITIVES_PER_LANGUAGE = 52
 NEGATIVES_PER_LANGUAGE = 60
 OBFUSCATED_SHARE = 0.12
 LANGUAGES: tuple[ModuleType, ...] = (en, zh_hant, zh_hans, es, pt, de, fr, it, ja)
+FAMILIES: dict[str, ModuleType] = {
+    "en": f_en, "zh-Hant": f_zh_hant, "zh-Hans": f_zh_hans, "es": f_es, "pt": f_pt,
+    "de": f_de, "fr": f_fr, "it": f_it, "ja": f_ja,
+}  # fmt: skip
+ROWS_PER_FAMILY = {1: 14, 0: 12}  # per language
+FILLER_SHARE = 0.35  # rows of both labels padded as bulk mail pads them
 
 _COINS = {
     "zh-Hant": ("比特幣", "BTC", "USDT", "以太幣"),
@@ -59,16 +76,77 @@ def main() -> None:
 
 
 def build_rows() -> list[dict[str, Any]]:
+    """Rows of three sources, each row naming its template family (held out whole in
+    training's leave-one-family-out): the assembled letters of phrases/ (one family for
+    all positives, since their parts are shared), the whole letters of families/, and
+    real benign mail the project may ship."""
     rows: list[dict[str, Any]] = []
     for phrases in LANGUAGES:
         rng = random.Random(f"{SEED}:{phrases.LANGUAGE}")
         for i in range(POSITIVES_PER_LANGUAGE):
-            rows.append(_finish(_positive(phrases, rng, i), phrases, rng, i, label=1))
+            row = _finish(_positive(phrases, rng, i), phrases, rng, i, label=1)
+            rows.append({**row, "family": "pos:assembled"})
         kinds = sorted(phrases.NEG)
         for i in range(NEGATIVES_PER_LANGUAGE):
             kind = kinds[i % len(kinds)]
-            rows.append(_finish(_negative(phrases, kind, rng, i), phrases, rng, i, label=0))
+            row = _finish(_negative(phrases, kind, rng, i), phrases, rng, i, label=0)
+            rows.append({**row, "family": f"neg:{kind}"})
+    for phrases in LANGUAGES:
+        rows.extend(_family_rows(phrases))
+    rows.extend(real_negatives())
     return rows
+
+
+def _family_rows(phrases: ModuleType) -> list[dict[str, Any]]:
+    lang = phrases.LANGUAGE
+    letters = FAMILIES[lang]
+    rng = random.Random(f"{SEED}:families:{lang}")
+    rows: list[dict[str, Any]] = []
+    for label, templates in ((1, letters.POS), (0, letters.NEG)):
+        for family in sorted(templates):
+            for i in range(ROWS_PER_FAMILY[label]):
+                slots = _slots(phrases, rng)
+                text = spin(templates[family], rng).format(**slots)
+                filler = None
+                if rng.random() < FILLER_SHARE:
+                    filler = rng.choice(("sentences", "words"))
+                    text = pad(text, letters, filler, rng, cjk=lang in ("ja", "zh-Hans", "zh-Hant"))
+                rows.append(
+                    {
+                        "id": f"{lang}-{family}-{i:03d}",
+                        "language": lang,
+                        "label": label,
+                        "family": family,
+                        "kind": family.split(":", 1)[1],
+                        "obfuscation": filler and f"filler-{filler}",
+                        "subject": "",
+                        "text": text,
+                        "wallets": [slots["wallet"]] if slots["wallet"] in text else [],
+                        "recipient_name": slots["name"] if slots["name"] in text else None,
+                    }
+                )
+    return rows
+
+
+_SPIN = re.compile(r"\[([^\[\]]*)\]")
+
+
+def spin(template: str, rng: random.Random) -> str:
+    """One paraphrase of a spintax template: each `[a|b|c]` becomes one of its parts."""
+    return _SPIN.sub(lambda m: rng.choice(m.group(1).split("|")), template)
+
+
+def pad(text: str, letters: ModuleType, how: str, rng: random.Random, *, cjk: bool) -> str:
+    """Hash-busting filler before or after the letter: prose lifted from elsewhere that
+    carries cue words, or a block of random words with no punctuation."""
+    if how == "sentences":
+        sentences = list(letters.FILLER)
+        rng.shuffle(sentences)
+        block = " ".join(sentences[: rng.randint(3, len(sentences))])
+    else:
+        sep = "" if cjk else " "
+        block = sep.join(rng.choice(letters.WORDS) for _ in range(rng.randint(40, 90)))
+    return f"{block}\n\n{text}" if rng.random() < 0.3 else f"{text}\n\n\n{block}"
 
 
 def _finish(

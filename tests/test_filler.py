@@ -1,0 +1,164 @@
+"""Hash-busting filler: hidden HTML and word salad set apart, scattered cue words not added up."""
+
+from __future__ import annotations
+
+import random
+import textwrap
+
+import pytest
+
+from triage.analyse import visible_text
+from triage.classify import MessageText, judge_message
+from triage.cues import PASSAGE_CHARS, find_passage
+from triage.filler import MIN_FILLER_WORDS, split_filler
+from triage.htmltext import read_html
+from triage.normalize import normalise_for_judging
+
+WALLET = "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"
+
+# Lifted prose of the kind the honeypot's false alarms carried: each sentence holds one
+# cue word ("intimos", "paga", "prazo", "gravado"), none of them a demand.
+PT_LIFTED = (
+    "Ela manteve relacionamentos intimos durante toda a vida com poucas pessoas da cidade.",
+    "Foi uma luta paga para conseguir o titulo depois de muitos anos de treino duro.",
+    "A analise a longo prazo dos documentos mostrou uma historia bem diferente da oficial.",
+    "O concerto foi gravado ao vivo no antigo teatro e lancado na primavera seguinte.",
+    "Os moradores vao publicar as fotos da festa no jornal do bairro na proxima semana.",
+    "Quem quiser pode enviar 20 reais para a associacao e ajudar a reformar a praca.",
+    "O prazo para as inscricoes do concurso termina em 48 horas, segundo a organizacao.",
+)
+PT_PHISHING = (
+    "Prezado cliente, detectamos um acesso incomum na sua conta. Para evitar o bloqueio, "
+    "atualize seus dados hoje em https://banco-atualiza.test/acesso. Equipe de Seguranca."
+)
+PT_DEMAND = (
+    "Gravei voce pela webcam enquanto via sites adultos. Pague 500 dolares em bitcoin para "
+    f"a carteira {WALLET} nas proximas 48 horas ou enviarei o video para todos os seus "
+    "contatos e colegas."
+)
+
+
+def _text(body: str, wallets: tuple[str, ...] = ()) -> MessageText:
+    return MessageText(
+        subject="", body=body, attachment_texts=(), wallets=wallets, recipient_name=None
+    )
+
+
+def _scattered(letter: str, rng: random.Random, blocks: int = 8) -> str:
+    """The letter with pages of lifted prose around it, one cue word per few sentences."""
+    pad = []
+    for _ in range(blocks):
+        sentences = list(PT_LIFTED)
+        rng.shuffle(sentences)
+        pad.append(" ".join(sentences[:3]) + " " + "A cidade cresceu muito nos ultimos anos. " * 6)
+    return "\n\n".join([letter, *pad])
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_filler_with_scattered_cue_words_stays_benign(seed: int):
+    body = _scattered(PT_PHISHING, random.Random(seed))
+    verdict = judge_message(_text(body))
+    assert not verdict.extortion, verdict.reasons()
+    counted = {c.group for c in verdict.cues} & {"threat", "recorded", "payment", "deadline"}
+    assert len(counted) <= 2, verdict.reasons()
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_demand_inside_the_same_filler_is_still_found(seed: int):
+    body = _scattered(PT_PHISHING + "\n\n" + PT_DEMAND, random.Random(seed))
+    verdict = judge_message(_text(body, wallets=(WALLET,)))
+    assert verdict.extortion, verdict.reasons()
+    assert {"recorded", "payment", "deadline"} <= {c.group for c in verdict.cues}
+
+
+def test_cues_count_in_one_passage_and_far_ones_are_reported_apart():
+    near = normalise_for_judging(PT_DEMAND)
+    assert {c.group for c in find_passage(near).cues} >= {"recorded", "payment", "deadline"}
+    gap = " A cidade cresceu muito nos ultimos anos." * (PASSAGE_CHARS // 30)
+    far = normalise_for_judging(f"Gravei voce pela webcam.{gap} Pague 500 dolares em bitcoin.")
+    passage = find_passage(far)
+    assert len(passage.cues) == 1
+    assert {c.group for c in passage.cues} | {c.group for c in passage.scattered} == {
+        "recorded",
+        "payment",
+    }
+
+
+def test_word_salad_is_set_apart_and_prose_is_kept():
+    rng = random.Random(4)
+    words = [
+        "rio",
+        "jardim",
+        "azul",
+        "conta",
+        "pagamento",
+        "prazo",
+        "gravado",
+        "intimo",
+        "camera",
+        "familia",
+    ]
+    salad = " ".join(rng.choice(words) for _ in range(MIN_FILLER_WORDS + 10))
+    wrapped = textwrap.fill(salad, 70)
+    split = split_filler(f"{PT_PHISHING}\n\n{wrapped}\n\nObrigado.")
+    assert PT_PHISHING in split.kept and "Obrigado." in split.kept
+    assert "pagamento" not in split.kept
+    assert split.filler.split() == salad.split()
+
+
+def test_short_unpunctuated_lines_are_not_filler():
+    # A terse note without punctuation: more than MIN_FILLER_WORDS words over its lines,
+    # none of them a run of that many.
+    note = [
+        "i have your video from the webcam",
+        "send five hundred dollars in bitcoin to this wallet",
+        WALLET,
+        "you have two days to do it",
+        "or your wife and all your colleagues will see it",
+    ]
+    assert sum(len(line.split()) for line in note) > MIN_FILLER_WORDS
+    split = split_filler("\n".join(note))
+    assert split.filler == "" and split.kept == "\n".join(note)
+
+
+@pytest.mark.parametrize(
+    ("markup", "hidden"),
+    [
+        ('<div style="display:none">secret words</div>', True),
+        ('<span style="visibility: hidden">secret words</span>', True),
+        ('<p style="font-size:0px">secret words</p>', True),
+        ('<p style="font-size:2px">secret words</p>', True),
+        ('<p style="font-size:1pt">secret words</p>', True),
+        ('<font color="#ffffff">secret words</font>', True),
+        ('<p style="color:white">secret words</p>', True),
+        ('<div style="max-height:0;overflow:hidden">secret words</div>', True),
+        ("<div hidden>secret words</div>", True),
+        ('<div style="display:none"><p><b>secret</b> words</p></div>', True),
+        (
+            '<table bgcolor="#000000"><tr><td><font color="#ffffff">secret words</font></td></tr></table>',
+            False,
+        ),
+        ('<p style="font-size:9px;color:#777">secret words</p>', False),
+        ("<p>secret words</p>", False),
+    ],
+    ids=lambda v: v if isinstance(v, bool) else v[:40],
+)
+def test_hidden_html_text_is_set_apart(markup: str, hidden: bool):
+    read = read_html(f"<html><body><p>Visible letter.</p>{markup}<p>After.</p></body></html>")
+    assert "Visible letter." in read.visible and "After." in read.visible
+    assert ("secret words" in " ".join(read.hidden.split())) is hidden
+    assert ("secret" in read.visible) is not hidden
+
+
+def test_hidden_scope_ends_with_its_element():
+    read = read_html('<div style="display:none"><p>gone</p></div><p>seen</p><br><img src=x>tail')
+    assert read.hidden.strip() == "gone"
+    assert "seen" in read.visible and "tail" in read.visible
+
+
+def test_visible_text_prefers_the_plain_part_and_sets_filler_apart():
+    salad = " ".join(["palavra"] * (MIN_FILLER_WORDS + 5))
+    body, apart = visible_text(f"Ola.\n\n{salad}", "<p style='display:none'>x</p>")
+    assert body.strip() == "Ola." and apart == salad
+    body, apart = visible_text("", "<p>Ola.</p><p style='display:none'>escondido</p>")
+    assert body == "Ola." and apart.strip() == "escondido"

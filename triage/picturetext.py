@@ -1,0 +1,251 @@
+"""A picture -> the text written in it: Tesseract OCR (a subprocess) and QR codes (OpenCV).
+
+Extortion mail puts the demand, or the wallet as a QR code, inside a picture so text
+filters never see it. Tesseract runs as a child process (`tesseract stdin stdout`), not
+through a Python binding: the timeout then kills exactly the one process that overran,
+nothing is left running in ours, and the project needs no wrapper package for one call.
+When tesseract is not installed, that is logged once per process and pictures are read
+for QR codes only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import io
+import logging
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from triage.imagedecode import ImageLimits, ImageRefused, decode_image
+
+log = logging.getLogger(__name__)
+
+LANGUAGES = ("eng", "chi_sim", "chi_tra")  # Debian's tesseract-ocr-eng, -chi-sim, -chi-tra
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PictureLimits:
+    timeout_seconds: float = 20.0  # per reading; one that takes longer is dropped; 0: no OCR
+    max_side: int = 2000  # larger pictures are shrunk before reading: text stays legible
+    min_side: int = 24  # smaller ones hold no words
+    upscale_below: int = 900  # small pictures are doubled first: Tesseract wants ~30 px letters
+    min_letters_in_rows: int = 4  # fewer letter-like marks in rows: a photo, not read by OCR
+    max_bytes: int = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PictureText:
+    ocr: str  # words Tesseract read, "" when none or not run
+    qr: tuple[str, ...]  # payloads of the QR codes found
+    note: str  # why OCR did not run or did not finish, "" when it did
+
+
+def read_picture(data: bytes, limits: PictureLimits | None = None) -> PictureText:
+    """The words and QR payloads in one picture; never raises on a bad picture."""
+    limits = limits or PictureLimits()
+    if len(data) > limits.max_bytes:
+        return PictureText(ocr="", qr=(), note=f"not read: over {limits.max_bytes} bytes")
+    try:
+        decoded = decode_image(data, limits=ImageLimits(), max_side=limits.max_side)
+    except ImageRefused as e:
+        return PictureText(ocr="", qr=(), note=f"not read: {e}")
+    gray = decoded.image.convert("L")
+    if min(gray.size) < limits.min_side:
+        return PictureText(ocr="", qr=(), note="too small to hold words")
+    qr = read_qr_codes(gray)
+    if max(gray.size) < limits.upscale_below:
+        gray = gray.resize((gray.width * 2, gray.height * 2))
+    if limits.timeout_seconds <= 0:
+        return PictureText(ocr="", qr=qr, note="not read: OCR turned off")
+    if letters_in_rows(gray) < limits.min_letters_in_rows:
+        return PictureText(ocr="", qr=qr, note="no lines of letters seen: not read by OCR")
+    png = io.BytesIO()
+    gray.save(png, "PNG")
+    text, note = ocr_png(png.getvalue(), limits.timeout_seconds)
+    return PictureText(ocr=text, qr=qr, note=note)
+
+
+def _needs_cjk(latin_reading: str) -> bool:
+    """Whether a Latin-only reading looks like another script read as Latin: many marks,
+    few words. An empty reading (a photo) needs no second pass."""
+    marks = re.sub(r"\s", "", latin_reading)
+    if len(marks) < _MIN_MARKS:
+        return False
+    words = re.findall(r"[A-Za-z]{3,}", latin_reading)
+    return sum(len(w) for w in words) < len(marks) / 2
+
+
+def read_qr_codes(gray: object) -> tuple[str, ...]:
+    """Payloads of the QR codes in a greyscale picture (PIL image), in reading order."""
+    import cv2
+    import numpy as np
+
+    pixels = np.asarray(gray, dtype=np.uint8)
+    detector = cv2.QRCodeDetector()
+    try:
+        found, payloads, _, _ = detector.detectAndDecodeMulti(pixels)
+    except cv2.error:
+        return ()
+    if not found:
+        single, _, _ = detector.detectAndDecode(pixels)
+        return (single,) if single else ()
+    return tuple(dict.fromkeys(p for p in payloads if p))
+
+
+_MIN_MARKS = 6
+_DETECT_SIDE = 1200  # letters are looked for at most at this size
+
+
+def letters_in_rows(gray: object) -> int:
+    """How many letter-sized marks in a greyscale picture (PIL image) sit between two
+    others of like height on one line: dark on light or light on dark. A photo or a
+    drawing has almost none; a line of words has one a letter. A cheap look (~10 ms)
+    that decides whether the picture is worth a Tesseract run (~1-3 s)."""
+    import cv2
+    import numpy as np
+
+    full = np.asarray(gray, dtype=np.uint8)
+    f = min(1.0, _DETECT_SIDE / max(full.shape))
+    pixels = cv2.resize(full, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else full
+    best = 0
+    for polarity in (pixels, 255 - pixels):
+        ink = cv2.adaptiveThreshold(
+            polarity, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15
+        )
+        _, _, stats, centres = cv2.connectedComponentsWithStats(ink, connectivity=8)
+        w = stats[1:, cv2.CC_STAT_WIDTH].astype(float)
+        h = stats[1:, cv2.CC_STAT_HEIGHT].astype(float)
+        area = stats[1:, cv2.CC_STAT_AREA].astype(float)
+        letter = (h >= 7) & (h <= 90) & (w >= 2) & (w <= 2 * h)
+        letter &= (area >= 0.12 * w * h) & (area <= 0.9 * w * h)  # strokes, not blobs
+        idx = np.flatnonzero(letter)[:4000]
+        if len(idx) < 3:
+            continue
+        x, wi, hi, cy = stats[1:, cv2.CC_STAT_LEFT][idx], w[idx], h[idx], centres[1:, 1][idx]
+        low = np.minimum(hi[:, None], hi[None, :])
+        high = np.maximum(hi[:, None], hi[None, :])
+        right = x[:, None] + wi[:, None]
+        gap = np.maximum(x[None, :] - right, x[:, None] - right.T)
+        beside = (np.abs(cy[:, None] - cy[None, :]) < 0.25 * low) & (high <= 1.5 * low)
+        beside &= gap < high
+        np.fill_diagonal(beside, False)
+        best = max(best, int((beside.sum(axis=1) >= 2).sum()))
+    return best
+
+
+class PictureReader:
+    """Reads pictures for one workspace: a picture read once (by its sha256) is not read
+    again, since a campaign sends the same picture to many offices; at most
+    `per_message` pictures of one message go to OCR (the rest are read for QR codes)."""
+
+    def __init__(self, limits: PictureLimits, *, per_message: int = 8, remember: int = 4096):
+        self.limits = limits
+        self.per_message = per_message
+        self._remember = remember
+        self._read: dict[str, PictureText] = {}
+
+    def for_message(self) -> Callable[[bytes], PictureText]:
+        left = [self.per_message]
+
+        def read(data: bytes) -> PictureText:
+            key = hashlib.sha256(data).hexdigest()
+            if (known := self._read.get(key)) is not None:
+                return known
+            if left[0] <= 0:
+                off = dataclasses.replace(self.limits, timeout_seconds=0)
+                done = read_picture(data, off)
+                return dataclasses.replace(
+                    done, note=f"not read by OCR: over {self.per_message} pictures in one message"
+                )
+            done = read_picture(data, self.limits)
+            if done.ocr or not done.note.startswith("no lines"):
+                left[0] -= 1
+            if len(self._read) >= self._remember:
+                self._read.pop(next(iter(self._read)))
+            self._read[key] = done
+            return done
+
+        return read
+
+
+@functools.cache
+def tesseract_languages() -> tuple[str, ...] | None:
+    """Those of LANGUAGES installed; None (logged once) when Tesseract is missing."""
+    binary = shutil.which("tesseract")
+    if binary is None:
+        log.warning(
+            "tesseract is not installed: text inside pictures is not read "
+            "(apt-get install tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim "
+            "tesseract-ocr-chi-tra)"
+        )
+        return None
+    try:
+        listed = subprocess.run(
+            [binary, "--list-langs"], capture_output=True, timeout=30, check=False
+        ).stdout.decode("utf-8", "replace")
+    except (OSError, subprocess.TimeoutExpired) as e:
+        log.warning("tesseract does not answer (%s): text inside pictures is not read", e)
+        return None
+    installed = {line.strip() for line in listed.splitlines()}
+    wanted = [lang for lang in LANGUAGES if lang in installed]
+    if not wanted:
+        log.warning("tesseract has none of %s: text inside pictures is not read", LANGUAGES)
+        return None
+    if len(wanted) < len(LANGUAGES):
+        missing = sorted(set(LANGUAGES) - set(wanted))
+        log.warning("tesseract lacks %s: those scripts are not read in pictures", missing)
+    return tuple(wanted)
+
+
+def ocr_png(png: bytes, timeout_seconds: float) -> tuple[str, str]:
+    """(text, note): Tesseract's reading of one PNG, or "" and why not.
+
+    English first (a third of the time of all three models); the Chinese models run only
+    when that reading looks like another script read as Latin letters."""
+    languages = tesseract_languages()
+    if languages is None:
+        return "", "not read: tesseract is not installed"
+    first = ("eng",) if "eng" in languages else languages
+    text, note = _tesseract(png, first, timeout_seconds)
+    if note or first == languages or not _needs_cjk(text):
+        return text, note
+    return _tesseract(png, languages, timeout_seconds)
+
+
+def _tesseract(png: bytes, languages: tuple[str, ...], timeout_seconds: float) -> tuple[str, str]:
+    # One thread: the machine's cores are shared, and a picture is small work.
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    try:
+        done = subprocess.run(
+            ["tesseract", "stdin", "stdout", "-l", "+".join(languages)],
+            input=png,
+            capture_output=True,
+            timeout=timeout_seconds,
+            env=env,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return "", f"not read: OCR took over {timeout_seconds:g}s"
+    except OSError as e:
+        return "", f"not read: tesseract failed to start: {e.strerror}"
+    if done.returncode != 0:
+        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["?"]
+        return "", f"not read: tesseract failed: {reason[0][:120]}"
+    return _tidy(done.stdout.decode("utf-8", "replace")), ""
+
+
+_CJK_GAP = re.compile(
+    r"(?<=[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]) (?=[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef])"
+)
+
+
+def _tidy(text: str) -> str:
+    # Tesseract spaces out Chinese characters; the cue patterns read them joined.
+    lines = (_CJK_GAP.sub("", " ".join(line.split())) for line in text.splitlines())
+    return "\n".join(line for line in lines if line)

@@ -42,3 +42,22 @@ def run_json(*args: str, cwd: Path) -> object:
     result = run_cli(*args, "--json", cwd=cwd)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
+
+
+@pytest.fixture(autouse=True)
+def _stores_are_closed(monkeypatch: pytest.MonkeyPatch):
+    """Close every store a test opened and left open: Python 3.13 warns when an SQLite
+    connection is collected unclosed, and warnings fail the suite."""
+    from triage.store import Store
+
+    opened: list[Store] = []
+    original = Store.__init__
+
+    def recording_init(self: Store, *args, **kwargs) -> None:
+        original(self, *args, **kwargs)
+        opened.append(self)
+
+    monkeypatch.setattr(Store, "__init__", recording_init)
+    yield
+    for store in opened:
+        store.close()

@@ -48,14 +48,18 @@ def run_json(*args: str, cwd: Path) -> object:
 def _stores_are_closed(monkeypatch: pytest.MonkeyPatch):
     """Close every store a test opened and left open: Python 3.13 warns when an SQLite
     connection is collected unclosed, and warnings fail the suite."""
+    import threading
+
     from triage.store import Store
 
     opened: list[Store] = []
     original = Store.__init__
+    here = threading.get_ident()
 
     def recording_init(self: Store, *args, **kwargs) -> None:
         original(self, *args, **kwargs)
-        opened.append(self)
+        if threading.get_ident() == here:  # a connection may be closed by its own thread only
+            opened.append(self)
 
     monkeypatch.setattr(Store, "__init__", recording_init)
     yield

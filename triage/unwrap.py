@@ -256,16 +256,28 @@ def _field_name(line: str) -> str | None:
     return _FIELDS.get(m["name"].strip().lower()) if m else None
 
 
+_BARE_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
 def _parse_addresses(value: str) -> tuple[Address, ...]:
     if not value:
         return ()
-    value = _MAILTO.sub(r"<\1>", value).replace("；", ";").replace(";", ",")
+    value = _MAILTO.sub(r"<\1>", value).replace("；", ";").replace(";", ",").strip().strip(",")
+    pairs = getaddresses([value])
+    if not any("@" in addr for _, addr in pairs):
+        # Python 3.13 parses strictly and gives up on a whole line for one flaw (QQ writes
+        # '"Name"<a@b>;'): read each comma-separated piece on its own instead.
+        pairs = [
+            (piece.split("<", 1)[0] if "<" in piece else "", found.group(0) if found else "")
+            for piece in value.split(",")
+            for found in [_BARE_ADDRESS.search(piece)]
+        ]
     out = []
-    for name, addr in getaddresses([value]):
+    for name, addr in pairs:
         addr = addr.strip().lower()
         if "@" not in addr:
             # "Name" alone, or a bare address getaddresses could not split
-            found = re.search(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", name)
+            found = _BARE_ADDRESS.search(name)
             if not found:
                 continue
             addr = found.group(0).lower()

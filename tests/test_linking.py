@@ -208,3 +208,21 @@ def test_split_and_merge_stand_through_later_ingest_and_are_recorded(tmp_path: P
             note="all",
             now=now,
         )
+
+
+def test_a_big_cluster_takes_a_new_member_on_two_verified_pictures_not_one(tmp_path: Path):
+    # Campaign members joined by their wallet; only the first carries a picture.
+    def campaign(size: int) -> list[tuple[str, bytes]]:
+        picture = campaign_picture("scene-k", "f0")
+        return [
+            (f"k{n}", message(n, body=THREAT.format(w=W1), picture=picture if n == 0 else None))
+            for n in range(size)
+        ]
+
+    newcomer = ("new", message(50, body="", picture=campaign_picture("scene-k", "f9")))
+    # Four members: one verified picture is enough to join.
+    small = partition(ingest(tmp_path / "small", [*campaign(4), newcomer]))
+    assert frozenset({"k0", "k1", "k2", "k3", "new"}) in small
+    # Five members: the one picture that verifies is not corroborated by a second.
+    big = partition(ingest(tmp_path / "big", [*campaign(5), newcomer]))
+    assert frozenset({"new"}) in big and len(big) == 2

@@ -45,7 +45,6 @@ def merge(store: Store, idents: list[str], *, by: str, note: str, now: datetime)
         for absorbed in ids:
             if absorbed != survivor:
                 store.lift_walls(store.walls_between(survivor, absorbed), now)
-                store.lift_walls(store.walls_between(absorbed, survivor), now)
                 store.merge_clusters(survivor, absorbed, f"merged by {by}: {note}", now)
     return Curated(action="merge", curation=curation, cluster_id=survivor, clusters=tuple(ids),
                    messages=tuple(moved))  # fmt: skip

@@ -121,8 +121,11 @@ class Linker:
         witnesses: dict[str, set[str]] = {}
         pending: dict[str, list[Edge]] = {}
         sizes: dict[str, int] = {}
+        sure: set[str] = set()  # clusters holding the very same picture bytes: no check needed
 
         def settled(cluster: str) -> bool:
+            if cluster in sure:
+                return True
             if cluster not in sizes:
                 sizes[cluster] = self.store.cluster_size(cluster)
             need = 2 if sizes[cluster] >= CORROBORATED_SIZE else 1
@@ -135,7 +138,7 @@ class Linker:
             same = [m for m in self.store.messages_with_image(image.sha256) if m != message]
             for m in same:
                 cluster = self.store.cluster_of(m)[1]
-                witnesses.setdefault(cluster, set()).update({"same bytes", "same bytes again"})
+                sure.add(cluster)
                 reason = f"the same picture {image.sha256[:12]}"
                 pending.setdefault(cluster, []).append(make_edge(message, m, "image", 1.0, reason))
             keys = image.keys if image.keys is not None else self._stored_keys(image.sha256)
@@ -197,8 +200,11 @@ class Linker:
     # -- index and clusters ------------------------------------------------------------
 
     def _top_up(self) -> None:
-        for rowid, sha, phash, mirror, raw in self.store.linkable_images_since(self._seen_rowid):
+        for rowid, sha, phash, mirror in self.store.linkable_images_since(self._seen_rowid):
             self._seen_rowid = rowid
+            if sha in self._index:  # our own, added as it was linked
+                continue
+            raw = self.store.link_keys(sha)
             keys = LinkKeys.from_bytes(raw) if raw is not None else self._keys_from_evidence(sha)
             self._index.add(sha, int(phash, 16), int(mirror, 16), keys)
 
@@ -217,9 +223,7 @@ class Linker:
         for _, cluster_id in clusters:
             if cluster_id == survivor:
                 continue
-            walls = self.store.walls_between(survivor, cluster_id) + self.store.walls_between(
-                cluster_id, survivor
-            )
+            walls = self.store.walls_between(survivor, cluster_id)
             if walls:
                 log.info("%s stays apart from %s: split %s", cluster_id, survivor, walls)
                 continue

@@ -282,15 +282,6 @@ class Store:
         ).fetchone()
         return tuple(json.loads(row[0])) if row else None
 
-    def linkable_images(self) -> list[tuple[str, str, str]]:
-        """(image sha256, phash, phash_mirror) of every image big enough to link."""
-        return [
-            (r[0], r[1], r[2])
-            for r in self.db.execute(
-                "SELECT sha256, phash, phash_mirror FROM images WHERE linkable = 1 ORDER BY rowid"
-            )
-        ]
-
     def add_link_keys(self, image: str, keys: bytes) -> None:
         self.db.execute("INSERT OR IGNORE INTO image_keys VALUES (?, ?)", [image, keys])
 
@@ -300,15 +291,14 @@ class Store:
         ).fetchone()
         return bytes(row[0]) if row else None
 
-    def linkable_images_since(self, rowid: int) -> list[tuple[int, str, str, str, bytes | None]]:
-        """(rowid, sha256, phash, phash_mirror, link keys or None) of linkable images stored
-        after `rowid`, so a long-running process tops its index up with others' work."""
+    def linkable_images_since(self, rowid: int) -> list[tuple[int, str, str, str]]:
+        """(rowid, sha256, phash, phash_mirror) of linkable images stored after `rowid`, so a
+        long-running process tops its index up with others' work."""
         return [
-            (r[0], r[1], r[2], r[3], bytes(r[4]) if r[4] is not None else None)
+            (r[0], r[1], r[2], r[3])
             for r in self.db.execute(
-                "SELECT i.rowid, i.sha256, i.phash, i.phash_mirror, k.keys FROM images i "
-                "LEFT JOIN image_keys k ON k.image_sha256 = i.sha256 "
-                "WHERE i.linkable = 1 AND i.rowid > ? ORDER BY i.rowid",
+                "SELECT rowid, sha256, phash, phash_mirror FROM images "
+                "WHERE linkable = 1 AND rowid > ? ORDER BY rowid",
                 [rowid],
             )
         ]
@@ -401,7 +391,8 @@ class Store:
         )
 
     def walls_between(self, a: str, b: str) -> list[int]:
-        """Standing splits with members of cluster `a` on one side and of `b` on the other."""
+        """Standing splits with members of cluster `a` on one side and of `b` on the other
+        (either way round: the answer is the same for (b, a))."""
         return [
             r[0]
             for r in self.db.execute(
@@ -462,12 +453,6 @@ class Store:
             [message, verdict.score, int(verdict.extortion), verdict.model_score,
              verdict.language, json.dumps(cues, ensure_ascii=False), text_chars, iso(now)],
         )  # fmt: skip
-
-    def verdict_class(self, message: str) -> str:
-        row = self.db.execute(
-            "SELECT score, text_chars FROM verdicts WHERE message_sha256 = ?", [message]
-        ).fetchone()
-        return verdict_class(row[0], row[1]) if row else "unknown"
 
     # -- reads --------------------------------------------------------------------------
 

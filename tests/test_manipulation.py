@@ -168,6 +168,9 @@ def _paste(seed: str) -> tuple[bytes, bytes, tuple[int, int, int, int]]:
 def test_crude_paste_scores_higher_than_its_pristine_base(seed: str) -> None:
     pristine, pasted, box = _paste(seed)
     clean, dirty = score_image(pristine), score_image(pasted)
+    # Relative, not "above 0.5": the model calibrated on varied generated pictures scores some
+    # smooth fixture scenes without a paste near 0.7, so an absolute bar here would test the
+    # fixture painter, not the score.
     assert 0.0 <= clean.score < dirty.score <= 1.0
     assert dirty.region is not None
     x0, y0, x1, y1 = dirty.region

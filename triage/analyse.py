@@ -23,8 +23,8 @@ from triage.textsim import signature
 
 log = logging.getLogger(__name__)
 
-# Pictures read for words per message: a mail of 200 pictures is a catalogue, not a
-# demand, and each reading costs up to the OCR timeout.
+# Pictures read per message: a mail of 200 pictures is a catalogue, not a demand. Each
+# reading costs a decode and a QR scan; how many go to OCR is the reader's own, lower cap.
 MAX_PICTURES_READ = 20
 
 # One decode serves the fingerprint and the manipulation score: both work at this size.

@@ -116,7 +116,6 @@ class ExtortionVerdict:
 
 
 # Cue groups that are notes on the verdict rather than words found in the text.
-NOTE_GROUPS = frozenset({"decided", "scattered"})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -431,11 +431,6 @@ class Passage:
     scattered: tuple[Cue, ...]  # groups that fired only outside it: reported, not counted
 
 
-def find_cues(skeleton: str) -> tuple[Cue, ...]:
-    """The cue groups of the passage where most of them fall together, in TEXT_GROUPS order."""
-    return find_passage(skeleton).cues
-
-
 def find_passage(skeleton: str) -> Passage:
     """Every cue match, then the window of PASSAGE_CHARS holding the most distinct groups."""
     # No cue needs a run of more than 24 digits or blanks; capping them keeps every pattern
@@ -484,7 +479,7 @@ def find_passage(skeleton: str) -> Passage:
 # A word addressing the reader counts for a cue within its own sentence or the one either
 # side, and never further than this many characters.
 _ADDRESS_REACH = 240
-_ADDRESS_SENTENCES = int(__import__("os").environ.get("K", "1"))
+_ADDRESS_SENTENCES = 1
 _SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f](?=\s|$)|[\u3002\uff01\uff1f]")
 
 

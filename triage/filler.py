@@ -34,7 +34,7 @@ def split_filler(text: str) -> SplitText:
     kept: list[str] = []
     filler: list[str] = []
     for paragraph in re.split(r"(\n[ \t]*\n)", text):
-        if not paragraph.strip() or paragraph.isspace():
+        if not paragraph.strip():
             kept.append(paragraph)
             continue
         rest, cut = _cut_runs(paragraph)

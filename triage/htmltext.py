@@ -152,6 +152,11 @@ def read_html(html: str) -> HtmlText:
     return HtmlText(visible=_tidy(collector.visible), hidden=_tidy(collector.hidden))
 
 
+def body_text(plain: str, html: str) -> str:
+    """What a message says: its plain part, else the visible text of its HTML part."""
+    return plain if plain.strip() else html_to_text(html)
+
+
 def html_to_text(html: str) -> str:
     """Visible text of `html`: tags dropped, entities decoded, one line per block."""
     return read_html(html).visible

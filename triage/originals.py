@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from triage.htmltext import html_to_text
+from triage.htmltext import body_text
 from triage.records import Unwrapped
 
 _QUOTE = re.compile(r"^(?:[ \t]*>)+", re.MULTILINE)
@@ -26,7 +26,7 @@ _BODY_CHARS = 4000  # enough to tell two messages apart; long tails are often si
 def original_digest(u: Unwrapped) -> str:
     """sha256 hex of the original's recipient, sender, subject and body, normalised."""
     o = u.original
-    body = o.text if o.text.strip() else html_to_text(o.html)
+    body = body_text(o.text, o.html)
     parts = (u.recipient or "", o.sender or "", _normal(o.subject or ""), _normal(body))
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 

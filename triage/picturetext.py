@@ -44,6 +44,7 @@ class PictureText:
     ocr: str  # words Tesseract read, "" when none or not run
     qr: tuple[str, ...]  # payloads of the QR codes found
     note: str  # why OCR did not run or did not finish, "" when it did
+    ocr_ran: bool = False  # Tesseract was started on it (what the per-message budget counts)
 
 
 def read_picture(data: bytes, limits: PictureLimits | None = None) -> PictureText:
@@ -59,16 +60,16 @@ def read_picture(data: bytes, limits: PictureLimits | None = None) -> PictureTex
     if min(gray.size) < limits.min_side:
         return PictureText(ocr="", qr=(), note="too small to hold words")
     qr = read_qr_codes(gray)
-    if max(gray.size) < limits.upscale_below:
-        gray = gray.resize((gray.width * 2, gray.height * 2))
     if limits.timeout_seconds <= 0:
         return PictureText(ocr="", qr=qr, note="not read: OCR turned off")
+    if max(gray.size) < limits.upscale_below:
+        gray = gray.resize((gray.width * 2, gray.height * 2))
     if letters_in_rows(gray) < limits.min_letters_in_rows:
         return PictureText(ocr="", qr=qr, note="no lines of letters seen: not read by OCR")
     png = io.BytesIO()
     gray.save(png, "PNG")
     text, note = ocr_png(png.getvalue(), limits.timeout_seconds)
-    return PictureText(ocr=text, qr=qr, note=note)
+    return PictureText(ocr=text, qr=qr, note=note, ocr_ran=True)
 
 
 def _needs_cjk(latin_reading: str) -> bool:
@@ -164,7 +165,7 @@ class PictureReader:
                     done, note=f"not read by OCR: over {self.per_message} pictures in one message"
                 )
             done = read_picture(data, self.limits)
-            if done.ocr or not done.note.startswith("no lines"):
+            if done.ocr_ran:
                 left[0] -= 1
             if len(self._read) >= self._remember:
                 self._read.pop(next(iter(self._read)))

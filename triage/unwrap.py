@@ -10,7 +10,7 @@ from email.header import decode_header, make_header
 from email.utils import getaddresses
 
 from triage.dates import parse_loose_date
-from triage.htmltext import html_to_text
+from triage.htmltext import body_text
 from triage.records import Address, ForwardKind, ParsedMessage, Unwrapped
 
 # Marker lines that open a forwarded block, as the common clients write them.
@@ -177,7 +177,7 @@ def _own(sender: str | None) -> tuple[str, ...]:
 
 def split_inline_forward(msg: ParsedMessage) -> ParsedMessage | None:
     """The message quoted under the first forward marker of the body, if there is one."""
-    text = msg.text if msg.text.strip() else html_to_text(msg.html)
+    text = body_text(msg.text, msg.html)
     block = _find_block(text)
     if block is None:
         return None

@@ -447,3 +447,12 @@ def test_original_to_two_members_names_the_one_whose_office_forwarded_it(office,
     both = mb.original(to="Ada Kwok <ada.kwok@legco.example>, Ben Lau <ben.lau@legco.example>")
     u = run(mb.raw(mb.forward_as_attachment(both, by=office)))
     assert (u.recipient, u.recipient_source) == (victim, "original-to")
+
+
+def test_a_quoted_subject_left_encoded_is_stored_decoded_and_is_the_same_original():
+    from triage.originals import original_digest
+
+    encoded = BLOCK.replace("Subject: Your pictures", "Subject: =?utf-8?q?Your_pictures?=")
+    left_encoded, plain = run(_inline(block=encoded)), run(_inline())
+    assert left_encoded.original.subject == "Your pictures"
+    assert original_digest(left_encoded) == original_digest(plain)

@@ -228,7 +228,7 @@ def _headers(msg: Message) -> dict[str, Any]:
     mp = mailparser.MailParser(view)
     return {
         "message_id": _clean_id(mp.message_id),
-        "subject": _decode_subject(msg.get("Subject")) or mp.subject or None,
+        "subject": decode_subject(msg.get("Subject")) or mp.subject or None,
         "from_": _addresses(mp.from_),
         "to": _addresses(mp.to),
         "cc": _addresses(mp.cc),
@@ -257,7 +257,7 @@ def _header_ids(msg: Message, name: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(ids[-_MAX_IDS:]))
 
 
-def _decode_subject(value: object) -> str | None:
+def decode_subject(value: object) -> str | None:
     """Encoded words decoded with our charset rules (GB2312 words often hold GBK bytes)."""
     if value is None:
         return None

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from email.header import decode_header, make_header
 from email.utils import getaddresses
 
 from triage.dates import parse_loose_date
 from triage.htmltext import body_text
+from triage.parse import decode_subject
 from triage.records import Address, ForwardKind, ParsedMessage, Unwrapped
 
 # Marker lines that open a forwarded block, as the common clients write them.
@@ -165,10 +164,13 @@ def _forwards_subject(forward: str | None, quoted: str | None) -> bool:
 
 
 def _subject_key(subject: str) -> str:
-    if "=?" in subject:  # a quoted header block copied with its encoded words undecoded
-        with contextlib.suppress(ValueError, LookupError, UnicodeError):
-            subject = str(make_header(decode_header(subject)))
-    return " ".join(subject.casefold().split())
+    # a quoted header block may be copied with its encoded words undecoded
+    return " ".join((decode_subject(subject) or subject).casefold().split())
+
+
+def _quoted_subject(raw: str) -> str | None:
+    """A quoted Subject: line as the reader saw it, encoded words decoded."""
+    return (decode_subject(raw) or raw) if raw else None
 
 
 def _own(sender: str | None) -> tuple[str, ...]:
@@ -186,7 +188,7 @@ def split_inline_forward(msg: ParsedMessage) -> ParsedMessage | None:
         return None
     return ParsedMessage(
         message_id=None,  # an inline forward keeps no Message-ID
-        subject=fields.get("subject") or None,
+        subject=_quoted_subject(fields.get("subject", "")),
         from_=_parse_addresses(fields.get("from", "")),
         to=_parse_addresses(fields.get("to", "")),
         cc=_parse_addresses(fields.get("cc", "")),

@@ -14,26 +14,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import mailbox
 import subprocess
 import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
 
+from fixtures.layout import read_message
 from triage.config import load_config
 from triage.parse import parse_message
 from triage.unwrap import unwrap
-
-
-def _raw(root: Path, entry: dict) -> bytes:
-    if entry["mbox_index"] is not None:
-        box = mailbox.mbox(root / entry["path"], create=False)
-        try:
-            return box.get_bytes(box.keys()[entry["mbox_index"]])
-        finally:
-            box.close()
-    return (root / entry["path"]).read_bytes()
 
 
 def reported_by_unwrap(corpus: Path, truth: dict) -> dict[str, tuple[str | None, str | None]]:
@@ -41,7 +31,7 @@ def reported_by_unwrap(corpus: Path, truth: dict) -> dict[str, tuple[str | None,
     out = {}
     for entry in truth["messages"]:
         u = unwrap(
-            parse_message(_raw(corpus, entry)),
+            parse_message(read_message(corpus, entry)),
             mailbox_addresses=config.mailbox_addresses,
             office_map=config.office_map(),
             max_depth=config.ingest.max_forward_depth,

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import mailbox
 import re
 import sys
 from collections import defaultdict
@@ -31,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from bench.hard_negatives import hard_negative_rows
+from fixtures.layout import read_message
 from training.verdicts.train import (
     evaluate,
     family_of,
@@ -160,7 +160,7 @@ def bench_corpus(corpus: Path, threshold: float) -> None:
     mistakes: list[str] = []
     for entry in truth["messages"]:
         original = unwrap(
-            parse_message(_raw(corpus, entry)), mailbox_addresses=(mailbox_address,)
+            parse_message(read_message(corpus, entry)), mailbox_addresses=(mailbox_address,)
         ).original
         text = message_text(original, names)
         verdict = judge_message(text, threshold=threshold)
@@ -249,17 +249,6 @@ def _legislator_names(truth: dict[str, Any]) -> dict[str, str]:
         for address in (person["email"], *person["offices"]):
             names[address] = person["name"]
     return names
-
-
-def _raw(corpus: Path, entry: dict[str, Any]) -> bytes:
-    path = corpus / entry["path"]
-    if entry["mbox_index"] is None:
-        return path.read_bytes()
-    box = mailbox.mbox(path, create=False)
-    try:
-        return box.get_bytes(sorted(box.keys())[entry["mbox_index"]])
-    finally:
-        box.close()
 
 
 if __name__ == "__main__":

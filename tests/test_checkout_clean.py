@@ -62,9 +62,9 @@ def test_readme_commands_in_the_checkout_leave_no_untracked_file(tmp_path: Path)
     triage("export", "--format", "stix", "-o", "exports/campaigns.stix.json")
     triage("export", "--format", "misp", clusters[0]["id"], "-o", "exports/event.json")
     (repo / "exports" / "messages.csv").write_text(triage("export", "--format", "csv"))
-    if items:
-        triage("queue", "ack", items[0]["id"], "--by", "alice")
-        triage("queue", "close", items[0]["id"], "--note", "referred")
+    assert items, "route queued nothing: the queue commands below would not run"
+    triage("queue", "ack", items[0]["id"], "--by", "alice")
+    triage("queue", "close", items[0]["id"], "--note", "referred")
     assert (repo / "triage.db").exists() and (repo / "evidence").is_dir()
 
     assert git("status", "--porcelain", "--untracked-files=all", cwd=repo) == ""

@@ -3,7 +3,6 @@
 import ast
 import hashlib
 import io
-import mailbox
 import re
 import subprocess
 import sys
@@ -19,6 +18,7 @@ import pytest
 from PIL import Image
 
 from fixtures.generate import generate, main
+from fixtures.layout import read_message
 
 SMALL = {"campaigns": 2, "victims": 6, "benign": 12, "text_only": 0}
 STYLES = {"gmail-en", "outlook-en", "apple-mail", "thunderbird", "outlook-zh-hant", "zh-hans"}
@@ -35,17 +35,6 @@ def _tree(root: Path) -> dict[str, bytes]:
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     out = tmp_path_factory.mktemp("corpus")
     return out, generate(out, seed=7, **SMALL)
-
-
-def _raw(root: Path, entry: dict) -> bytes:
-    """The message bytes a reader of the entry's store gets back."""
-    if entry["mbox_index"] is not None:
-        box = mailbox.mbox(root / entry["path"], create=False)
-        try:
-            return box.get_bytes(box.keys()[entry["mbox_index"]])
-        finally:
-            box.close()
-    return (root / entry["path"]).read_bytes()
 
 
 # --- determinism ---------------------------------------------------------------------
@@ -87,7 +76,7 @@ def test_different_seed_differs(tmp_path: Path, corpus: tuple) -> None:
 def test_every_message_parses_with_required_headers(corpus: tuple) -> None:
     root, truth = corpus
     for entry in truth["messages"]:
-        msg = PARSER.parsebytes(_raw(root, entry))
+        msg = PARSER.parsebytes(read_message(root, entry))
         assert msg["Message-ID"] and msg["Date"] and msg["From"], entry["path"]
         assert not msg.defects, (entry["path"], msg.defects)
 
@@ -106,7 +95,9 @@ def test_eml_files_use_crlf_and_all_are_in_truth(corpus: tuple) -> None:
 def test_sha256_in_truth_matches_stored_bytes(corpus: tuple) -> None:
     root, truth = corpus
     for entry in truth["messages"]:
-        assert hashlib.sha256(_raw(root, entry)).hexdigest() == entry["sha256"], entry["path"]
+        assert hashlib.sha256(read_message(root, entry)).hexdigest() == entry["sha256"], entry[
+            "path"
+        ]
 
 
 def test_mbox_escapes_from_lines_mboxrd_style(corpus: tuple) -> None:
@@ -118,7 +109,7 @@ def test_mbox_escapes_from_lines_mboxrd_style(corpus: tuple) -> None:
 def test_message_id_in_truth_is_the_stored_header(corpus: tuple) -> None:
     root, truth = corpus
     for entry in truth["messages"]:
-        msg = PARSER.parsebytes(_raw(root, entry))
+        msg = PARSER.parsebytes(read_message(root, entry))
         assert msg["Message-ID"] == entry["message_id"]
         if entry["forward"] == "redirect":
             assert msg["Resent-Message-ID"] == entry["resent_message_id"]
@@ -130,7 +121,7 @@ def test_inline_forwards_name_the_forwarded_message_as_their_client_does(corpus:
     single = [m for m in truth["messages"] if m["forward"] == "inline" and m["nested"] == 1]
     assert {m["client_style"] for m in single} == STYLES
     for entry in single:
-        msg = PARSER.parsebytes(_raw(root, entry))
+        msg = PARSER.parsebytes(read_message(root, entry))
         references = str(msg["References"] or "").split()
         names = entry["client_style"] != "zh-hans"
         assert entry["original_id_readable"] is names
@@ -150,7 +141,7 @@ def test_inline_forwards_name_the_forwarded_message_as_their_client_does(corpus:
 def test_each_hop_comes_after_the_one_it_forwards(corpus: tuple) -> None:
     root, truth = corpus
     for entry in truth["messages"]:
-        msg = PARSER.parsebytes(_raw(root, entry))
+        msg = PARSER.parsebytes(read_message(root, entry))
         dates = [datetime.fromisoformat(h["date"]) for h in entry["hops"]]
         assert dates == sorted(dates) and len(set(dates)) == len(dates)
         if entry["forward"] in ("attachment", "inline"):
@@ -278,7 +269,8 @@ def test_every_truth_image_is_in_its_message_with_its_size(corpus: tuple) -> Non
     wheres = set()
     for entry in truth["messages"]:
         blobs = {
-            hashlib.sha256(b).hexdigest(): b for b in _blobs(PARSER.parsebytes(_raw(root, entry)))
+            hashlib.sha256(b).hexdigest(): b
+            for b in _blobs(PARSER.parsebytes(read_message(root, entry)))
         }
         for image in entry["images"]:
             wheres.add(image["where"])
@@ -303,7 +295,7 @@ def test_paste_boxes_lie_inside_the_final_image(corpus: tuple) -> None:
 def test_wallets_in_truth_appear_in_the_message_text(corpus: tuple) -> None:
     root, truth = corpus
     for entry in truth["messages"]:
-        msg = PARSER.parsebytes(_raw(root, entry))
+        msg = PARSER.parsebytes(read_message(root, entry))
         text = "".join(_texts(msg))
         for wallet in entry["wallets"]:
             assert wallet in text.replace("\r", ""), (entry["path"], wallet)

@@ -31,7 +31,7 @@ def reported_by_unwrap(corpus: Path, truth: dict) -> dict[str, tuple[str | None,
     out = {}
     for entry in truth["messages"]:
         u = unwrap(
-            parse_message(read_message(corpus, entry)),
+            parse_message(read_message(corpus, entry), max_mime_depth=config.ingest.max_mime_depth),
             mailbox_addresses=config.mailbox_addresses,
             office_map=config.office_map(),
             max_depth=config.ingest.max_forward_depth,

@@ -387,7 +387,8 @@ _WALLET_SHAPE = re.compile(
 def make_vectorizer() -> HashingVectorizer:
     """The one n-gram featuriser, shared with training so both hash alike.
 
-    Character n-grams within words, crypto addresses left out, without the grams that are
+    Character n-grams within words, Bitcoin, TRON and EVM addresses left out (Monero's are not,
+    until the next retrain), without the grams that are
     only blanks: the lone
     blank is the commonest gram of every spaced script and none of Chinese or Japanese,
     so a model given it uses it as a second intercept (how spaced the script is) and

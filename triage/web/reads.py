@@ -9,8 +9,6 @@ from typing import Any
 from triage.queries import _indicators, _read_texts
 from triage.store import Store
 
-THUMBS_PER_CAMPAIGN = 6
-
 
 def linkable_pictures(store: Store) -> dict[str, list[str]]:
     """Cluster id -> its linkable pictures (sha256), most suspicious first."""

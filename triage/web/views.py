@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from triage.web.reads import THUMBS_PER_CAMPAIGN
-
+THUMBS_PER_CAMPAIGN = 6  # the campaign list's strip
 # pHash bits within which the pipeline itself proposes two pictures as one base
 # (triage.imagelinks.CANDIDATE_BITS): a closer picture is shown as a likely match.
 LIKELY_BITS = 22

@@ -181,6 +181,8 @@ def test_campaign_page_and_a_queue_move_recorded_under_the_signed_in_name(
     assert page.locator("#indicators dt").count() >= 1
     assert page.locator("#joins tbody tr").count() >= 11  # twelve members: eleven joins at least
     assert page.locator("#timeline tr").count() >= 12
+    merges = int(page.locator("#cluster-merges").get_attribute("data-count"))
+    assert merges >= 1 and page.locator("#curations li").count() == merges  # ingest's merges
     _all_pictures_loaded(page)
     assert page.locator(".pic.blurred").count() == page.locator(".pic").count()
     page.shot("campaign")

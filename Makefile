@@ -8,7 +8,8 @@ LOCK := constraints.txt
 CORPUS := fixtures/corpus
 DEMO_DB := demo/triage.db
 
-.PHONY: install demo test lint fixtures bench clean system-deps train-verdicts train-manipulation \
+.PHONY: install demo test lint fixtures bench clean system-deps browser-deps train-verdicts \
+	train-manipulation \
 	lock upgrade-check
 
 $(STAMP): pyproject.toml $(LOCK)
@@ -32,6 +33,11 @@ demo: $(STAMP) $(CORPUS)/truth.json system-deps  ## ingest the fixture corpus in
 	$(BIN)/triage --config $(CORPUS)/demo.toml --db $(DEMO_DB) clusters --all
 	$(BIN)/triage --config $(CORPUS)/demo.toml --db $(DEMO_DB) route
 	$(BIN)/triage --config $(CORPUS)/demo.toml --db $(DEMO_DB) queue
+	@echo
+	@echo "The investigators' web view of this demo (Ctrl-C stops it):"
+	@echo "  $(BIN)/triage --config $(CORPUS)/demo.toml --db $(DEMO_DB) serve"
+	@echo "then open the http://127.0.0.1:8001/?token=... address it prints (the token is"
+	@echo "generated at start unless TRIAGE_WEB_TOKEN is set; then open http://127.0.0.1:8001/)."
 
 # What the tests need from Debian: Dovecot (IMAP tests, 2.3 or 2.4), openssl (certificates),
 # setpriv (util-linux: drops privileges). Installed with apt when missing and we are root;
@@ -55,7 +61,20 @@ system-deps:
 	  fi; \
 	fi
 
-test: $(STAMP) system-deps
+# The web view's tests drive Debian's Chromium (Playwright, no browser download); only the
+# tests need it, so `make demo` does not install it.
+browser-deps:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing chromium (apt) for the web view's tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      --no-install-recommends chromium >/dev/null; \
+	  else \
+	    echo "missing for the tests: chromium (sudo apt-get install chromium)" >&2; \
+	  fi; \
+	fi
+
+test: $(STAMP) system-deps browser-deps
 	$(BIN)/pytest -q
 
 # Renew constraints.txt: the newest releases pyproject.toml allows, in a throwaway venv.
@@ -70,7 +89,7 @@ lock:
 	rm -rf /tmp/triage-lock-venv
 
 # The newest releases pyproject.toml allows, with the whole test suite, in a throwaway venv.
-upgrade-check: system-deps
+upgrade-check: system-deps browser-deps
 	rm -rf /tmp/triage-upgrade-venv
 	$(PYTHON) -m venv /tmp/triage-upgrade-venv
 	/tmp/triage-upgrade-venv/bin/pip install --quiet --upgrade pip

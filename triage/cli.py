@@ -519,6 +519,31 @@ def export(g: _Globals, fmt: str, idents: tuple[str, ...], output: Path | None) 
         raise click.ClickException(f"cannot write {output}: {e.strerror}") from e
 
 
+@cli.command()
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; anything but 127.0.0.1 exposes the view to the network.",
+)
+@click.option(
+    "--port",
+    default=8001,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on (0: any free port).",
+)
+@click.pass_obj
+@_errors_to_exit
+def serve(g: _Globals, host: str, port: int) -> None:
+    """The investigators' web view (every page needs the token: $TRIAGE_WEB_TOKEN, the
+    [web] token file, or one generated and printed once)."""
+    from triage.web.server import serve as run
+
+    config = g.config()
+    run(config, g.db(config), host=host, port=port, announce=lambda s: click.echo(s, err=True))
+
+
 def _progress_line(label: str) -> Callable[[int, int], None]:
     def show(done: int, total: int) -> None:
         click.echo(f"\r{label}: {done}/{total}", err=True, nl=False)

@@ -167,6 +167,13 @@ class DeliveryConfig:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class WebConfig:
+    """`triage serve`: where its token lives (None: $TRIAGE_WEB_TOKEN, else one is generated)."""
+
+    token: Secret | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Config:
     store: StoreConfig = field(default_factory=StoreConfig)
     ingest: IngestConfig = field(default_factory=IngestConfig)
@@ -175,6 +182,7 @@ class Config:
     protected: tuple[ProtectedPerson, ...] = ()
     routing: RoutingConfig = field(default_factory=RoutingConfig)
     delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
+    web: WebConfig = field(default_factory=WebConfig)
     source: Path | None = None  # the file it came from, if any
 
     def office_map(self) -> dict[str, str]:
@@ -209,7 +217,9 @@ def parse_config(data: dict[str, Any], *, base_dir: Path, source: Path | None = 
     """Validate a decoded TOML document; relative paths resolve against base_dir."""
     v = _Validator(base_dir)
     v.unknown_keys(
-        data, "", {"store", "ingest", "triage", "accounts", "protected", "routing", "delivery"}
+        data,
+        "",
+        {"store", "ingest", "triage", "accounts", "protected", "routing", "delivery", "web"},
     )
     store = _store(v, v.table(data, "store"))
     ingest = _ingest(v, v.table(data, "ingest"))
@@ -224,6 +234,7 @@ def parse_config(data: dict[str, Any], *, base_dir: Path, source: Path | None = 
     protected = _protected(v, data.get("protected", []))
     routing = _routing(v, v.table(data, "routing"))
     delivery = _delivery(v, v.table(data, "delivery"))
+    web = _web(v, v.table(data, "web"))
     if v.problems:
         raise ConfigError(v.problems, str(source) if source else None)
     return Config(
@@ -234,8 +245,14 @@ def parse_config(data: dict[str, Any], *, base_dir: Path, source: Path | None = 
         protected=protected,
         routing=routing,
         delivery=delivery,
+        web=web,
         source=source,
     )
+
+
+def _web(v: _Validator, t: dict[str, Any]) -> WebConfig:
+    v.unknown_keys(t, "web", {"token", "token_env", "token_file"})
+    return WebConfig(token=v.secret(t, "token", "web"))
 
 
 def _store(v: _Validator, t: dict[str, Any]) -> StoreConfig:

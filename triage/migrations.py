@@ -367,3 +367,43 @@ def m011_campaign_manipulation(db: Database) -> None:
         ALTER TABLE images ADD COLUMN manipulation_campaign_reason TEXT;
         """
     )
+
+
+@migrations()
+def m012_message_search(db: Database) -> None:
+    # Full-text search for the web view (subject words, recipients, senders, body), kept in
+    # step with `messages` by triggers, so every writer (ingest, poll) updates it for free.
+    # Trigram tokens: Chinese subjects have no spaces between words, so a word tokenizer
+    # would index a whole line as one token; trigrams find any run of 3 or more characters.
+    # (SQLite 3.40 on Debian 12 has neither concat_ws nor contentless_delete: a plain table.)
+    fields = {
+        "subject": "coalesce({p}original_subject, '') || ' ' || coalesce({p}subject, '')",
+        "recipient": "coalesce({p}recipient, '') || ' ' || coalesce({p}original_to, '')"
+        " || ' ' || coalesce({p}forwarded_by, '')",
+        "sender": "coalesce({p}original_from_name, '') || ' ' || coalesce({p}original_from, '')"
+        " || ' ' || coalesce({p}from_addr, '')",
+        "body": "coalesce({p}original_text, '')",
+    }
+    names = ", ".join(fields)
+
+    def values(prefix: str) -> str:
+        return ", ".join(v.format(p=prefix) for v in fields.values())
+
+    db.executescript(
+        f"""
+        CREATE VIRTUAL TABLE messages_fts USING fts5({names}, tokenize='trigram');
+        CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+            INSERT INTO messages_fts (rowid, {names}) VALUES (new.rowid, {values("new.")});
+        END;
+        CREATE TRIGGER messages_fts_update AFTER UPDATE OF original_subject, subject, recipient,
+            original_to, forwarded_by, original_from_name, original_from, from_addr,
+            original_text ON messages BEGIN
+            DELETE FROM messages_fts WHERE rowid = old.rowid;
+            INSERT INTO messages_fts (rowid, {names}) VALUES (new.rowid, {values("new.")});
+        END;
+        CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+            DELETE FROM messages_fts WHERE rowid = old.rowid;
+        END;
+        INSERT INTO messages_fts (rowid, {names}) SELECT rowid, {values("")} FROM messages;
+        """  # noqa: S608 (the column lists above, no input)
+    )

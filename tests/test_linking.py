@@ -210,7 +210,18 @@ def test_split_and_merge_stand_through_later_ingest_and_are_recorded(tmp_path: P
         )
 
 
-def test_a_big_cluster_takes_a_new_member_on_two_verified_pictures_not_one(tmp_path: Path):
+def _half_noise(data: bytes) -> bytes:
+    """The picture with its right half replaced by noise: still the same base, but only
+    weakly verified (keypoint score and cell agreement well below STRONG_*)."""
+    pixels = np.asarray(Image.open(io.BytesIO(data)).convert("RGB")).copy()
+    cut = pixels.shape[1] // 2
+    pixels[:, cut:] = np.random.default_rng(7).integers(0, 256, pixels[:, cut:].shape, np.uint8)
+    out = io.BytesIO()
+    Image.fromarray(pixels).save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def test_a_big_cluster_takes_a_new_member_on_two_verified_pictures_or_one_strong(tmp_path: Path):
     # Campaign members joined by their wallet; only the first carries a picture.
     def campaign(size: int) -> list[tuple[str, bytes]]:
         picture = campaign_picture("scene-k", "f0")
@@ -219,10 +230,17 @@ def test_a_big_cluster_takes_a_new_member_on_two_verified_pictures_not_one(tmp_p
             for n in range(size)
         ]
 
-    newcomer = ("new", message(50, body="", picture=campaign_picture("scene-k", "f9")))
+    weak_picture = _half_noise(campaign_picture("scene-k", "f9"))
+    check = verify(link_keys_of(campaign_picture("scene-k", "f0")), link_keys_of(weak_picture))
+    assert check.same_base and not check.strong
+    weak = ("new", message(50, body="", picture=weak_picture))
     # Four members: one verified picture is enough to join.
-    small = partition(ingest(tmp_path / "small", [*campaign(4), newcomer]))
+    small = partition(ingest(tmp_path / "small", [*campaign(4), weak]))
     assert frozenset({"k0", "k1", "k2", "k3", "new"}) in small
-    # Five members: the one picture that verifies is not corroborated by a second.
-    big = partition(ingest(tmp_path / "big", [*campaign(5), newcomer]))
+    # Five members: the one picture that verifies, weakly, is not corroborated by a second.
+    big = partition(ingest(tmp_path / "big", [*campaign(5), weak]))
     assert frozenset({"new"}) in big and len(big) == 2
+    # A strong verification stands alone.
+    strong = ("new", message(50, body="", picture=campaign_picture("scene-k", "f9")))
+    joined = partition(ingest(tmp_path / "strong", [*campaign(5), strong]))
+    assert len(joined) == 1

@@ -30,7 +30,7 @@ from PIL import Image, ImageOps
 
 from triage.imagedecode import decode_image
 
-SIDE = 512  # keypoints are found on the picture decoded to at most this size
+SIDE = 512  # keypoints are found on the picture scaled to this size (longer side)
 THUMB_SIDE = 128  # the dense check compares thumbnails of at most this size
 _ORB = cv2.ORB_create(nfeatures=600, fastThreshold=10)  # type: ignore[attr-defined]
 _MATCHER = cv2.BFMatcher(cv2.NORM_HAMMING)
@@ -43,6 +43,13 @@ MIN_TEXTURED_CELLS = 12  # fewer textured cells than this: cannot verify
 AGREE_CORRELATION = 0.8  # a cell agrees when the two correlate at least this well
 MIN_AGREEMENT = 0.5  # share of textured cells that must agree
 MIN_SPREAD = 0.3  # bounding box of agreeing cells, as a share of the overlap
+# A verification this far above both thresholds stands alone where a second one is asked for
+# (link.CORROBORATED_SIZE). Measured on a per-victim corpus of our generator that no other
+# threshold was chosen on (seed 21, 468 mails, 6,120 proposed or same-base pairs): 84% of the
+# verified same-base pairs reach it and none of the 2,219 different-base pairs with a fit.
+STRONG_SCORE = 0.6
+STRONG_AGREEMENT = 0.65
+_ECC_STEPS = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 50, 1e-4)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +92,10 @@ class Verification:
     agreement: float  # share of textured cells that agree
     reason: str
 
+    @property
+    def strong(self) -> bool:
+        return self.same_base and self.score >= STRONG_SCORE and self.agreement >= STRONG_AGREEMENT
+
 
 def link_keys_of(data: bytes) -> LinkKeys:
     """Raises ImageRefused for what cannot be decoded."""
@@ -93,9 +104,20 @@ def link_keys_of(data: bytes) -> LinkKeys:
 
 def link_keys_of_image(image: Image.Image) -> LinkKeys:
     gray = image.convert("L")
+    # Every picture is analysed at SIDE, smaller ones enlarged: a small copy then meets its
+    # large siblings at the scale of the edit alone (crop, border), inside _fit's bounds, and
+    # finds keypoints at the same pyramid levels. Measured on our per-victim corpus (seed 21):
+    # 1,877 of 2,061 same-base pairs verify against 1,874 unenlarged, none of 4,236 others;
+    # a 256-px grayscale crop that matched none of its 11 siblings (seed 11) matches all.
     if max(gray.size) > SIDE:
         gray = gray.copy()
         gray.thumbnail((SIDE, SIDE), Image.Resampling.BILINEAR)
+    elif max(gray.size) < SIDE:
+        scale = SIDE / max(gray.size)
+        gray = gray.resize(
+            (max(1, round(gray.width * scale)), max(1, round(gray.height * scale))),
+            Image.Resampling.BICUBIC,
+        )
     scale = THUMB_SIDE / max(gray.size)
     thumb = gray.resize(
         (max(1, round(gray.width * scale)), max(1, round(gray.height * scale))),
@@ -125,7 +147,7 @@ def verify(a: LinkKeys, b: LinkKeys) -> Verification:
                     reason=f"too few keypoints agree (match {score:.2f})",
                 )  # fmt: skip
             continue
-        dense = _dense(a, thumb, theirs.shape, transform)
+        dense = _dense_refined(a, thumb, theirs.shape, transform)
         ok, why = dense.verdict()
         candidate = Verification(
             same_base=ok, score=score, agreement=dense.agreement,
@@ -200,17 +222,36 @@ class _Dense:
         return True, said
 
 
-def _dense(
+def _dense_refined(
     a: LinkKeys, thumb_b: np.ndarray, shape_b: tuple[int, int], transform: np.ndarray
 ) -> _Dense:
-    """Warp b's thumbnail onto a's through `transform` (a's pixels -> b's) and compare cells."""
+    """The dense comparison, and where it fails, again after refining the keypoint transform
+    on the thumbnails themselves (ECC). A fit from few inliers can be a pixel or two off at
+    thumbnail scale, which is enough to decorrelate fine texture in same-base copies; a
+    refined alignment cannot make different pictures agree."""
     ta = a.thumb.astype(np.float32)
     tb = np.ascontiguousarray(thumb_b, dtype=np.float32)
     sa = ta.shape[1] / a.plain.shape[1]  # thumbnail pixels per analysed pixel
     sb = tb.shape[1] / shape_b[1]
-    m = np.zeros((2, 3))
+    m = np.zeros((2, 3), np.float32)
     m[:, :2] = sb * transform[:, :2] / sa
     m[:, 2] = sb * transform[:, 2]
+    first = _dense(ta, tb, m)
+    if first.verdict()[0]:
+        return first
+    h, w = ta.shape
+    flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
+    mask = (cv2.warpAffine(np.ones_like(tb), m, (w, h), flags=flags) > 0.999).astype(np.uint8)
+    try:
+        _, refined = cv2.findTransformECC(ta, tb, m.copy(), cv2.MOTION_AFFINE, _ECC_STEPS, mask, 3)
+    except cv2.error:  # did not converge: the first comparison stands
+        return first
+    second = _dense(ta, tb, refined)
+    return second if second.agreement > first.agreement else first
+
+
+def _dense(ta: np.ndarray, tb: np.ndarray, m: np.ndarray) -> _Dense:
+    """Warp thumbnail `tb` onto `ta` through `m` (ta's pixels -> tb's) and compare cells."""
     h, w = ta.shape
     flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
     warped = cv2.warpAffine(tb, m, (w, h), flags=flags, borderValue=0)

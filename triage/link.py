@@ -117,14 +117,17 @@ class Linker:
         # CORROBORATED_SIZE or more messages is joined only on two different verified pictures:
         # across thousands of pictures a rare false verification does happen (measured: 2 in
         # 2,300 generated mails), and one merge of two big clusters mixes whole campaigns; a true
-        # member of a big campaign matches several of its siblings.
+        # member of a big campaign matches several of its siblings. One strong verification
+        # (keypoints.STRONG_SCORE) stands for two: small or much-edited copies often match
+        # only one sibling well enough.
         witnesses: dict[str, set[str]] = {}
+        strong: set[str] = set()
         pending: dict[str, list[Edge]] = {}
         sizes: dict[str, int] = {}
         sure: set[str] = set()  # clusters holding the very same picture bytes: no check needed
 
         def settled(cluster: str) -> bool:
-            if cluster in sure:
+            if cluster in sure or cluster in strong:
                 return True
             if cluster not in sizes:
                 sizes[cluster] = self.store.cluster_size(cluster)
@@ -166,6 +169,8 @@ class Linker:
                 )
                 for cluster, members in by_cluster.items():
                     witnesses.setdefault(cluster, set()).add(other_image)
+                    if check.strong:
+                        strong.add(cluster)
                     pending.setdefault(cluster, []).extend(
                         make_edge(message, m, "image", check.score, reason) for m in members
                     )

@@ -19,9 +19,11 @@
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import time
 from collections import defaultdict
+from pathlib import Path
 
 import numpy as np
 from sklearn.metrics import roc_auc_score, roc_curve
@@ -179,6 +181,47 @@ def report_campaigns() -> None:
         print(f"  {kind:<14}{hit:>4}/{n:<4} = {hit / n:.1%}")
 
 
+LINKING_DEV = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "linking-dev"
+
+
+def report_dev_localisation(root: Path = LINKING_DEV) -> None:
+    """Cluster localisation on campaign pictures from an independent generator (linking-dev):
+    each picture against its campaign's other pictures. Measure only: nothing is tuned here."""
+    if not (root / "labels.json").exists():
+        print(f"\n(no independent campaign pictures at {root})")
+        return
+    labels = json.loads((root / "labels.json").read_text())
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for entry in labels["images"]:
+        if entry["group"] and entry.get("paste"):
+            groups[entry["group"]].append(entry)
+    per_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    started, total, no_box = time.monotonic(), 0, 0
+    for name in sorted(groups):
+        members = groups[name]
+        data = [(root / "images" / m["file"]).read_bytes() for m in members]
+        for i, member in enumerate(members):
+            box = member["paste"].get("box")
+            if box is None:  # the face was cropped away: nothing to find
+                no_box += 1
+                continue
+            found = localise_in_group(data[i], [d for j, d in enumerate(data) if j != i])
+            hit = bool(found.box) and iou(found.box, tuple(box)) >= IOU_HIT
+            edits = sorted({e["op"] for e in member["edits"]} - {"jpeg", "resize"}) or ["plain"]
+            for kind in (*edits, f"paste:{member['paste']['method']}", "all"):
+                per_kind[kind][0] += int(hit)
+                per_kind[kind][1] += 1
+            total += 1
+    elapsed = time.monotonic() - started
+    print(
+        f"\ncluster localisation on an independent generator's campaigns (linking-dev, measure "
+        f"only; {total} pictures, {no_box} with the face cropped away not counted, "
+        f"{elapsed / max(1, total):.2f} s per picture):"
+    )
+    for kind, (hit, n) in sorted(per_kind.items(), key=lambda kv: (kv[0] != "all", kv[0])):
+        print(f"  {kind:<22}{hit:>4}/{n:<4} = {hit / n:.1%}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=600)
@@ -205,6 +248,7 @@ def main() -> None:
     if not args.skip_localise:
         report_localisation()
         report_campaigns()
+        report_dev_localisation()
 
 
 if __name__ == "__main__":

@@ -7,8 +7,8 @@ ourselves, because mail-parser flattens forwarded messages into their container.
 from __future__ import annotations
 
 import base64
-import copy
 import email
+import email.errors
 import email.header
 import email.utils
 import logging
@@ -222,13 +222,26 @@ def _leaves(msg: Message) -> list[Message]:
     return out
 
 
+_MAX_HEADER_CHARS = 64 * 1024  # a longer header value is cut to this before it is decoded
+
+
+def _header_view(msg: Message) -> Message:
+    """The headers alone (mail-parser then decodes them without walking the body again), each
+    value cut to _MAX_HEADER_CHARS: decoding encoded words takes time quadratic in their
+    number (stdlib), so one hostile megabyte-long Subject would hold a run for minutes."""
+    view = Message(policy=msg.policy)
+    for name, value in msg.raw_items():  # as stored: a value fetched may be a Header object
+        view[name] = value[:_MAX_HEADER_CHARS]
+    view.set_payload("")
+    return view
+
+
 def _headers(msg: Message) -> dict[str, Any]:
-    view = copy.copy(msg)
-    view.set_payload("")  # mail-parser then decodes headers without walking the body again
+    view = _header_view(msg)
     mp = mailparser.MailParser(view)
     return {
         "message_id": _clean_id(mp.message_id),
-        "subject": decode_subject(msg.get("Subject")) or mp.subject or None,
+        "subject": decode_subject(view.get("Subject")) or mp.subject or None,
         "from_": _addresses(mp.from_),
         "to": _addresses(mp.to),
         "cc": _addresses(mp.cc),
@@ -263,7 +276,7 @@ def decode_subject(value: object) -> str | None:
         return None
     try:
         chunks = email.header.decode_header(str(value))
-    except (ValueError, LookupError, UnicodeError):
+    except (ValueError, LookupError, UnicodeError, email.errors.HeaderParseError):
         return None
     out = []
     for chunk, charset in chunks:

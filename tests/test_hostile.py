@@ -203,3 +203,52 @@ def test_hostile_generator_is_seeded():
     other = [(c.name, c.raw) for c in hostile_cases(4, ("names", "text", "pdfs"))]
     assert first == again and first != other
     assert all(isinstance(c, Case) for c in hostile_cases(3, ("names",)))
+
+
+# -- found by make fuzz ------------------------------------------------------------------
+
+
+def test_a_repeated_undecodable_subject_is_read_as_it_stands():
+    from tests import mailbuild as mb
+    from triage.analyse import analyse
+    from triage.parse import parse_message
+    from triage.unwrap import unwrap
+
+    raw = mb.raw(mb.original(subject="placeholder")).replace(
+        b"Subject: placeholder\r\n",
+        b"Subject: =?utf-8?b?!!!notbase64?= pay\r\nSubject: =?utf-8?b?!!!notbase64?= pay\r\n",
+    )
+    a = analyse(unwrap(parse_message(raw)))
+    assert a.features is not None  # analysed, no TypeError on a list subject
+    assert parse_message(raw).subject == "=?utf-8?b?!!!notbase64?= pay"
+
+
+def test_a_zip_whose_directory_points_before_the_file_is_a_refusal():
+    import io
+    import struct
+    import zipfile
+
+    from triage.extract import extract_images
+    from triage.parse import parse_message
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("a.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    data = bytearray(out.getvalue())
+    eocd = data.rindex(b"PK\x05\x06")
+    (offset,) = struct.unpack_from("<I", data, eocd + 16)
+    struct.pack_into("<I", data, eocd + 16, offset + 500)  # the directory claims to be later
+    from fixtures.hostile import with_attachment
+
+    raw = with_attachment("zip", bytes(data), "application/zip", "a.zip")
+    [refusal] = extract_images(parse_message(raw)).refusals
+    assert refusal.where == "zip" and "internal error" not in refusal.reason, refusal
+
+
+def test_text_signature_reads_a_bounded_prefix():
+    from triage.textsim import MAX_CHARS, signature
+
+    words = " ".join(f"word{i % 997} filler{i % 13}" for i in range(MAX_CHARS // 8))
+    assert len(words) > MAX_CHARS
+    assert signature(words) == signature(words + " a different tail" * 5000)
+    assert signature(words[:5000]) != signature(words[:5000] + " a different tail" * 50)

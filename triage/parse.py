@@ -241,7 +241,7 @@ def _headers(msg: Message) -> dict[str, Any]:
     mp = mailparser.MailParser(view)
     return {
         "message_id": _clean_id(mp.message_id),
-        "subject": decode_subject(view.get("Subject")) or mp.subject or None,
+        "subject": decode_subject(view.get("Subject")) or _one_text(mp.subject),
         "from_": _addresses(mp.from_),
         "to": _addresses(mp.to),
         "cc": _addresses(mp.cc),
@@ -256,6 +256,13 @@ def _headers(msg: Message) -> dict[str, Any]:
         "in_reply_to": _header_ids(msg, "In-Reply-To"),
         "forwarded_message_id": next(iter(_header_ids(msg, "X-Forwarded-Message-Id")), None),
     }
+
+
+def _one_text(value: object) -> str | None:
+    """mail-parser gives a list when a header is repeated: the first one counts."""
+    if isinstance(value, list):
+        value = next((v for v in value if isinstance(v, str) and v), None)
+    return value if isinstance(value, str) and value else None
 
 
 _MSG_ID = re.compile(r"<[^<>\s]{1,250}>")
@@ -276,7 +283,9 @@ def decode_subject(value: object) -> str | None:
         return None
     try:
         chunks = email.header.decode_header(str(value))
-    except (ValueError, LookupError, UnicodeError, email.errors.HeaderParseError):
+    except email.errors.HeaderParseError:  # a broken encoded word: the text as it stands
+        return " ".join(str(value).split()) or None
+    except (ValueError, LookupError, UnicodeError):
         return None
     out = []
     for chunk, charset in chunks:

@@ -79,7 +79,7 @@ def _authenticate(server: Any, session: Any, envelope: Any, mechanism: str, data
         SMTP_USER.encode(),
         SMTP_PASSWORD.encode(),
     )
-    return AuthResult(success=ok)
+    return AuthResult(success=ok, handled=False)  # handled=False: aiosmtpd answers 535
 
 
 @dataclass

@@ -252,3 +252,16 @@ def test_text_signature_reads_a_bounded_prefix():
     assert len(words) > MAX_CHARS
     assert signature(words) == signature(words + " a different tail" * 5000)
     assert signature(words[:5000]) != signature(words[:5000] + " a different tail" * 50)
+
+
+def test_an_undecodable_encoded_word_in_an_address_keeps_the_addresses():
+    from tests import mailbuild as mb
+    from triage.parse import parse_message
+
+    raw = mb.raw(mb.original()).replace(
+        b"To: Hon. Ada Kwok <ada.kwok@legco.example>",
+        b"To: =?UTF-8?B?dG9ueS5zdGFya0@leGFtcGxlLmNvbQ==?= <ada.kwok@legco.example>",
+    )
+    parsed = parse_message(raw)  # mail-parser raised HeaderParseError building its view
+    assert "ada.kwok@legco.example" in {a.email for a in parsed.to}
+    assert parsed.subject == "Your pictures" and parsed.from_[0].email == "owl@badmail.test"

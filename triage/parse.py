@@ -225,28 +225,52 @@ def _leaves(msg: Message) -> list[Message]:
 _MAX_HEADER_CHARS = 64 * 1024  # a longer header value is cut to this before it is decoded
 
 
-def _header_view(msg: Message) -> Message:
+def _header_view(msg: Message, drop: frozenset[str] = frozenset()) -> Message:
     """The headers alone (mail-parser then decodes them without walking the body again), each
     value cut to _MAX_HEADER_CHARS: decoding encoded words takes time quadratic in their
     number (stdlib), so one hostile megabyte-long Subject would hold a run for minutes."""
     view = Message(policy=msg.policy)
     for name, value in msg.raw_items():  # as stored: a value fetched may be a Header object
-        view[name] = value[:_MAX_HEADER_CHARS]
+        if name.lower() not in drop:
+            view[name] = value[:_MAX_HEADER_CHARS]
     view.set_payload("")
     return view
 
 
+# What mail-parser raises on a hostile header (it decodes lazily, on each access).
+_HEADER_ERRORS = (email.errors.HeaderParseError, ValueError, LookupError, UnicodeError)
+_ADDRESS_HEADERS = frozenset({"bcc", "cc", "delivered-to", "from", "reply-to", "to"})
+
+
 def _headers(msg: Message) -> dict[str, Any]:
     view = _header_view(msg)
-    mp = mailparser.MailParser(view)
+    try:
+        mp, bare = mailparser.MailParser(view), False
+    except _HEADER_ERRORS:  # an undecodable encoded word in a name: addresses read plainly
+        mp, bare = mailparser.MailParser(_header_view(msg, _ADDRESS_HEADERS)), True
+
+    def addresses(attr: str, header: str) -> tuple[Address, ...]:
+        try:
+            if not bare:
+                return _addresses(getattr(mp, attr))
+        except _HEADER_ERRORS:
+            pass
+        return _header_addresses(view, header)
+
+    def value(attr: str) -> object:
+        try:
+            return getattr(mp, attr)
+        except _HEADER_ERRORS:
+            return None
+
     return {
-        "message_id": _clean_id(mp.message_id),
-        "subject": decode_subject(view.get("Subject")) or _one_text(mp.subject),
-        "from_": _addresses(mp.from_),
-        "to": _addresses(mp.to),
-        "cc": _addresses(mp.cc),
-        "reply_to": _addresses(mp.reply_to),
-        "date": _utc(mp.date),
+        "message_id": _clean_id(value("message_id")),
+        "subject": decode_subject(view.get("Subject")) or _one_text(value("subject")),
+        "from_": addresses("from_", "From"),
+        "to": addresses("to", "To"),
+        "cc": addresses("cc", "Cc"),
+        "reply_to": addresses("reply_to", "Reply-To"),
+        "date": _utc(value("date")),
         # mail-parser gives Resent-* as plain strings, so split them here
         "resent_from": _header_addresses(msg, "Resent-From"),
         "resent_to": _header_addresses(msg, "Resent-To"),

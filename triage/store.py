@@ -6,7 +6,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -79,7 +79,8 @@ class Store:
             # A failed COMMIT (disk full) leaves the transaction open: undo it, so this
             # connection and the file stay as they were before it began.
             if self.db.conn.in_transaction:
-                self.db.conn.rollback()
+                with suppress(sqlite3.Error):  # keep the error that says why
+                    self.db.conn.rollback()
             if isinstance(e, sqlite3.OperationalError):
                 raise self.write_error(e) from e
             raise
@@ -90,7 +91,7 @@ class Store:
         if "locked" in text or "busy" in text:
             return StoreError(
                 f"store {self.path} is locked: another process held its write lock for "
-                f"{self.lock_timeout:g} s ([store] lock_timeout_seconds); nothing was written, "
+                f"{self.lock_timeout:g} s ([store] lock_timeout_seconds); the store is unchanged, "
                 "run again later"
             )
         if "full" in text:

@@ -13,11 +13,13 @@ audit, evidence of every case) is then kept in --out, or a temporary folder it n
 from __future__ import annotations
 
 import argparse
+import logging
 import shutil
 import sqlite3
 import sys
 import tempfile
 import time
+import warnings
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -123,6 +125,9 @@ def main() -> None:
     parser.add_argument("--ocr", action="store_true", help="read words in pictures (slower)")
     parser.add_argument("--out", type=Path, help="keep the store here (default: temporary)")
     args = parser.parse_args()
+    # Hostile input makes Pillow and mail-parser complain on every case; the counts say it all.
+    warnings.simplefilter("ignore")
+    logging.getLogger("mailparser").setLevel(logging.CRITICAL)
     out = args.out or Path(tempfile.mkdtemp(prefix="triage-fuzz-"))
     out.mkdir(parents=True, exist_ok=True)
     r = run_fuzz(out, cases=args.cases, seed=args.seed, ocr=args.ocr)

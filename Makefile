@@ -9,8 +9,7 @@ CORPUS := fixtures/corpus
 DEMO_DB := demo/triage.db
 
 .PHONY: install demo test lint fixtures bench clean system-deps browser-deps train-verdicts \
-	train-manipulation \
-	lock upgrade-check
+	train-manipulation lock upgrade-check fuzz
 
 $(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
@@ -76,6 +75,16 @@ browser-deps:
 
 test: $(STAMP) system-deps browser-deps
 	$(BIN)/pytest -q
+
+# The long hardening run: FUZZ_CASES mutated messages through ingest (prints how many were
+# tried and how many failed cleanly; exit 1 on a bug), the property tests with more examples,
+# and the tests marked `long` (not part of make test).
+FUZZ_CASES ?= 2000
+FUZZ_SEED ?= 1
+fuzz: $(STAMP) $(CORPUS)/truth.json system-deps
+	nice -n 10 $(BIN)/python -m bench.fuzz --cases $(FUZZ_CASES) --seed $(FUZZ_SEED)
+	FUZZ_EXAMPLES=$(FUZZ_CASES) nice -n 10 $(BIN)/pytest -q tests/test_fuzz_parse.py
+	nice -n 10 $(BIN)/pytest -q -m long
 
 # Renew constraints.txt: the newest releases pyproject.toml allows, in a throwaway venv.
 # Run `make upgrade-check` first; commit the new file once `make test` passes with it.

@@ -3,6 +3,7 @@ HTTP server taking webhooks, both on 127.0.0.1; each can accept, refuse, vanish 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import socket
@@ -47,6 +48,7 @@ class _Receiver:
     seen: list[str] = field(default_factory=list)  # every key that reached the receiver
     stalled: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
+    delay: float = 0.0  # seconds before each answer: widens the window a kill can land in
 
     def keys(self) -> list[str]:
         return [r.key for r in self.accepted]
@@ -63,6 +65,8 @@ class _SmtpHandler:
         msg = message_from_bytes(envelope.content, policy=policy.default)
         key = str(msg["X-Triage-Delivery-Key"])
         self.rx.seen.append(key)
+        if self.rx.delay:
+            await asyncio.sleep(self.rx.delay)
         if self.rx.mode == "refuse":
             return "451 4.3.0 try again later"
         if self.rx.mode == "vanish":  # gone before answering DATA
@@ -79,7 +83,7 @@ def _authenticate(server: Any, session: Any, envelope: Any, mechanism: str, data
         SMTP_USER.encode(),
         SMTP_PASSWORD.encode(),
     )
-    return AuthResult(success=ok)
+    return AuthResult(success=ok, handled=False)  # handled=False: aiosmtpd answers 535
 
 
 @dataclass

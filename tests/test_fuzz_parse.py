@@ -1,4 +1,5 @@
-"""Arbitrary and mutated bytes through parse, unwrap and indicators: read, or ParseError."""
+"""Arbitrary and mutated bytes through parse, unwrap and indicators: read, or ParseError;
+through image decoding and fingerprinting: a picture, or ImageRefused."""
 
 from __future__ import annotations
 
@@ -13,6 +14,27 @@ from triage.indicators import extract_indicators
 from triage.parse import parse_message
 from triage.unwrap import unwrap
 
+
+def _pictures() -> tuple[bytes, ...]:
+    import io
+
+    from PIL import Image
+
+    out = []
+    for fmt, mode in (
+        ("PNG", "RGBA"),
+        ("JPEG", "RGB"),
+        ("GIF", "P"),
+        ("BMP", "RGB"),
+        ("WEBP", "RGB"),
+    ):
+        buf = io.BytesIO()
+        Image.new(mode, (40, 30), 120).save(buf, fmt)
+        out.append(buf.getvalue())
+    return (mb.JPEG, *out)
+
+
+PICTURES = _pictures()
 SEEDS = (
     mb.raw(mb.original()),
     mb.raw(mb.forward_as_attachment(mb.original())),
@@ -29,8 +51,8 @@ def read(raw: bytes) -> None:
 
 
 @st.composite
-def mutated(draw: st.DrawFn) -> bytes:
-    data = bytearray(draw(st.sampled_from(SEEDS)))
+def mutated(draw: st.DrawFn, seeds: tuple[bytes, ...] = SEEDS) -> bytes:
+    data = bytearray(draw(st.sampled_from(seeds)))
     for _ in range(draw(st.integers(1, 8))):
         at = draw(st.integers(0, len(data)))
         op = draw(st.sampled_from(["flip", "insert", "delete", "repeat"]))
@@ -63,3 +85,27 @@ def test_arbitrary_bytes_are_read_or_refused_with_parse_error(raw: bytes) -> Non
 @given(mutated())
 def test_mutated_messages_are_read_or_refused_with_parse_error(raw: bytes) -> None:
     read(raw)
+
+
+def decode(data: bytes) -> None:
+    from triage.fingerprint import fingerprint_decoded
+    from triage.imagedecode import ImageRefused, decode_image, probe
+
+    try:
+        probe(data)
+        decoded = decode_image(data, max_side=512)
+    except ImageRefused:
+        return
+    fingerprint_decoded(decoded)
+
+
+@FAST
+@given(mutated(PICTURES))
+def test_mutated_pictures_are_decoded_or_refused_with_image_refused(data: bytes) -> None:
+    decode(data)
+
+
+@FAST
+@given(st.binary(max_size=512).map(lambda b: PICTURES[len(b) % len(PICTURES)][:24] + b))
+def test_image_headers_with_arbitrary_bodies_are_decoded_or_refused(data: bytes) -> None:
+    decode(data)

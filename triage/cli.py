@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -63,6 +64,8 @@ def _errors_to_exit(fn: F) -> F:
             return fn(*args, **kwargs)
         except TriageError as e:
             raise click.ClickException(str(e)) from e
+        except sqlite3.Error as e:  # outside a store transaction (a disk full, a lock)
+            raise click.ClickException(f"store: {e}") from e
 
     return wrapper  # type: ignore[return-value]
 

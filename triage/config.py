@@ -43,6 +43,7 @@ class StoreConfig:
     path: Path = Path("triage.db")
     path_set: bool = False  # set in config.toml: it then wins over $TRIAGE_DB
     evidence_dir: Path | None = None  # None: "evidence" beside the database
+    lock_timeout_seconds: int = 30  # a write waits this long for another process's lock
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -256,12 +257,16 @@ def _web(v: _Validator, t: dict[str, Any]) -> WebConfig:
 
 
 def _store(v: _Validator, t: dict[str, Any]) -> StoreConfig:
-    v.unknown_keys(t, "store", {"path", "evidence_dir"})
+    v.unknown_keys(t, "store", {"path", "evidence_dir", "lock_timeout_seconds"})
     path = v.path(t, "path", "store")
+    d = StoreConfig()
     return StoreConfig(
-        path=path or StoreConfig().path,
+        path=path or d.path,
         path_set=path is not None,
         evidence_dir=v.path(t, "evidence_dir", "store"),
+        lock_timeout_seconds=v.integer(
+            t, "lock_timeout_seconds", "store", d.lock_timeout_seconds, 1, 86400
+        ),
     )
 
 

@@ -190,7 +190,14 @@ class _State:
         try:
             with archive.open(info) as f:
                 content = f.read(budget + 1)  # the declared size may lie: read at most the budget
-        except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError) as e:
+        except (
+            zipfile.BadZipFile,
+            OSError,
+            RuntimeError,
+            NotImplementedError,
+            EOFError,
+            ValueError,
+        ) as e:  # ValueError: offsets pointing before the file
             return b"", f"unreadable member: {e}"
         if len(content) > budget:
             return b"", "archive content over the size limit"

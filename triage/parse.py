@@ -7,8 +7,8 @@ ourselves, because mail-parser flattens forwarded messages into their container.
 from __future__ import annotations
 
 import base64
-import copy
 import email
+import email.errors
 import email.header
 import email.utils
 import logging
@@ -222,18 +222,55 @@ def _leaves(msg: Message) -> list[Message]:
     return out
 
 
+_MAX_HEADER_CHARS = 64 * 1024  # a longer header value is cut to this before it is decoded
+
+
+def _header_view(msg: Message, drop: frozenset[str] = frozenset()) -> Message:
+    """The headers alone (mail-parser then decodes them without walking the body again), each
+    value cut to _MAX_HEADER_CHARS: decoding encoded words takes time quadratic in their
+    number (stdlib), so one hostile megabyte-long Subject would hold a run for minutes."""
+    view = Message(policy=msg.policy)
+    for name, value in msg.raw_items():  # as stored: a value fetched may be a Header object
+        if name.lower() not in drop:
+            view[name] = value[:_MAX_HEADER_CHARS]
+    view.set_payload("")
+    return view
+
+
+# What mail-parser raises on a hostile header (it decodes lazily, on each access).
+_HEADER_ERRORS = (email.errors.HeaderParseError, ValueError, LookupError, UnicodeError)
+_ADDRESS_HEADERS = frozenset({"bcc", "cc", "delivered-to", "from", "reply-to", "to"})
+
+
 def _headers(msg: Message) -> dict[str, Any]:
-    view = copy.copy(msg)
-    view.set_payload("")  # mail-parser then decodes headers without walking the body again
-    mp = mailparser.MailParser(view)
+    view = _header_view(msg)
+    try:
+        mp, bare = mailparser.MailParser(view), False
+    except _HEADER_ERRORS:  # an undecodable encoded word in a name: addresses read plainly
+        mp, bare = mailparser.MailParser(_header_view(msg, _ADDRESS_HEADERS)), True
+
+    def addresses(attr: str, header: str) -> tuple[Address, ...]:
+        try:
+            if not bare:
+                return _addresses(getattr(mp, attr))
+        except _HEADER_ERRORS:
+            pass
+        return _header_addresses(view, header)
+
+    def value(attr: str) -> object:
+        try:
+            return getattr(mp, attr)
+        except _HEADER_ERRORS:
+            return None
+
     return {
-        "message_id": _clean_id(mp.message_id),
-        "subject": decode_subject(msg.get("Subject")) or mp.subject or None,
-        "from_": _addresses(mp.from_),
-        "to": _addresses(mp.to),
-        "cc": _addresses(mp.cc),
-        "reply_to": _addresses(mp.reply_to),
-        "date": _utc(mp.date),
+        "message_id": _clean_id(value("message_id")),
+        "subject": decode_subject(view.get("Subject")) or _one_text(value("subject")),
+        "from_": addresses("from_", "From"),
+        "to": addresses("to", "To"),
+        "cc": addresses("cc", "Cc"),
+        "reply_to": addresses("reply_to", "Reply-To"),
+        "date": _utc(value("date")),
         # mail-parser gives Resent-* as plain strings, so split them here
         "resent_from": _header_addresses(msg, "Resent-From"),
         "resent_to": _header_addresses(msg, "Resent-To"),
@@ -243,6 +280,13 @@ def _headers(msg: Message) -> dict[str, Any]:
         "in_reply_to": _header_ids(msg, "In-Reply-To"),
         "forwarded_message_id": next(iter(_header_ids(msg, "X-Forwarded-Message-Id")), None),
     }
+
+
+def _one_text(value: object) -> str | None:
+    """mail-parser gives a list when a header is repeated: the first one counts."""
+    if isinstance(value, list):
+        value = next((v for v in value if isinstance(v, str) and v), None)
+    return value if isinstance(value, str) and value else None
 
 
 _MSG_ID = re.compile(r"<[^<>\s]{1,250}>")
@@ -263,6 +307,8 @@ def decode_subject(value: object) -> str | None:
         return None
     try:
         chunks = email.header.decode_header(str(value))
+    except email.errors.HeaderParseError:  # a broken encoded word: the text as it stands
+        return " ".join(str(value).split()) or None
     except (ValueError, LookupError, UnicodeError):
         return None
     out = []

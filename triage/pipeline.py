@@ -60,7 +60,8 @@ class Workspace:
     def open(cls, config: Config, db_path: Path | None = None) -> Workspace:
         path = db_path or config.store.path
         evidence_dir = config.store.evidence_dir or path.parent / "evidence"
-        store, evidence = Store(path), EvidenceStore(evidence_dir)
+        store = Store(path, lock_timeout=config.store.lock_timeout_seconds)
+        evidence = EvidenceStore(evidence_dir)
         pictures = PictureReader(picture_limits(config))
         return cls(
             config=config, store=store, evidence=evidence, linker=Linker(store, evidence),
@@ -98,6 +99,20 @@ def ingest_stream(
 ) -> IngestReport:
     """Store each message once, with its evidence; one bad message never stops the run."""
     report = IngestReport()
+    try:
+        _ingest_items(ws, items, report, on_progress, clock)
+    except sqlite3.OperationalError as e:  # disk full or locked outside a transaction
+        raise ws.store.write_error(e) from e
+    return report
+
+
+def _ingest_items(
+    ws: Workspace,
+    items: Iterable[RawMessage | IngestFailure | IngestSkip],
+    report: IngestReport,
+    on_progress: Callable[[IngestReport], None] | None,
+    clock: Clock,
+) -> None:
     for item in items:
         if isinstance(item, IngestSkip):
             report.skipped.append(item)
@@ -123,7 +138,6 @@ def ingest_stream(
                 report.failed.append(outcome)
         if on_progress is not None:
             on_progress(report)
-    return report
 
 
 def ingest_one(ws: Workspace, raw: RawMessage, *, clock: Clock = utc_now) -> Outcome:

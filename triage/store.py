@@ -6,7 +6,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -30,16 +30,21 @@ def iso(dt: datetime | None) -> str | None:
 class Store:
     """One SQLite file; each message and its derived rows commit in one transaction."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, lock_timeout: float = 30) -> None:
         self.path = path
+        self.lock_timeout = lock_timeout  # seconds a write waits for another process's lock
         try:
             _make_private_parent(path)
-            conn = sqlite3.connect(path, timeout=30)
+            conn = sqlite3.connect(path, timeout=lock_timeout)
             self.db = Database(conn)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")  # durable across a killed process
             self.db.execute("PRAGMA foreign_keys=ON")
             migrations.apply(self.db)
+        except sqlite3.OperationalError as e:  # locked while migrating, or disk full
+            if any(w in str(e) for w in ("locked", "busy", "full")):
+                raise self.write_error(e) from e
+            raise StoreError(f"cannot open store {path}: {e}") from e
         except sqlite3.DatabaseError as e:
             raise StoreError(f"cannot open store {path}: {e}") from e
         except OSError as e:
@@ -63,13 +68,38 @@ class Store:
             with self.db.atomic():
                 yield
             return
-        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as e:
+            raise self.write_error(e) from e
         try:
             yield
-        except BaseException:
-            self.db.conn.rollback()
+            self.db.execute("COMMIT")
+        except BaseException as e:
+            # A failed COMMIT (disk full) leaves the transaction open: undo it, so this
+            # connection and the file stay as they were before it began.
+            if self.db.conn.in_transaction:
+                with suppress(sqlite3.Error):  # keep the error that says why
+                    self.db.conn.rollback()
+            if isinstance(e, sqlite3.OperationalError):
+                raise self.write_error(e) from e
             raise
-        self.db.execute("COMMIT")
+
+    def write_error(self, e: sqlite3.Error) -> StoreError:
+        """One line saying what to do about a write that SQLite refused."""
+        text = str(e)
+        if "locked" in text or "busy" in text:
+            return StoreError(
+                f"store {self.path} is locked: another process held its write lock for "
+                f"{self.lock_timeout:g} s ([store] lock_timeout_seconds); the store is unchanged, "
+                "run again later"
+            )
+        if "full" in text:
+            return StoreError(
+                f"store {self.path}: disk full; the last change was undone, free space and "
+                "run again"
+            )
+        return StoreError(f"cannot write store {self.path}: {text}")
 
     # -- writes -------------------------------------------------------------------------
 

@@ -18,6 +18,9 @@ ROWS = 3  # P(candidate) = 1 - (1 - J^3)^21: 0.94 at J = 0.5, 0.15 at J = 0.2
 PERMUTATIONS = BANDS * ROWS
 MIN_CHARS = 120  # shorter texts say too little to join two messages
 SAME_TEMPLATE = 0.6  # estimated Jaccard at or above this joins two messages
+# A campaign's template is a few kB; text beyond this is filler. Without a cap a hostile
+# megabyte body took seconds and ~400 MB (63 permutations x every shingle) to sign.
+MAX_CHARS = 50_000
 
 _PRIME = (1 << 61) - 1
 _rng = np.random.default_rng(20250203)  # fixed: signatures must compare across runs
@@ -46,7 +49,7 @@ def signature(text: str, *, exclude: tuple[str, ...] = ()) -> tuple[int, ...] | 
     for word in exclude:
         if word:
             text = re.sub(re.escape(word), " ", text, flags=re.IGNORECASE)
-    clean = template_text(text)
+    clean = template_text(text)[:MAX_CHARS]
     if len(clean) < MIN_CHARS:
         return None
     shingles = {clean[i : i + SHINGLE] for i in range(len(clean) - SHINGLE + 1)}

@@ -65,8 +65,14 @@ def test_the_same_face_on_two_bases_is_not_a_link():
 
 @pytest.mark.parametrize(
     ("size", "linkable"),
-    [((480, 360), True), ((300, 90), False), ((120, 120), False), ((1200, 300), False)],
-    ids=["photo", "newsletter-logo", "icon", "banner"],
+    [
+        ((480, 360), True),
+        ((180, 135), True),
+        ((300, 90), False),
+        ((120, 120), False),
+        ((1200, 300), False),
+    ],
+    ids=["photo", "small-copy", "newsletter-logo", "icon", "banner"],
 )
 def test_logos_icons_and_banners_never_link(size: tuple[int, int], linkable: bool):
     assert is_linkable(*size) is linkable

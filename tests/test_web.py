@@ -244,3 +244,50 @@ def test_serve_reads_the_token_file_named_in_config(small: Corpus, tmp_path: Pat
         os.environ.pop("TRIAGE_WEB_TOKEN", None)
         if env_before is not None:
             os.environ["TRIAGE_WEB_TOKEN"] = env_before
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "' OR 1=1 --",
+        '"; DROP TABLE messages; --',
+        'harbourfront" OR "1"="1',
+        "NEAR(a b",  # FTS5 syntax of its own
+        "*",
+        "%_",
+    ],
+)
+def test_search_takes_any_text_as_words_not_as_sql(site: str, small: Corpus, query: str) -> None:
+    bearer = {"Authorization": f"Bearer {TOKEN}"}
+    response = httpx.get(site + "/-/triage/search", params={"q": query}, headers=bearer)
+    assert response.status_code == 200
+    assert response.text.split('id="hit-count">', 1)[1].split(" ", 1)[0] == "0"
+    store = Store(small.db)
+    try:
+        assert store.rows("SELECT count(*) AS n FROM messages")[0]["n"] == 2
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/-/triage/picture/../../../../etc/passwd/thumb",
+        "/-/triage/picture/%2e%2e%2f%2e%2e%2fetc%2fpasswd/thumb",
+        "/-/triage/static/..%2fplugin.py",
+        "/-/triage/static/%2e%2e/%2e%2e/config.py",
+        "/-/triage/victim/..%2f..%2f..%2fetc%2fpasswd",
+        "/-/static/..%2f..%2f..%2f..%2fetc%2fpasswd",
+        "/-/triage/message/..%2f..%2ftriage.db",
+        "/evidence/raw",
+        "/-/triage/picture/" + "0" * 64 + "/thumb",  # well-formed, not stored
+    ],
+)
+def test_no_path_reaches_a_file_outside_what_the_app_serves(site: str, path: str) -> None:
+    bearer = {"Authorization": f"Bearer {TOKEN}"}
+    response = httpx.get(site + path, headers=bearer, follow_redirects=True)
+    assert "root:" not in response.text and "import " not in response.text
+    assert not response.content.startswith(b"SQLite format")
+    assert response.status_code in (400, 403, 404) or response.headers["content-type"].startswith(
+        "text/html"
+    )

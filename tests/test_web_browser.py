@@ -14,7 +14,16 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.webserver import BEACON, TOKEN, Corpus, ingest_corpus, serving
+from tests.webserver import (
+    BEACON,
+    HOSTILE_FILENAME,
+    HOSTILE_NAME,
+    HOSTILE_SUBJECT,
+    TOKEN,
+    Corpus,
+    ingest_corpus,
+    serving,
+)
 from triage.queries import list_clusters
 from triage.store import Store
 
@@ -251,8 +260,28 @@ def test_hostile_html_neither_runs_nor_loads_anything(page: Any, site: str, corp
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert page.locator("script:not([src])").count() == 0 and page.locator("iframe").count() == 0
     assert not [u for u in page.requests if BEACON in u]  # not even attempted
+    body = page.text_content("body")
+    assert HOSTILE_SUBJECT in body and HOSTILE_NAME in body and HOSTILE_FILENAME in body
     assert page.problems == []
     page.shot("message")
+
+
+def test_markup_in_headers_and_file_names_runs_nowhere(page: Any, site: str) -> None:
+    """Every page that shows what a sender wrote (subject, display name, file name) shows it
+    as text: the list of all clusters, search results and the recipient's page."""
+    page.goto(site + "/?token=" + TOKEN)
+    for path, shows_subject in (
+        ("/?all=1", False),
+        ("/-/triage/search?q=hostile", True),
+        ("/-/triage/victim/ada.kwok%40legco.example", True),
+    ):
+        page.goto(site + path)
+        assert not shows_subject or HOSTILE_SUBJECT in page.text_content("body"), path
+        page.wait_for_timeout(100)
+        assert page.evaluate("typeof window.__pwned") == "undefined", path
+        assert page.locator("script:not([src])").count() == 0, path
+        assert page.locator("svg[onload], img[onerror]").count() == 0, path
+    assert page.problems == []
 
 
 def test_search_by_wallet_subject_and_picture(page: Any, site: str, corpus: Corpus) -> None:

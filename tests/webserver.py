@@ -22,15 +22,20 @@ from triage.web.server import make_server
 TOKEN = "web-test-token-0123456789abcdef"
 FIXTURES = ROOT / "fixtures" / "corpus"
 BEACON = "beacon.invalid"
+# Markup in every header and name a sender controls: shown as text, never run (each sets
+# window.__pwned if it ever runs).
+HOSTILE_SUBJECT = "Hostile markup test <script>window.__pwned = 3</script>"
+HOSTILE_NAME = "<img src=x onerror=window.__pwned=4>"
+HOSTILE_FILENAME = '"><svg onload="window.__pwned=5">.pdf'
 
 
 def hostile_html() -> bytes:
     """A message sent straight to a legislator whose HTML runs a script, loads a remote
     picture and a CSS beacon: the view must show it and let none of it act."""
     msg = EmailMessage()
-    msg["From"] = "Mallory <mallory@badmail.test>"
+    msg["From"] = f'"{HOSTILE_NAME}" <mallory@badmail.test>'
     msg["To"] = "Hon. Ada Kwok <ada.kwok@legco.example>"
-    msg["Subject"] = "Hostile markup test"
+    msg["Subject"] = HOSTILE_SUBJECT
     msg["Message-ID"] = "<hostile-1@badmail.test>"
     msg["Date"] = "Tue, 04 Feb 2025 09:00:00 +0800"
     msg.set_content("Plain part: nothing to see.")
@@ -43,6 +48,8 @@ def hostile_html() -> bytes:
         "</p></body></html>",
         subtype="html",
     )
+    msg.add_attachment(b"%PDF-1.4 not really", maintype="application", subtype="pdf",
+                       filename=HOSTILE_FILENAME)  # fmt: skip
     return raw(msg)
 
 

@@ -6,7 +6,7 @@ import logging
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -42,6 +42,7 @@ from triage.workers import OrderedPool, WorkerCrashed, WorkerError, default_work
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+Item: TypeAlias = RawMessage | IngestFailure | IngestSkip
 Outcome: TypeAlias = Literal["new", "duplicate"] | IngestFailure
 
 
@@ -58,6 +59,8 @@ class Workspace:
     evidence: EvidenceStore
     linker: Linker
     pictures: PictureReader
+    # Worker pools by size, kept for the workspace's life: a poller's batches reuse one.
+    pools: dict[int, OrderedPool[Item, Prepared | str]] = field(default_factory=dict)
 
     @classmethod
     def open(cls, config: Config, db_path: Path | None = None) -> Workspace:
@@ -74,7 +77,17 @@ class Workspace:
         """Addresses on our side of every message: never evidence that two mails are linked."""
         return own_addresses(self.config)
 
+    def pool(self, workers: int) -> OrderedPool[Item, Prepared | str]:
+        """The pool of `workers` processes analysing messages for this workspace."""
+        if workers not in self.pools:
+            fn = _on_message(partial(prepare_in_worker, self.config))
+            self.pools[workers] = OrderedPool(fn, workers=workers)
+        return self.pools[workers]
+
     def close(self) -> None:
+        for pool in self.pools.values():
+            pool.close()
+        self.pools.clear()
         self.store.close()
 
 
@@ -91,9 +104,6 @@ def ingest_paths(
         paths, exclude=(ws.evidence.root,), max_bytes=ws.config.ingest.max_message_bytes
     )
     return ingest_stream(ws, items, on_progress=on_progress, clock=clock, workers=workers)
-
-
-Item: TypeAlias = RawMessage | IngestFailure | IngestSkip
 
 
 def ingest_stream(
@@ -205,8 +215,10 @@ def analysed_stream(
 
         yield ((item, here(item)) for item in items)
         return
-    fn = analyser or partial(prepare_in_worker, ws.config)
-    with OrderedPool(_on_message(fn), workers=count) as pool:
+    if analyser is None:
+        yield ws.pool(count).map(items, needs=needs)
+        return
+    with OrderedPool(_on_message(analyser), workers=count) as pool:
         yield pool.map(items, needs=needs)
 
 

@@ -14,7 +14,9 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -47,11 +49,33 @@ def default_workers() -> int:
     return os.cpu_count() or 1
 
 
+def _start_worker() -> None:
+    """In each worker: Ctrl-C is the parent's to act on; SIGTERM ends the worker (the pool
+    terminates workers so; a forked worker would otherwise keep a poller's handler); and the
+    worker leaves when its parent is gone, so a SIGKILLed run leaves no process behind."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+
+
 def _context() -> BaseContext:
     """fork is fast to start and shares what the parent loaded; it is only safe while the
-    parent runs one thread (a lock held by another thread would stay held in the child)."""
-    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+    parent runs one thread (a lock held by another thread would stay held in the child).
+    Otherwise a fork server: it imports triage once, then forks each pool's workers."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["triage.pipeline"])
+        return context
     return multiprocessing.get_context("spawn")
 
 
@@ -99,7 +123,9 @@ class OrderedPool(Generic[T, R]):
 
     def _submit(self, item: T) -> Future[R]:
         if self._executor is None:
-            self._executor = ProcessPoolExecutor(self.workers, mp_context=_context())
+            self._executor = ProcessPoolExecutor(
+                self.workers, mp_context=_context(), initializer=_start_worker
+            )
         try:
             return self._executor.submit(self.fn, item)
         except BrokenProcessPool as e:  # a worker died since: this item is retried in turn
@@ -128,7 +154,7 @@ class OrderedPool(Generic[T, R]):
 
 
 def _run_alone(fn: Callable[[T], R], item: T) -> R | WorkerCrashed | WorkerError:
-    with ProcessPoolExecutor(1, mp_context=_context()) as solo:
+    with ProcessPoolExecutor(1, mp_context=_context(), initializer=_start_worker) as solo:
         try:
             return solo.submit(fn, item).result()
         except BrokenProcessPool:

@@ -94,6 +94,15 @@ def _rss_mb(pid: int) -> float:
     return 0.0
 
 
+def _cpu_s(pid: int) -> float:
+    """CPU seconds of a process, with its children it has waited for (Tesseract runs)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
 def _stored(db: Path) -> int:
     if not db.exists():
         return 0
@@ -112,14 +121,17 @@ class Watch:
     db: Path
     peak_sum_mb: float = 0.0
     curve: list[tuple[float, int]] = field(default_factory=list)
+    cpu_curve: list[tuple[float, int]] = field(default_factory=list)  # CPU s, stored
     stop: threading.Event = field(default_factory=threading.Event)
 
     def run(self) -> None:
         started = time.perf_counter()
         while not self.stop.wait(0.5):
-            total = sum(_rss_mb(p) for p in _tree(self.pid))
-            self.peak_sum_mb = max(self.peak_sum_mb, total)
-            self.curve.append((time.perf_counter() - started, _stored(self.db)))
+            tree = _tree(self.pid)
+            self.peak_sum_mb = max(self.peak_sum_mb, sum(_rss_mb(p) for p in tree))
+            stored = _stored(self.db)
+            self.curve.append((time.perf_counter() - started, stored))
+            self.cpu_curve.append((sum(_cpu_s(p) for p in tree), stored))
 
 
 def run_ingest(corpus_dir: Path, workers: int, work: Path) -> dict[str, Any]:
@@ -156,6 +168,10 @@ def run_ingest(corpus_dir: Path, workers: int, work: Path) -> dict[str, Any]:
         "emails_per_s": round(new / seconds, 2),
         "images_per_s": round(images / seconds, 2),
         **_first_and_last_fifth(watch.curve, new),
+        **{
+            f"cpu_s_per_email_{k}": round(1 / v, 3)
+            for k, v in _first_and_last_fifth(watch.cpu_curve, new, "").items()
+        },
         # CPU seconds of the writer and its workers: what the load of others does not inflate
         "cpu_s_per_email": round((usage.ru_utime + usage.ru_stime) / max(new, 1), 3),
         "peak_rss_largest_process_mb": round(usage.ru_maxrss / 1024),
@@ -165,8 +181,11 @@ def run_ingest(corpus_dir: Path, workers: int, work: Path) -> dict[str, Any]:
     }
 
 
-def _first_and_last_fifth(curve: list[tuple[float, int]], total: int) -> dict[str, float]:
-    """E-mails/s while the first fifth was stored and while the last fifth was."""
+def _first_and_last_fifth(
+    curve: list[tuple[float, int]], total: int, unit: str = "_per_s"
+) -> dict[str, float]:
+    """E-mails per second (of wall clock, or of CPU) while the first fifth was stored and
+    while the last fifth was: does a fuller store slow ingest down?"""
 
     def at(count: float) -> float:
         return next((t for t, n in curve if n >= count), curve[-1][0] if curve else 0.0)
@@ -176,7 +195,7 @@ def _first_and_last_fifth(curve: list[tuple[float, int]], total: int) -> dict[st
     fifth = total / 5
     first = fifth / max(at(fifth) - at(1), 1e-9)
     last = fifth / max(at(total) - at(total - fifth), 1e-9)
-    return {"first_fifth_per_s": round(first, 2), "last_fifth_per_s": round(last, 2)}
+    return {f"first_fifth{unit}": round(first, 2), f"last_fifth{unit}": round(last, 2)}
 
 
 def _size(folder: Path) -> int:
@@ -415,6 +434,12 @@ def print_table(results: dict[str, Any]) -> None:
             f"{r['cpu_s_per_email']:>10} {r['peak_rss_largest_process_mb']:>6}MB "
             f"{r['peak_rss_all_processes_mb']:>6}MB"
         )
+    for r in results["ingest"]:
+        if "cpu_s_per_email_first_fifth" in r:
+            print(
+                f"  {r['corpus']} x{r['workers']}: CPU s a mail, first fifth "
+                f"{r['cpu_s_per_email_first_fifth']}, last {r['cpu_s_per_email_last_fifth']}"
+            )
     for r in results["ingest"]:
         if r["workers"] == 2:
             one = next(

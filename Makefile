@@ -113,6 +113,8 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 BENCH_CORPUS := /tmp/triage-bench-corpus
+# `make bench BENCH_10K=1` adds ingest of a 10k-message corpus (about an hour on 2 shared cores).
+BENCH_10K ?=
 
 bench: $(STAMP) $(CORPUS)/truth.json  ## figures: clustering, verdicts, scale (prints, never fails)
 	$(BIN)/python -m bench.campaigns
@@ -129,6 +131,7 @@ bench: $(STAMP) $(CORPUS)/truth.json  ## figures: clustering, verdicts, scale (p
 	$(BIN)/python -m bench.campaigns --corpus $(BENCH_CORPUS)-pv --no-localise
 	$(BIN)/python -m bench.verdicts
 	$(BIN)/python -m bench.scale
+	nice -n 10 $(BIN)/python -m bench.throughput $(if $(BENCH_10K),--also 10000)
 	nice -n 10 $(BIN)/python -m bench.manipulation
 
 train-manipulation: $(STAMP)  ## retrain triage/models/manipulation.json (seeded, ~3 min)

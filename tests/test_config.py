@@ -15,6 +15,7 @@ def test_shipped_config_is_valid_and_documents_itself():
     config = load_config(ROOT / "config.toml")
     assert config.mailbox_addresses == ("triage@cyber.legco.example",)
     assert config.store.path == ROOT / "triage.db"
+    assert config.ingest.workers == 0  # one per core
 
 
 def test_defaults_without_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
@@ -27,7 +28,7 @@ def test_defaults_without_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 def test_every_problem_is_reported_at_once_with_its_key(tmp_path: Path):
     data = {
         "store": {"path": 3, "colour": "blue"},
-        "ingest": {"max_mime_depth": -1},
+        "ingest": {"max_mime_depth": -1, "workers": -2},
         "accounts": {
             "main": {"host": "imap.example.org", "security": "ssl", "password": "hunter2",
                      "after_store": "move", "folders": "INBOX"},
@@ -41,6 +42,7 @@ def test_every_problem_is_reported_at_once_with_its_key(tmp_path: Path):
         "store.path: must be a string",
         "store.colour: unknown key",
         "ingest.max_mime_depth: must be at least 2",
+        "ingest.workers: must be between 0 and 256",
         "accounts.main.security: must be one of tls, starttls, plain",
         "accounts.main.password: secrets never live in config.toml",
         "accounts.main.move_to: required",

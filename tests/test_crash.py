@@ -52,6 +52,19 @@ def stored_count(db: Path) -> int:
         return 0
 
 
+def children_of(pid: int) -> list[int]:
+    """Processes whose parent is `pid` (the analysis workers of an ingest), from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
 def kill_when_stored(cwd: Path, db: Path, at_least: int) -> int:
     """SIGKILL an ingest once `at_least` messages are stored; fails if it ended by itself."""
     triage = Path(sys.executable).parent / "triage"
@@ -62,8 +75,14 @@ def kill_when_stored(cwd: Path, db: Path, at_least: int) -> int:
     deadline = time.monotonic() + 120
     while stored_count(db) < at_least and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)
+    workers = children_of(proc.pid)
     proc.send_signal(signal.SIGKILL)  # does nothing when the run already ended
     assert proc.wait() == -signal.SIGKILL, f"ingest ended by itself (exit {proc.returncode})"
+    gone_by = time.monotonic() + 10
+    while any(Path(f"/proc/{w}").exists() for w in workers) and time.monotonic() < gone_by:
+        time.sleep(0.1)
+    left = [w for w in workers if Path(f"/proc/{w}").exists()]
+    assert not left, f"worker processes {left} outlived the killed run"
     stored = stored_count(db)
     assert stored >= at_least, f"killed after {stored} messages, not {at_least}"
     return stored

@@ -100,17 +100,23 @@ def cli(ctx: click.Context, config_path: Path | None, db_path: Path | None) -> N
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes that analyse messages. Default: config [ingest] workers, else one per core.",
+)
 @_json_option
 @click.pass_obj
 @_errors_to_exit
-def ingest(g: _Globals, paths: tuple[Path, ...], as_json: bool) -> None:
+def ingest(g: _Globals, paths: tuple[Path, ...], workers: int | None, as_json: bool) -> None:
     """Store messages from .eml files, folders, Maildirs and mbox files."""
     from triage.pipeline import ingest_paths
     from triage.progress import IngestProgress
 
     with g.workspace() as ws:
         progress = IngestProgress()
-        report = ingest_paths(ws, list(paths), on_progress=progress.update)
+        report = ingest_paths(ws, list(paths), on_progress=progress.update, workers=workers)
     progress.finish(report)
     for skip in report.skipped:  # on stderr with --json too: nothing is left out unsaid
         click.echo(f"skipped: {skip.source}: {skip.reason}", err=True)

@@ -52,6 +52,7 @@ class IngestConfig:
     max_mime_depth: int = 60  # deeper MIME trees are hostile, not mail
     max_forward_depth: int = 8  # forwards of forwards peeled at most this deep
     ocr_timeout_seconds: int = 20  # per picture; 0 reads no words in pictures (QR codes still)
+    workers: int = 0  # processes that analyse messages; 0: one per core
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -275,13 +276,15 @@ def _ingest(v: _Validator, t: dict[str, Any]) -> IngestConfig:
     v.unknown_keys(
         t,
         "ingest",
-        {"max_message_bytes", "max_mime_depth", "max_forward_depth", "ocr_timeout_seconds"},
-    )
+        {"max_message_bytes", "max_mime_depth", "max_forward_depth", "ocr_timeout_seconds",
+         "workers"},
+    )  # fmt: skip
     return IngestConfig(
         max_message_bytes=v.integer(t, "max_message_bytes", "ingest", d.max_message_bytes, 1024),
         max_mime_depth=v.integer(t, "max_mime_depth", "ingest", d.max_mime_depth, 2),
         max_forward_depth=v.integer(t, "max_forward_depth", "ingest", d.max_forward_depth, 1),
         ocr_timeout_seconds=v.integer(t, "ocr_timeout_seconds", "ingest", d.ocr_timeout_seconds, 0),
+        workers=v.integer(t, "workers", "ingest", d.workers, 0, 256),
     )
 
 

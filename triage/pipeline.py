@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Literal, TypeAlias
 
 from triage.analyse import Analysis, analyse
-from triage.classify import MessageText, judge_message
-from triage.cluster import founding_cluster_id, verdict_class
+from triage.classify import ExtortionVerdict, MessageText, judge_message
+from triage.cluster import MessageFeatures, founding_cluster_id, verdict_class
 from triage.config import Config
 from triage.errors import ParseError, StoreError
 from triage.evidence import EvidenceStore
@@ -23,7 +25,7 @@ from triage.mailfiles import iter_messages
 from triage.manipulation import localise_in_group
 from triage.manipulation.campaign import campaign_evidence, combine
 from triage.parse import parse_message
-from triage.picturetext import PictureLimits, PictureReader
+from triage.picturetext import PictureLimits, PictureReader, PictureText
 from triage.records import (
     IngestFailure,
     IngestReport,
@@ -35,10 +37,12 @@ from triage.records import (
 from triage.store import Store
 from triage.textsim import band_keys
 from triage.unwrap import unwrap
+from triage.workers import OrderedPool, WorkerCrashed, WorkerError, default_workers
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+Item: TypeAlias = RawMessage | IngestFailure | IngestSkip
 Outcome: TypeAlias = Literal["new", "duplicate"] | IngestFailure
 
 
@@ -55,6 +59,8 @@ class Workspace:
     evidence: EvidenceStore
     linker: Linker
     pictures: PictureReader
+    # Worker pools by size, kept for the workspace's life: a poller's batches reuse one.
+    pools: dict[int, OrderedPool[Item, Prepared | str]] = field(default_factory=dict)
 
     @classmethod
     def open(cls, config: Config, db_path: Path | None = None) -> Workspace:
@@ -70,9 +76,19 @@ class Workspace:
 
     def own_addresses(self) -> tuple[str, ...]:
         """Addresses on our side of every message: never evidence that two mails are linked."""
-        return tuple(sorted({*self.config.mailbox_addresses, *self.config.office_map()}))
+        return own_addresses(self.config)
+
+    def pool(self, workers: int) -> OrderedPool[Item, Prepared | str]:
+        """The pool of `workers` processes analysing messages for this workspace."""
+        if workers not in self.pools:
+            fn = _on_message(partial(prepare_in_worker, self.config))
+            self.pools[workers] = OrderedPool(fn, workers=workers)
+        return self.pools[workers]
 
     def close(self) -> None:
+        for pool in self.pools.values():
+            pool.close()
+        self.pools.clear()
         self.store.close()
 
 
@@ -82,38 +98,164 @@ def ingest_paths(
     *,
     on_progress: Callable[[IngestReport], None] | None = None,
     clock: Clock = utc_now,
+    workers: int | None = None,
 ) -> IngestReport:
     """Ingest .eml files, folders, Maildirs and mbox files; see ingest_stream."""
     items = iter_messages(
         paths, exclude=(ws.evidence.root,), max_bytes=ws.config.ingest.max_message_bytes
     )
-    return ingest_stream(ws, items, on_progress=on_progress, clock=clock)
+    return ingest_stream(ws, items, on_progress=on_progress, clock=clock, workers=workers)
 
 
 def ingest_stream(
     ws: Workspace,
-    items: Iterable[RawMessage | IngestFailure | IngestSkip],
+    items: Iterable[Item],
+    *,
+    on_progress: Callable[[IngestReport], None] | None = None,
+    clock: Clock = utc_now,
+    workers: int | None = None,
+    analyser: Analyser | None = None,
+) -> IngestReport:
+    """Store each message once, with its evidence; one bad message never stops the run.
+    Messages are analysed by `workers` processes (None: the config's) and stored here, one
+    at a time in input order. `analyser`: what a worker runs (default prepare_in_worker)."""
+    with analysed_stream(ws, items, workers=workers, analyser=analyser) as analysed:
+        return store_stream(ws, analysed, on_progress=on_progress, clock=clock)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Prepared:
+    """Everything stored for one message that is worked out without the store."""
+
+    unwrapped: Unwrapped
+    analysis: Analysis
+    verdict: ExtortionVerdict
+    text_chars: int  # characters of text the verdict read
+    features: MessageFeatures  # with the verdict's class
+
+
+# What analysing one message gave: the record to store, or why it could not be analysed.
+Analysed: TypeAlias = Prepared | str | WorkerCrashed | WorkerError
+Analyser: TypeAlias = Callable[[RawMessage], Prepared | str]
+
+
+def prepare_message(
+    raw: RawMessage, config: Config, read_picture: Callable[[bytes], PictureText] | None
+) -> Prepared | str:
+    """Parse, unwrap, analyse and judge one message (pure but for Tesseract); a str says
+    why it could not be."""
+    try:
+        parsed = parse_message(raw.raw, max_mime_depth=config.ingest.max_mime_depth)
+        unwrapped = unwrap(
+            parsed,
+            mailbox_addresses=config.mailbox_addresses,
+            office_map=config.office_map(),
+            max_depth=config.ingest.max_forward_depth,
+        )
+    except ParseError as e:
+        return str(e)
+    except (RecursionError, MemoryError, ValueError, LookupError, UnicodeError) as e:
+        log.debug("parsing %s failed", raw.source, exc_info=True)
+        return f"cannot parse: {type(e).__name__}: {e}"
+    try:
+        analysis = analyse(
+            unwrapped, own_addresses=own_addresses(config), read_picture=read_picture
+        )
+        verdict = judge_message(message_text(unwrapped, analysis, config))
+    except Exception as e:  # a bug on one hostile message must not stop the run
+        log.exception("unexpected error on %s", raw.source)
+        return f"internal error: {type(e).__name__}: {e}"
+    text_chars = len(analysis.body.strip()) + sum(
+        len(t) for t in (*analysis.attachment_texts, *analysis.picture_texts)
+    )
+    features = replace(analysis.features, verdict_class=verdict_class(verdict.score, text_chars))
+    return Prepared(
+        unwrapped=unwrapped, analysis=analysis, verdict=verdict, text_chars=text_chars,
+        features=features,
+    )  # fmt: skip
+
+
+# One per worker process: the pictures it has read (a campaign sends one picture to many).
+_worker_pictures: PictureReader | None = None
+
+
+def prepare_in_worker(config: Config, raw: RawMessage) -> Prepared | str:
+    """prepare_message in a worker process, with that process's picture reader."""
+    global _worker_pictures
+    if _worker_pictures is None:
+        _worker_pictures = PictureReader(picture_limits(config))
+    return prepare_message(raw, config, _worker_pictures.for_message())
+
+
+@contextmanager
+def analysed_stream(
+    ws: Workspace,
+    items: Iterable[Item],
+    *,
+    workers: int | None = None,
+    analyser: Analyser | None = None,
+) -> Iterator[Iterator[tuple[Item, Analysed | None]]]:
+    """Each item with its analysis, in input order (None: nothing to analyse: not a message,
+    empty, or stored before). With one worker, in this process; with more, in a pool."""
+    count = workers or ws.config.ingest.workers or default_workers()
+
+    def needs(item: Item) -> bool:
+        return (
+            isinstance(item, RawMessage)
+            and bool(item.raw)
+            and not ws.store.has_message(item.sha256)
+        )
+
+    if count <= 1 and analyser is None:
+
+        def here(item: Item) -> Analysed | None:
+            if not needs(item):
+                return None
+            assert isinstance(item, RawMessage)
+            return prepare_message(item, ws.config, ws.pictures.for_message())
+
+        yield ((item, here(item)) for item in items)
+        return
+    if analyser is None:
+        yield ws.pool(count).map(items, needs=needs)
+        return
+    with OrderedPool(_on_message(analyser), workers=count) as pool:
+        yield pool.map(items, needs=needs)
+
+
+def _on_message(fn: Analyser) -> Callable[[Item], Prepared | str]:
+    return partial(_call_on_raw, fn)
+
+
+def _call_on_raw(fn: Analyser, item: Item) -> Prepared | str:
+    assert isinstance(item, RawMessage)
+    return fn(item)
+
+
+def store_stream(
+    ws: Workspace,
+    analysed: Iterable[tuple[Item, Analysed | None]],
     *,
     on_progress: Callable[[IngestReport], None] | None = None,
     clock: Clock = utc_now,
 ) -> IngestReport:
-    """Store each message once, with its evidence; one bad message never stops the run."""
+    """Store analysed messages one at a time, in the order given."""
     report = IngestReport()
     try:
-        _ingest_items(ws, items, report, on_progress, clock)
+        _store_items(ws, analysed, report, on_progress, clock)
     except sqlite3.OperationalError as e:  # disk full or locked outside a transaction
         raise ws.store.write_error(e) from e
     return report
 
 
-def _ingest_items(
+def _store_items(
     ws: Workspace,
-    items: Iterable[RawMessage | IngestFailure | IngestSkip],
+    analysed: Iterable[tuple[Item, Analysed | None]],
     report: IngestReport,
     on_progress: Callable[[IngestReport], None] | None,
     clock: Clock,
 ) -> None:
-    for item in items:
+    for item, result in analysed:
         if isinstance(item, IngestSkip):
             report.skipped.append(item)
         elif isinstance(item, IngestFailure):
@@ -123,7 +265,7 @@ def _ingest_items(
             report.read += 1
             outcome: Outcome
             try:
-                outcome = ingest_one(ws, item, clock=clock)
+                outcome = store_one(ws, item, result, clock=clock)
             except (StoreError, sqlite3.Error):
                 raise  # the store itself is failing: every later message would fail too
             except Exception as e:  # a bug on one hostile message must not stop the run
@@ -142,6 +284,13 @@ def _ingest_items(
 
 def ingest_one(ws: Workspace, raw: RawMessage, *, clock: Clock = utc_now) -> Outcome:
     """Store one message with its evidence; say whether it was new, seen before, or failed."""
+    return store_one(ws, raw, None, clock=clock)
+
+
+def store_one(
+    ws: Workspace, raw: RawMessage, result: Analysed | None, *, clock: Clock = utc_now
+) -> Outcome:
+    """Store one message and its analysis (None: analysed here, when it needs one)."""
     now = clock()
     if ws.store.has_message(raw.sha256):
         ws.store.add_source(raw.sha256, raw.source, now)
@@ -150,37 +299,27 @@ def ingest_one(ws: Workspace, raw: RawMessage, *, clock: Clock = utc_now) -> Out
         return _fail(ws, raw, "empty file", now, kept=False)
     # Evidence first: a run killed after this line leaves a file the rerun finds in place.
     ws.evidence.put(raw.raw, raw.sha256)
-    try:
-        parsed = parse_message(raw.raw, max_mime_depth=ws.config.ingest.max_mime_depth)
-        unwrapped = unwrap(
-            parsed,
-            mailbox_addresses=ws.config.mailbox_addresses,
-            office_map=ws.config.office_map(),
-            max_depth=ws.config.ingest.max_forward_depth,
-        )
-    except ParseError as e:
-        return _fail(ws, raw, str(e), now)
-    except (RecursionError, MemoryError, ValueError, LookupError, UnicodeError) as e:
-        log.debug("parsing %s failed", raw.source, exc_info=True)
-        return _fail(ws, raw, f"cannot parse: {type(e).__name__}: {e}", now)
-    analysis = analyse(
-        unwrapped, own_addresses=ws.own_addresses(), read_picture=ws.pictures.for_message()
-    )
-    verdict = judge_message(message_text(unwrapped, analysis, ws.config))
-    text_chars = len(analysis.body.strip()) + sum(
-        len(t) for t in (*analysis.attachment_texts, *analysis.picture_texts)
-    )
-    features = replace(analysis.features, verdict_class=verdict_class(verdict.score, text_chars))
+    if result is None:
+        result = prepare_message(raw, ws.config, ws.pictures.for_message())
+    if isinstance(result, str):
+        return _fail(ws, raw, result, now)
+    if isinstance(result, WorkerCrashed | WorkerError):
+        return _fail(ws, raw, f"internal error: {result.error}", now)
     with ws.store.transaction():
         cluster_id = founding_cluster_id(raw.sha256)
-        if not ws.store.add_message(raw, unwrapped, cluster_id=cluster_id, now=now):
+        if not ws.store.add_message(raw, result.unwrapped, cluster_id=cluster_id, now=now):
             # a concurrent run stored it between our check and our insert
             ws.store.add_source(raw.sha256, raw.source, now)
             return "duplicate"
-        store_analysis(ws, raw.sha256, analysis, now)
-        ws.store.add_verdict(raw.sha256, verdict, text_chars, now)
-        ws.linker.link(raw.sha256, features, now)
+        store_analysis(ws, raw.sha256, result.analysis, now)
+        ws.store.add_verdict(raw.sha256, result.verdict, result.text_chars, now)
+        ws.linker.link(raw.sha256, result.features, now)
     return "new"
+
+
+def own_addresses(config: Config) -> tuple[str, ...]:
+    """Addresses on our side of every message: never evidence that two mails are linked."""
+    return tuple(sorted({*config.mailbox_addresses, *config.office_map()}))
 
 
 def message_text(u: Unwrapped, a: Analysis, config: Config) -> MessageText:

@@ -22,7 +22,7 @@ from urllib.parse import quote
 from triage.config import AccountConfig
 from triage.errors import TriageError
 from triage.imap import FetchedMessage, ImapSession, ServerGone, connect
-from triage.pipeline import Clock, Workspace, ingest_stream, utc_now
+from triage.pipeline import Clock, Workspace, analysed_stream, store_stream, utc_now
 from triage.records import IngestFailure, IngestReport, RawMessage
 
 log = logging.getLogger(__name__)
@@ -262,11 +262,17 @@ def _store_batch(
     max_bytes = ws.config.ingest.max_message_bytes
     fetched = session.fetch(batch, max_bytes=max_bytes)
     items = [_item(m, message_source(name, folder, uidvalidity, m.uid), max_bytes) for m in fetched]
-    # Evidence files are written inside, before COMMIT: a crash leaves only an orphan file,
-    # content-addressed, that the rerun finds in place.
+    # Analysed before the write transaction (in worker processes), so a batch holds the
+    # store's write lock only while it is stored. Evidence files are written inside, before
+    # COMMIT: a crash leaves only an orphan file, content-addressed, that the rerun finds.
+    with analysed_stream(ws, items) as stream:
+        analysed = list(stream)
     with ws.store.transaction():
-        part = ingest_stream(
-            ws, items, clock=env.clock, on_progress=lambda r: target.progress.update(_sum(total, r))
+        part = store_stream(
+            ws,
+            analysed,
+            clock=env.clock,
+            on_progress=lambda r: target.progress.update(_sum(total, r)),
         )
         ws.store.set_checkpoint(name, folder, uidvalidity, max(batch), env.clock())
     _add(total, part)

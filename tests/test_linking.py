@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
 from tests.pictures import campaign_picture
 from tests.test_cluster import LETTER, THREAT, W1, W2, ingest, message, partition
-from triage import curation
+from triage import curation, keypoints
 from triage.cluster import LinkSide, compatible
 from triage.descriptorindex import DescriptorIndex
 from triage.fingerprint import fingerprint_image, hash_distance
@@ -244,3 +244,19 @@ def test_a_big_cluster_takes_a_new_member_on_two_verified_pictures_or_one_strong
     strong = ("new", message(50, body="", picture=campaign_picture("scene-k", "f9")))
     joined = partition(ingest(tmp_path / "strong", [*campaign(5), strong]))
     assert len(joined) == 1
+
+
+def test_a_misaligned_fit_is_refined_before_the_cells_are_compared():
+    """A keypoint fit a few pixels off (few inliers do that) decorrelates fine texture: the
+    cells of two copies of one base then disagree until the alignment is refined."""
+    a = link_keys_of(campaign_picture("scene-k", "f0"))
+    b = link_keys_of(campaign_picture("scene-k", "f9"))
+    off = np.array([[1.0, 0.0, 12.0], [0.0, 1.0, 6.0]])  # 12 and 6 analysed pixels off
+    scale = a.thumb.shape[1] / a.plain.shape[1]
+    unrefined = keypoints._dense(
+        a.thumb.astype(np.float32),
+        b.thumb.astype(np.float32),
+        (off * [1, 1, scale]).astype(np.float32),
+    )
+    assert not unrefined.verdict()[0]
+    assert keypoints._dense_refined(a, b.thumb, b.plain.shape, off).verdict()[0]

@@ -109,6 +109,11 @@ def _needs_cjk(latin_reading: str) -> bool:
     return sum(len(w) for w in words) < len(marks) / 2
 
 
+# Codes decoded per picture: a picture tiled with hundreds of finder-like squares would
+# otherwise cost a decode each; a demand carries one or two codes.
+MAX_QR_CODES = 16
+
+
 def read_qr_codes(gray: object) -> tuple[str, ...]:
     """Payloads of the QR codes in a greyscale picture (PIL image), in reading order.
 
@@ -116,7 +121,8 @@ def read_qr_codes(gray: object) -> tuple[str, ...]:
     8 ms on a 2 MP photo with no code, where QRCodeDetector's line scan takes about 65 ms
     (and ran twice, multi-code then single-code, when it found nothing). Each code found is
     then decoded from a crop around it, by that detector and, failing that, by the classic
-    one. Measured in bench/picturetext.py (recall as before at every module size)."""
+    one. bench/picturetext.py measures both: every code of 3 px a module or more that the
+    old search read is read (and some it missed); at 2 px a few are lost either way."""
     import cv2
     import numpy as np
 
@@ -128,7 +134,8 @@ def read_qr_codes(gray: object) -> tuple[str, ...]:
     if not found or corners is None:
         return ()
     payloads = []
-    for quad in sorted(corners, key=lambda q: (float(q[:, 1].min()), float(q[:, 0].min()))):
+    in_order = sorted(corners, key=lambda q: (float(q[:, 1].min()), float(q[:, 0].min())))
+    for quad in in_order[:MAX_QR_CODES]:
         crop = _around(pixels, quad)
         payload = _decode_one(crop)
         if payload:
@@ -141,14 +148,13 @@ def _around(pixels: np.ndarray, quad: np.ndarray) -> np.ndarray:
     side around it (the decoders look for the code again there)."""
     import numpy as np
 
-    full = pixels
     corners = np.asarray(quad, dtype=float)
     x0, y0 = np.floor(corners.min(axis=0)).astype(int)
     x1, y1 = np.ceil(corners.max(axis=0)).astype(int)
     margin = int(max(x1 - x0, y1 - y0) * 0.25) + 4
     x0, y0 = max(0, x0 - margin), max(0, y0 - margin)
-    x1, y1 = min(full.shape[1], x1 + margin), min(full.shape[0], y1 + margin)
-    return np.ascontiguousarray(full[y0:y1, x0:x1])
+    x1, y1 = min(pixels.shape[1], x1 + margin), min(pixels.shape[0], y1 + margin)
+    return np.ascontiguousarray(pixels[y0:y1, x0:x1])
 
 
 def _decode_one(crop: np.ndarray) -> str:

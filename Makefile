@@ -133,6 +133,7 @@ bench: $(STAMP) $(CORPUS)/truth.json  ## figures: clustering, verdicts, scale (p
 	$(BIN)/python -m bench.scale
 	nice -n 10 $(BIN)/python -m bench.throughput $(if $(BENCH_10K),--also 10000)
 	nice -n 10 $(BIN)/python -m bench.manipulation
+	nice -n 10 $(BIN)/python -m bench.picturetext
 
 train-manipulation: $(STAMP)  ## retrain triage/models/manipulation.json (seeded, ~3 min)
 	nice -n 10 $(BIN)/python -m training.manipulation.train --jobs 2

@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image, ImageDraw, ImageFont
 
+from fixtures.pictures import make_scene
 from tests import mailbuild as mb
 from tests.pictures import campaign_picture
 from triage.cli import cli
@@ -135,6 +136,25 @@ def test_picture_reading_without_ocr_still_reads_qr_codes():
     read = read_picture(picture, PictureLimits(timeout_seconds=0))
     assert read.ocr == "" and "turned off" in read.note
     assert read.qr == (f"bitcoin:{WALLET}",)
+
+
+def test_small_codes_in_a_photo_are_all_read_in_reading_order_and_none_invented():
+    # Two codes at 3 px per module (the smallest size the search is meant to keep) in a
+    # 2 MP photo-like scene, one turned a little and JPEG-compressed; the bare scene has none.
+    scene = make_scene("qr-photo", (1732, 1155))
+    bare = io.BytesIO()
+    scene.save(bare, "JPEG", quality=85)
+    lower, upper = f"bitcoin:{WALLET}?amount=0.2", "https://pay.example.test/0x42"
+    for payload, where, turn in ((lower, (1100, 700), 5), (upper, (300, 150), 0)):
+        code = cv2.resize(cv2.QRCodeEncoder.create().encode(payload), None, fx=3, fy=3,
+                          interpolation=cv2.INTER_NEAREST)  # fmt: skip
+        card = Image.fromarray(np.asarray(code)).convert("RGB")
+        scene.paste(card.rotate(turn, expand=True, fillcolor=(255, 255, 255)), where)
+    both = io.BytesIO()
+    scene.save(both, "JPEG", quality=85)
+    off = PictureLimits(timeout_seconds=0)
+    assert read_picture(both.getvalue(), off).qr == (upper, lower)
+    assert read_picture(bare.getvalue(), off).qr == ()
 
 
 def test_unreadable_picture_is_a_note_not_a_crash():

@@ -207,3 +207,22 @@ def test_a_picture_read_once_is_not_read_again_and_one_message_reads_few():
     assert "webcam" in read.ocr.lower()
     assert "over 1 pictures" in first(flyer).note  # the message's OCR budget is spent
     assert reader.for_message()(demand) is read  # another message: the same reading
+
+
+def test_one_message_reads_pictures_for_a_bounded_time():
+    """Past the message's seconds the rest of its pictures are not read (a picture of
+    finder-like squares can keep the QR search busy for half a minute); they stay readable
+    by another message, whose clock starts anew."""
+    code = qr_picture(
+        "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq", side=240, background=(255, 255, 255)
+    )
+    other = qr_picture(
+        "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4", side=240, background=(255, 255, 255)
+    )
+    reader = PictureReader(PictureLimits(timeout_seconds=0), message_seconds=1e-9)
+    first = reader.for_message()
+    # The clock starts at zero: the first picture is read, and it spends the budget.
+    assert first(code).qr == ("bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq",)
+    skipped = first(other)
+    assert skipped.qr == () and "s for reading pictures are spent" in skipped.note
+    assert reader.for_message()(other).qr == ("bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4",)

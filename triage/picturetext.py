@@ -19,6 +19,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -215,24 +216,52 @@ def letters_in_rows(gray: object) -> int:
     return best
 
 
+# Reading one message's pictures (QR search and OCR) stops after this many seconds: a picture
+# tiled with finder-like squares keeps OpenCV's QR detector busy for up to 30 s, and a message
+# may carry 200 pictures. The picture being read when the time runs out is finished.
+MESSAGE_SECONDS = 60.0
+
+
 class PictureReader:
     """Reads pictures for one workspace: a picture read once (by its sha256) is not read
     again, since a campaign sends the same picture to many offices; at most
     `per_message` pictures of one message go to OCR (the rest are read for QR codes)."""
 
-    def __init__(self, limits: PictureLimits, *, per_message: int = 8, remember: int = 4096):
+    def __init__(
+        self,
+        limits: PictureLimits,
+        *,
+        per_message: int = 8,
+        remember: int = 4096,
+        message_seconds: float = MESSAGE_SECONDS,
+    ):
         self.limits = limits
         self.per_message = per_message
+        self.message_seconds = message_seconds
         self._remember = remember
         self._read: dict[str, PictureText] = {}
 
     def for_message(self) -> Callable[[bytes], PictureText]:
         left = [self.per_message]
+        spent = [0.0]
 
         def read(data: bytes) -> PictureText:
             key = hashlib.sha256(data).hexdigest()
             if (known := self._read.get(key)) is not None:
                 return known
+            if spent[0] >= self.message_seconds:  # not kept: another message may read it
+                return PictureText(
+                    ocr="", qr=(),
+                    note=f"not read: this message's {self.message_seconds:g} s for reading "
+                    "pictures are spent",
+                )  # fmt: skip
+            started = time.monotonic()
+            try:
+                return _read_and_keep(data, key)
+            finally:
+                spent[0] += time.monotonic() - started
+
+        def _read_and_keep(data: bytes, key: str) -> PictureText:
             if left[0] <= 0:
                 off = dataclasses.replace(self.limits, timeout_seconds=0)
                 done = read_picture(data, off)

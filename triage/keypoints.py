@@ -155,6 +155,8 @@ def verify(a: LinkKeys, b: LinkKeys) -> Verification:
         )  # fmt: skip
         if (candidate.same_base, candidate.score) > (best.same_base, best.score):
             best = candidate
+        if best.strong:  # the other orientation cannot change the answer: not worth a fit
+            break
     return best
 
 

@@ -47,8 +47,9 @@ class Item:
     kind: str  # what a false pair involving it is counted as
 
 
-def link(items: list[Item]) -> tuple[dict[str, int], int, float]:
-    """Cluster label per item, verifications done, seconds."""
+def link(items: list[Item]) -> tuple[dict[str, int], int, float, list[tuple[int, int, bool]]]:
+    """Cluster label per item, verifications done, seconds, and the pairs verified as one
+    base (item positions, and whether the verification was strong)."""
     parent = list(range(len(items)))
 
     def find(i: int) -> int:
@@ -61,6 +62,7 @@ def link(items: list[Item]) -> tuple[dict[str, int], int, float]:
     keys: dict[str, LinkKeys] = {}
     position: dict[str, int] = {}
     checks = 0
+    verified: list[tuple[int, int, bool]] = []
     started = time.monotonic()
     for i, item in enumerate(items):
         try:
@@ -76,19 +78,22 @@ def link(items: list[Item]) -> tuple[dict[str, int], int, float]:
                 continue
             checks += 1
             first, second = sorted(((sha, mine), (other, keys[other])), key=lambda p: p[0])
-            if verify(first[1], second[1]).same_base:
+            check = verify(first[1], second[1])
+            if check.same_base:
+                verified.append((i, j, check.strong))
                 parent[find(i)] = find(j)
         index.add(sha, int(fingerprint.phash, 16), int(fingerprint.phash_mirror, 16), mine)
         keys[sha], position[sha] = mine, i
-    return {items[i].name: find(i) for i in range(len(items))}, checks, time.monotonic() - started
+    clusters = {items[i].name: find(i) for i in range(len(items))}
+    return clusters, checks, time.monotonic() - started, verified
 
 
 def report(title: str, items: list[Item]) -> dict[str, object]:
-    clusters, checks, seconds = link(items)
+    clusters, checks, seconds, verified = link(items)
     tp = fp = fn = 0
     false_kinds: Counter[str] = Counter()
     for a, b in itertools.combinations(items, 2):
-        same = a.group is not None and a.group == b.group
+        same = _same(a, b)
         linked = clusters[a.name] == clusters[b.name]
         if same and linked:
             tp += 1
@@ -114,7 +119,17 @@ def report(title: str, items: list[Item]) -> dict[str, object]:
     )
     if false_kinds:
         print(f"{'':44} false pairs by kind: {dict(false_kinds.most_common())}")
+    # A strong verification joins a big cluster alone (link.CORROBORATED_SIZE): how often
+    # verified pairs are strong, and whether any different-base pair is.
+    same = [strong for i, j, strong in verified if _same(items[i], items[j])]
+    other = [strong for i, j, strong in verified if not _same(items[i], items[j])]
+    print(f"{'':44} verified pairs strong: same base {sum(same)}/{len(same)}, "
+          f"different {sum(other)}/{len(other)}")  # fmt: skip
     return {"precision": precision, "recall": recall, "f1": f1, "false_pairs": fp}
+
+
+def _same(a: Item, b: Item) -> bool:
+    return a.group is not None and a.group == b.group
 
 
 def generated(seed: int, kinds: tuple[str, ...], edits: tuple[str, ...]) -> list[Item]:

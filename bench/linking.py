@@ -5,9 +5,9 @@ resulting clusters, false pairs by kind, and the verifications a picture cost.
 
     .venv/bin/python -m bench.linking [--dev PATH]
 
-It measures proposal and verification of pairs; the product's rule that a cluster of five or
-more messages needs two verified pictures before it takes a new member is not simulated here
-(bench.campaigns measures it through the product).
+It measures proposal and verification of pairs, and then links again as the product's Linker
+does, where a cluster of five or more needs two verified pictures (or one strong one) before
+it takes a new member (bench.campaigns measures that rule through the product on mail).
 
 Sets: our generator's tuning split (the thresholds were chosen there), its held-out split
 (base kinds and edits tuning never saw), and, when present, an independently generated
@@ -35,6 +35,7 @@ from triage.fingerprint import fingerprint_decoded
 from triage.imagedecode import ImageRefused, decode_image
 from triage.imagelinks import CandidateIndex
 from triage.keypoints import LinkKeys, link_keys_of_image, verify
+from triage.link import CORROBORATED_SIZE
 
 DEV = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "linking-dev"
 
@@ -45,12 +46,19 @@ class Item:
     data: bytes
     group: str | None
     kind: str  # what a false pair involving it is counted as
+    edits: tuple[str, ...] = ()  # the campaign's edits applied to this copy
+    base_kind: str = ""
 
 
-def link(items: list[Item]) -> tuple[dict[str, int], int, float, list[tuple[int, int, bool]]]:
+def link(
+    items: list[Item], corroborate: bool = False
+) -> tuple[dict[str, int], int, float, list[tuple[int, int, bool]]]:
     """Cluster label per item, verifications done, seconds, and the pairs verified as one
-    base (item positions, and whether the verification was strong)."""
+    base (item positions, and whether the verification was strong). With `corroborate`, a
+    picture joins a cluster of link.CORROBORATED_SIZE or more only through two verified
+    members or one strong verification, as the product's Linker does."""
     parent = list(range(len(items)))
+    size = [1] * len(items)
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -72,16 +80,25 @@ def link(items: list[Item]) -> tuple[dict[str, int], int, float, list[tuple[int,
         fingerprint = fingerprint_decoded(decoded)
         mine = link_keys_of_image(decoded.image)
         sha = f"{i:06d}"
+        witnesses: dict[int, list[bool]] = {}
         for other in index.propose(int(fingerprint.phash, 16), mine):
             j = position[other]
-            if find(i) == find(j):
-                continue
+            if not corroborate and find(i) == find(j):
+                continue  # already joined: nothing to learn
             checks += 1
             first, second = sorted(((sha, mine), (other, keys[other])), key=lambda p: p[0])
             check = verify(first[1], second[1])
             if check.same_base:
                 verified.append((i, j, check.strong))
-                parent[find(i)] = find(j)
+                witnesses.setdefault(find(j), []).append(check.strong)
+        for root, found in witnesses.items():
+            settled = (
+                not corroborate or size[root] < CORROBORATED_SIZE or len(found) >= 2 or any(found)
+            )
+            if settled and find(i) != find(root):
+                a, b = find(i), find(root)
+                parent[a] = b
+                size[b] += size[a]
         index.add(sha, int(fingerprint.phash, 16), int(fingerprint.phash_mirror, 16), mine)
         keys[sha], position[sha] = mine, i
     clusters = {items[i].name: find(i) for i in range(len(items))}
@@ -90,6 +107,68 @@ def link(items: list[Item]) -> tuple[dict[str, int], int, float, list[tuple[int,
 
 def report(title: str, items: list[Item]) -> dict[str, object]:
     clusters, checks, seconds, verified = link(items)
+    product, _, _, _ = link(items, corroborate=True)
+    figures = _figures(items, clusters)
+    print(
+        f"{title:44} pictures {len(items):4}  {figures.line()}  "
+        f"checks/picture {checks / max(1, len(items)):.1f}  "
+        f"{1000 * seconds / len(items):.0f} ms/picture"
+    )
+    if figures.false_kinds:
+        print(f"{'':44} false pairs by kind: {dict(figures.false_kinds.most_common())}")
+    joined, copies = _copies_joined(items, clusters)
+    for by in ("edit", "base"):
+        shown = sorted(e for e in copies if e.endswith(" base") == (by == "base"))
+        counts = ", ".join(f"{e.removesuffix(' base')} {joined[e]}/{copies[e]}" for e in shown)
+        print(f"{'':44} copies joined to their campaign, by {by}: {counts}")
+    # A strong verification joins a big cluster alone (link.CORROBORATED_SIZE): how often
+    # verified pairs are strong, and whether any different-base pair is.
+    same = [strong for i, j, strong in verified if _same(items[i], items[j])]
+    other = [strong for i, j, strong in verified if not _same(items[i], items[j])]
+    print(f"{'':44} verified pairs strong: same base {sum(same)}/{len(same)}, "
+          f"different {sum(other)}/{len(other)}")  # fmt: skip
+    corroborated = _figures(items, product)
+    print(f"{'':44} as the product joins (clusters of {CORROBORATED_SIZE}+ need two verified "
+          f"pictures or one strong): {corroborated.line()}")  # fmt: skip
+    if corroborated.false_kinds:
+        print(f"{'':44} false pairs by kind: {dict(corroborated.false_kinds.most_common())}")
+    return {
+        "precision": figures.precision, "recall": figures.recall, "f1": figures.f1,
+        "false_pairs": figures.fp, "product_f1": corroborated.f1,
+        "product_false_pairs": corroborated.fp,
+    }  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    tp: int
+    fp: int
+    fn: int
+    mixed: int  # clusters holding pictures of two campaigns or more
+    groups: int
+    false_kinds: Counter[str]
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def line(self) -> str:
+        return (
+            f"precision {self.precision:.3f}  recall {self.recall:.3f}  F1 {self.f1:.3f}  "
+            f"false pairs {self.fp:4}  clusters mixing campaigns {self.mixed}/{self.groups}"
+        )
+
+
+def _figures(items: list[Item], clusters: dict[str, int]) -> Figures:
     tp = fp = fn = 0
     false_kinds: Counter[str] = Counter()
     for a, b in itertools.combinations(items, 2):
@@ -102,30 +181,33 @@ def report(title: str, items: list[Item]) -> dict[str, object]:
         elif linked:
             fp += 1
             false_kinds["+".join(sorted({a.kind, b.kind}))] += 1
-    precision = tp / (tp + fp) if tp + fp else 1.0
-    recall = tp / (tp + fn) if tp + fn else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     groups = {i.group for i in items if i.group}
-    mixed = sum(
-        1
-        for c in set(clusters.values())
-        if len({i.group for i in items if clusters[i.name] == c and i.group}) > 1
-    )
-    print(
-        f"{title:44} pictures {len(items):4}  precision {precision:.3f}  recall {recall:.3f}  "
-        f"F1 {f1:.3f}  false pairs {fp:4}  clusters mixing campaigns {mixed}/{len(groups)}  "
-        f"checks/picture {checks / max(1, len(items)):.1f}  "
-        f"{1000 * seconds / len(items):.0f} ms/picture"
-    )
-    if false_kinds:
-        print(f"{'':44} false pairs by kind: {dict(false_kinds.most_common())}")
-    # A strong verification joins a big cluster alone (link.CORROBORATED_SIZE): how often
-    # verified pairs are strong, and whether any different-base pair is.
-    same = [strong for i, j, strong in verified if _same(items[i], items[j])]
-    other = [strong for i, j, strong in verified if not _same(items[i], items[j])]
-    print(f"{'':44} verified pairs strong: same base {sum(same)}/{len(same)}, "
-          f"different {sum(other)}/{len(other)}")  # fmt: skip
-    return {"precision": precision, "recall": recall, "f1": f1, "false_pairs": fp}
+    members: dict[int, set[str]] = {}
+    for item in items:
+        if item.group:
+            members.setdefault(clusters[item.name], set()).add(item.group)
+    mixed = sum(1 for found in members.values() if len(found) > 1)
+    return Figures(tp, fp, fn, mixed, len(groups), false_kinds)
+
+
+def _copies_joined(
+    items: list[Item], clusters: dict[str, int]
+) -> tuple[Counter[str], Counter[str]]:
+    """Per edit ("none" for an unedited copy) and per base kind: how many copies sit in the
+    cluster holding most of their campaign, and how many there are."""
+    biggest: dict[str, int] = {}
+    for group in {i.group for i in items if i.group}:
+        counts = Counter(clusters[i.name] for i in items if i.group == group)
+        biggest[group] = counts.most_common(1)[0][0]
+    joined: Counter[str] = Counter()
+    copies: Counter[str] = Counter()
+    for item in items:
+        if item.group is None:
+            continue
+        for edit in (*(item.edits or ("none",)), f"{item.base_kind} base"):
+            copies[edit] += 1
+            joined[edit] += clusters[item.name] == biggest[item.group]
+    return joined, copies
 
 
 def _same(a: Item, b: Item) -> bool:
@@ -134,9 +216,19 @@ def _same(a: Item, b: Item) -> bool:
 
 def generated(seed: int, kinds: tuple[str, ...], edits: tuple[str, ...]) -> list[Item]:
     return [
-        Item(name=p.name, data=p.data, group=p.group, kind=p.distractor or "campaign")
+        Item(
+            name=p.name,
+            data=p.data,
+            group=p.group,
+            kind=p.distractor or "campaign",
+            edits=p.edits,
+            base_kind=p.kind,
+        )
         for p in make_linkset(seed, kinds=kinds, edits=edits)
     ]
+
+
+_LIGHT = {"resize", "jpeg"}  # done to every copy: not an edit of the campaign's
 
 
 def dev_set(root: Path) -> list[Item]:
@@ -147,6 +239,8 @@ def dev_set(root: Path) -> list[Item]:
             data=(root / "images" / r["file"]).read_bytes(),
             group=r["group"],
             kind=r["distractor_kind"] or "campaign",
+            edits=tuple(e["op"] for e in r["edits"] or () if e["op"] not in _LIGHT),
+            base_kind=r["base_kind"],
         )
         for r in sorted(labels["images"], key=lambda r: r["file"])
     ]

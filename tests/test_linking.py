@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import random
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -260,3 +261,46 @@ def test_a_misaligned_fit_is_refined_before_the_cells_are_compared():
     )
     assert not unrefined.verdict()[0]
     assert keypoints._dense_refined(a, b.thumb, b.plain.shape, off).verdict()[0]
+
+
+def recoloured(data: bytes, gains: tuple[float, float, float]) -> bytes:
+    pixels = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"), float) * gains
+    return jpeg(Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8), "RGB"))
+
+
+def test_a_copy_with_another_colour_balance_is_another_shot_but_a_grey_copy_is_not():
+    """Another shot of one dim room passes the keypoint and cell checks; its white balance
+    gives it away. A campaign's copies keep the base's balance, and a grey copy has none to
+    compare."""
+    first = campaign_picture("scene-c", "f1")
+    second = campaign_picture("scene-c", "f2")
+    assert verify(link_keys_of(first), link_keys_of(second)).same_base
+    warm = link_keys_of(recoloured(second, (1.2, 1.0, 0.8)))
+    check = verify(link_keys_of(first), warm)
+    assert not check.same_base and "colours differ" in check.reason
+    slight = link_keys_of(recoloured(second, (1.04, 1.0, 0.97)))  # a re-save's drift
+    assert verify(link_keys_of(first), slight).same_base
+    grey = Image.open(io.BytesIO(second)).convert("L")
+    grey_keys = link_keys_of(jpeg(grey))
+    assert grey_keys.colour is None
+    assert verify(link_keys_of(first), grey_keys).same_base
+
+
+def test_keys_stored_before_colour_was_kept_are_recomputed_from_evidence(tmp_path: Path):
+    first, second = campaign_picture("scene-u", "f1"), campaign_picture("scene-u", "f2")
+    keys = link_keys_of(first)
+    parts = [keypoints._pack(keys.plain), keypoints._pack(keys.mirrored)]
+    parts.append(keypoints._pack_thumb(keys.thumb))
+    legacy = np.array([len(p) for p in parts], dtype="<u4").tobytes() + b"".join(parts)
+    old = LinkKeys.from_bytes(legacy)
+    assert old.colour is None and not old.has_colour_part
+    assert verify(old, link_keys_of(second)).same_base  # read as before, colour unchecked
+
+    ingest(tmp_path, [("c1", message(1, body=THREAT.format(w=W1), picture=first))])
+    conn = sqlite3.connect(tmp_path / "t.db")
+    assert conn.execute("UPDATE image_keys SET keys = ?", [legacy]).rowcount == 1
+    conn.commit()
+    found = ingest(tmp_path, [("c2", message(2, body=THREAT.format(w=W2), picture=second))])
+    assert partition(found) == {frozenset({"c1", "c2"})}
+    stored = [LinkKeys.from_bytes(r[0]) for r in conn.execute("SELECT keys FROM image_keys")]
+    assert len(stored) == 2 and all(k.has_colour_part and k.colour is not None for k in stored)

@@ -1,6 +1,6 @@
 """Two pictures verified as the same base picture (pure; the only OpenCV importer).
 
-Two checks must agree, because each alone was fooled when measured:
+Three checks must agree, because each alone was fooled when measured:
 1. ORB keypoints matched with a ratio test and a similarity transform fitted by RANSAC whose
    inliers cover much of the frame. Alone it linked dark pictures of different campaigns
    through the pasted faces, which look alike to a keypoint detector.
@@ -9,15 +9,22 @@ Two checks must agree, because each alone was fooled when measured:
    textured cells must agree, there must be enough textured cells to judge (flat skies and
    fog cannot be verified and are left to wallets and text), and the agreeing cells must be
    spread over the frame, not gathered in one spot (a face in the same place).
-A pasted face disagrees in its own cells only, so a campaign's copies pass both checks.
+   A pasted face disagrees in its own cells only, so a campaign's copies pass both checks;
+   so did another shot of the same dim room (other bedding, a frame moved).
+3. Colour, where both pictures have any: a campaign re-sends one base picture, so its copies
+   keep its colour balance, while another shot was lit or white-balanced differently. The
+   median chroma difference over the cells that agree must stay small. A grey copy has no
+   balance to compare and is judged by the first two checks alone; a campaign that tinted
+   each copy differently would be split by this check (none of the edits measured does).
 
-Chosen on labelled sets of our own generated pictures (fixtures/linkset.py, tuning kinds
-scene and night, edits mirror/crop/border/caption): first on seed 1 (160 pictures), then,
-because 468 generated mails still showed two false links at a keypoint score of 0.21-0.22, on
-seeds 5 and 6 (480 pictures each, 13,000 proposed pairs): at these thresholds 92% of the
-proposed same-base pairs verify and none of the others; at the first ones (0.2 / 0.4) three
-false pairs got through. `make bench` reports the held-out kinds and edits and pictures from
-an independent generator, none of which were looked at to choose.
+The keypoint and cell thresholds were chosen on labelled sets of our own generated pictures
+(fixtures/linkset.py, tuning kinds scene and night, edits mirror/crop/border/caption): first
+on seed 1 (160 pictures), then, because 468 generated mails still showed two false links at a
+keypoint score of 0.21-0.22, on seeds 5 and 6 (480 pictures each, 13,000 proposed pairs): at
+these thresholds 92% of the proposed same-base pairs verify and none of the others; at the
+first ones (0.2 / 0.4) three false pairs got through. The colour threshold is described where
+it is set. `make bench` reports the held-out kinds and edits and pictures from an independent
+generator, none of which were looked at to choose.
 """
 
 from __future__ import annotations
@@ -52,6 +59,17 @@ MIN_SPREAD = 0.3  # bounding box of agreeing cells, as a share of the overlap
 # nor on linking-dev (0/4), where 176 of 220 verified same-base pairs are.
 STRONG_SCORE = 0.6
 STRONG_AGREEMENT = 0.65
+COLOUR_SIDE = 32  # colour is compared on thumbnails of at most this size
+GREY_CHROMA = 0.03  # median |chroma| below this: a grey picture, colour not compared
+# Largest median chroma difference (natural log of the R/G and B/G ratios) between copies of
+# one base. Chosen by a throwaway script on our generator's tuning kinds (scene, night and
+# dark; seeds 1, 2 and 4, then checked on 5 and 6): at 0.15, with 12 added to every level
+# (smaller offsets refused starry night skies, near black, at 0.16-0.17), no same-base pair
+# that passed the other checks is refused and 25 of the 34 other shots of a dim room that
+# passed them are (a colour cast of 0.8-1.2 a channel). bench.linking measures it on
+# held-out kinds.
+MAX_COLOUR_SHIFT = 0.15
+_FORMAT = b"LK2\0"  # stored keys with colour; older ones (no prefix) carry none
 _ECC_STEPS = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 50, 1e-4)
 
 
@@ -70,21 +88,34 @@ class LinkKeys:
     plain: Keypoints
     mirrored: Keypoints
     thumb: np.ndarray  # (h, w) uint8, at most THUMB_SIDE
+    # (h, w, 3) uint8 RGB, at most COLOUR_SIDE; None for a grey picture and in keys stored
+    # before colour was kept
+    colour: np.ndarray | None = None
+    has_colour_part: bool = True  # False in keys stored before colour was kept
 
     def to_bytes(self) -> bytes:
-        parts = [_pack(self.plain), _pack(self.mirrored), _pack_thumb(self.thumb)]
+        colour = b"" if self.colour is None else _pack_colour(self.colour)
+        parts = [_pack(self.plain), _pack(self.mirrored), _pack_thumb(self.thumb), colour]
         header = np.array([len(p) for p in parts], dtype="<u4").tobytes()
-        return header + b"".join(parts)
+        return _FORMAT + header + b"".join(parts)
 
     @classmethod
     def from_bytes(cls, data: bytes) -> LinkKeys:
-        sizes = np.frombuffer(data[:12], dtype="<u4")
-        at, parts = 12, []
+        current = data.startswith(_FORMAT)
+        if current:
+            data = data[len(_FORMAT) :]
+        count = 4 if current else 3
+        sizes = np.frombuffer(data[: 4 * count], dtype="<u4")
+        at, parts = 4 * count, []
         for size in sizes.tolist():
             parts.append(data[at : at + size])
             at += size
         return cls(
-            plain=_unpack(parts[0]), mirrored=_unpack(parts[1]), thumb=_unpack_thumb(parts[2])
+            plain=_unpack(parts[0]),
+            mirrored=_unpack(parts[1]),
+            thumb=_unpack_thumb(parts[2]),
+            colour=_unpack_colour(parts[3]) if current and parts[3] else None,
+            has_colour_part=current,
         )
 
 
@@ -106,6 +137,7 @@ def link_keys_of(data: bytes) -> LinkKeys:
 
 
 def link_keys_of_image(image: Image.Image) -> LinkKeys:
+    colour = _chroma(image)
     gray = image.convert("L")
     # Every picture is analysed at SIDE, smaller ones enlarged: a small copy then meets its
     # large siblings at the scale of the edit alone (crop, border), inside _fit's bounds, and
@@ -128,8 +160,24 @@ def link_keys_of_image(image: Image.Image) -> LinkKeys:
         Image.Resampling.BILINEAR,
     )
     return LinkKeys(
-        plain=_detect(gray), mirrored=_detect(ImageOps.mirror(gray)), thumb=np.asarray(thumb)
+        plain=_detect(gray),
+        mirrored=_detect(ImageOps.mirror(gray)),
+        thumb=np.asarray(thumb),
+        colour=colour,
     )
+
+
+def _chroma(image: Image.Image) -> np.ndarray | None:
+    """A small RGB copy, or None when the picture is grey."""
+    if image.mode not in ("RGB", "RGBA", "P", "CMYK", "YCbCr", "LAB", "HSV"):
+        return None
+    small = image.convert("RGB")
+    small.thumbnail((COLOUR_SIDE, COLOUR_SIDE), Image.Resampling.BOX)
+    rgb = np.asarray(small, dtype=np.uint8)
+    chroma = np.abs(_log_chroma(rgb.reshape(-1, 3).astype(np.float32))).sum(axis=1)
+    if float(np.median(chroma)) < GREY_CHROMA:
+        return None
+    return rgb
 
 
 def verify(a: LinkKeys, b: LinkKeys) -> Verification:
@@ -153,6 +201,10 @@ def verify(a: LinkKeys, b: LinkKeys) -> Verification:
             continue
         dense = _dense_refined(a, thumb, theirs.shape, transform)
         ok, why = dense.verdict()
+        if ok:
+            shift = _colour_shift(a, b, dense, mirrored)
+            if shift is not None and shift > MAX_COLOUR_SHIFT:
+                ok, why = False, f"{why}; colours differ ({shift:.2f}): another shot"
         candidate = Verification(
             same_base=ok, score=score, agreement=dense.agreement,
             reason=f"keypoints {score:.2f}{', mirrored' if mirrored else ''}; {why}",
@@ -212,6 +264,8 @@ class _Dense:
     textured: int
     agreeing: int
     spread: float
+    spots: tuple[tuple[int, int], ...] = ()  # top-left corners of the agreeing cells
+    warp: np.ndarray | None = None  # thumbnail a's pixels -> thumbnail b's
 
     @property
     def agreement(self) -> float:
@@ -256,6 +310,39 @@ def _dense_refined(
     return second if second.agreement > first.agreement else first
 
 
+def _colour_shift(a: LinkKeys, b: LinkKeys, dense: _Dense, mirrored: bool) -> float | None:
+    """The median chroma difference over the aligned cells that agree in structure (the
+    pasted face and a caption are left out), the larger of R/G and B/G; None when either
+    picture is grey."""
+    if a.colour is None or b.colour is None or dense.warp is None or not dense.spots:
+        return None
+    ca = a.colour.astype(np.float32)
+    cb = np.ascontiguousarray(b.colour[:, ::-1] if mirrored else b.colour, dtype=np.float32)
+    ta, tb = a.thumb, b.thumb
+    ka = ca.shape[1] / ta.shape[1]  # colour pixels per thumbnail pixel
+    kb = cb.shape[1] / tb.shape[1]
+    m = np.zeros((2, 3), np.float32)
+    m[:, :2] = kb * dense.warp[:, :2] / ka
+    m[:, 2] = kb * dense.warp[:, 2]
+    h, w = ca.shape[:2]
+    flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
+    warped = cv2.warpAffine(cb, m, (w, h), flags=flags)
+    valid = cv2.warpAffine(np.ones(cb.shape[:2], np.float32), m, (w, h), flags=flags) > 0.999
+    agree = np.zeros(ta.shape, np.uint8)
+    for x, y in dense.spots:
+        agree[y : y + CELL, x : x + CELL] = 1
+    compared = valid & (cv2.resize(agree, (w, h), interpolation=cv2.INTER_AREA) > 0)
+    if compared.sum() < 16:
+        return None
+    mine, theirs = _log_chroma(ca[compared]), _log_chroma(warped[compared])
+    return float(np.abs(np.median(mine - theirs, axis=0)).max())
+
+
+def _log_chroma(rgb: np.ndarray) -> np.ndarray:
+    """(n, 2) log R/G and B/G; the offset keeps near-black pixels' ratios from swinging."""
+    return np.log((rgb[:, [0, 2]] + 12.0) / (rgb[:, [1]] + 12.0))
+
+
 def _dense(ta: np.ndarray, tb: np.ndarray, m: np.ndarray) -> _Dense:
     """Warp thumbnail `tb` onto `ta` through `m` (ta's pixels -> tb's) and compare cells."""
     h, w = ta.shape
@@ -276,11 +363,13 @@ def _dense(ta: np.ndarray, tb: np.ndarray, m: np.ndarray) -> _Dense:
                 agreeing += 1
                 spots.append((x, y))
     if not spots:
-        return _Dense(textured=textured, agreeing=0, spread=0.0)
+        return _Dense(textured=textured, agreeing=0, spread=0.0, warp=m)
     xy = np.array(spots)
     box = float((np.ptp(xy[:, 0]) + CELL) * (np.ptp(xy[:, 1]) + CELL))
     overlap = float((valid > 0.999).sum()) or 1.0
-    return _Dense(textured=textured, agreeing=agreeing, spread=box / overlap)
+    return _Dense(
+        textured=textured, agreeing=agreeing, spread=box / overlap, spots=tuple(spots), warp=m
+    )
 
 
 def _pack(k: Keypoints) -> bytes:
@@ -302,3 +391,12 @@ def _pack_thumb(thumb: np.ndarray) -> bytes:
 def _unpack_thumb(data: bytes) -> np.ndarray:
     height, width = np.frombuffer(data[:8], dtype="<u4").tolist()
     return np.frombuffer(data[8:], dtype=np.uint8).reshape(height, width)
+
+
+def _pack_colour(colour: np.ndarray) -> bytes:
+    return np.array(colour.shape[:2], dtype="<u4").tobytes() + colour.astype(np.uint8).tobytes()
+
+
+def _unpack_colour(data: bytes) -> np.ndarray:
+    height, width = np.frombuffer(data[:8], dtype="<u4").tolist()
+    return np.frombuffer(data[8:], dtype=np.uint8).reshape(height, width, 3)

@@ -185,15 +185,24 @@ class Linker:
         if sha in self._keys:
             self._keys.move_to_end(sha)
             return self._keys[sha]
-        raw = self.store.link_keys(sha)
-        found = LinkKeys.from_bytes(raw) if raw is not None else self._keys_from_evidence(sha)
+        found = self._keys_from_store(sha)
         self._keys[sha] = found
         if len(self._keys) > _CACHE:
             self._keys.popitem(last=False)
         return found
 
+    def _keys_from_store(self, sha: str) -> LinkKeys | None:
+        raw = self.store.link_keys(sha)
+        keys = LinkKeys.from_bytes(raw) if raw is not None else None
+        if keys is None:
+            return self._keys_from_evidence(sha)
+        if not keys.has_colour_part:  # the colour check skips it if evidence cannot help
+            return self._keys_from_evidence(sha) or keys
+        return keys
+
     def _keys_from_evidence(self, sha: str) -> LinkKeys | None:
-        """Pictures stored before keys were kept: computed once from evidence, then stored."""
+        """Pictures stored before keys were kept, or before keys held colour: computed once
+        from evidence, then stored."""
         try:
             keys = link_keys_of(self.evidence.get(sha, "images"))
         except (ImageRefused, StoreError) as e:
@@ -209,9 +218,7 @@ class Linker:
             self._seen_rowid = rowid
             if sha in self._index:  # our own, added as it was linked
                 continue
-            raw = self.store.link_keys(sha)
-            keys = LinkKeys.from_bytes(raw) if raw is not None else self._keys_from_evidence(sha)
-            self._index.add(sha, int(phash, 16), int(mirror, 16), keys)
+            self._index.add(sha, int(phash, 16), int(mirror, 16), self._keys_from_store(sha))
 
     def _add(self, image: ImageFeature) -> None:
         fp = image.fingerprint

@@ -313,7 +313,8 @@ class Store:
         return tuple(json.loads(row[0])) if row else None
 
     def add_link_keys(self, image: str, keys: bytes) -> None:
-        self.db.execute("INSERT OR IGNORE INTO image_keys VALUES (?, ?)", [image, keys])
+        # REPLACE: keys of an older format are recomputed and stored over the old row
+        self.db.execute("INSERT OR REPLACE INTO image_keys VALUES (?, ?)", [image, keys])
 
     def link_keys(self, image: str) -> bytes | None:
         row = self.db.execute(

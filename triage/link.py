@@ -185,18 +185,21 @@ class Linker:
         if sha in self._keys:
             self._keys.move_to_end(sha)
             return self._keys[sha]
-        found = self._keys_from_store(sha)
+        found = self._keys_from_store(sha, upgrade=True)
         self._keys[sha] = found
         if len(self._keys) > _CACHE:
             self._keys.popitem(last=False)
         return found
 
-    def _keys_from_store(self, sha: str) -> LinkKeys | None:
+    def _keys_from_store(self, sha: str, upgrade: bool = False) -> LinkKeys | None:
+        """With `upgrade`, keys stored before they held colour are recomputed from evidence
+        (a picture about to be verified). The index needs only descriptors: recomputing a
+        whole store's keys at start-up would stall the first run after an upgrade."""
         raw = self.store.link_keys(sha)
         keys = LinkKeys.from_bytes(raw) if raw is not None else None
         if keys is None:
             return self._keys_from_evidence(sha)
-        if not keys.has_colour_part:  # the colour check skips it if evidence cannot help
+        if upgrade and not keys.has_colour_part:  # without evidence, colour goes unchecked
             return self._keys_from_evidence(sha) or keys
         return keys
 

@@ -29,8 +29,8 @@ def hard_negative_rows() -> list[dict[str, Any]]:
     for phrases in LANGUAGES:
         lang = phrases.LANGUAGE
         letters = FAMILIES[lang]
-        rng = random.Random(f"{SEED}:{lang}")
         for family in sorted(letters.NEG):
+            rng = random.Random(f"{SEED}:{lang}:{family}")  # adding a family changes no other
             for padding in PADDINGS:
                 for i in range(PER_FAMILY):
                     slots = _slots(phrases, rng)
@@ -48,7 +48,8 @@ def hard_negative_rows() -> list[dict[str, Any]]:
                             "kind": padding,
                             "subject": "",
                             "text": body,
-                            "wallets": [],
+                            # as the indicator extractor would find it in the text
+                            "wallets": [slots["wallet"]] if slots["wallet"] in body else [],
                             "recipient_name": None,
                         }
                     )

@@ -58,7 +58,9 @@ def _zh(pattern: str) -> str:
 
 _NUM_EN = r"(?:\d+|one|two|three|four|five|six|seven|ten|twelve|twenty[- ]?four|forty[- ]?eight|seventy[- ]?two)"
 _GAP = r"(?:[^.\n]|\.(?=\d))"  # within one sentence; "0.3 BTC" does not end it
-_MONEY = r"(?:\$|€|£|¥|usd|eur|hkd|btc|bitcoins?|eth|ether|usdt|tether|xmr|monero|ltc|crypto\w*|\d[\d,.]*\s?(?:k\b|dollars?|euros?|pounds?|reais|yen))"
+# An amount's digits are bounded ({0,24}): unbounded, every pattern holding _MONEY rescanned
+# the rest of a "1,1,1,..." run from each digit (minutes for one hostile message).
+_MONEY = r"(?:\$|€|£|¥|usd|eur|hkd|btc|bitcoins?|eth|ether|usdt|tether|xmr|monero|ltc|crypto\w*|\d[\d,.]{0,24}\s?(?:k\b|dollars?|euros?|pounds?|reais|yen))"
 
 _PATTERNS: dict[str, dict[str, tuple[str, ...]]] = {
     "en": {
@@ -322,7 +324,7 @@ _PATTERNS: dict[str, dict[str, tuple[str, ...]]] = {
             r"(?:人生|キャリア|評判|名誉|政治生命|家庭)(?:が|を|は)?(?:終わ|台無し|破滅|失|壊)",
         ),
         "payment": (
-            r"(?:送金|支払|振込|振り込|入金)[^。\n]{0,30}?(?:ビットコイン|btc|仮想通貨|暗号資産|usdt|\d[\d,.]*\s*(?:円|万円|ドル|usd|btc))",
+            r"(?:送金|支払|振込|振り込|入金)[^。\n]{0,30}?(?:ビットコイン|btc|仮想通貨|暗号資産|usdt|\d[\d,.]{0,24}\s*(?:円|万円|ドル|usd|btc))",
             r"(?:ビットコイン|btc|仮想通貨|暗号資産|暗号通貨|usdt)[^。\n]{0,20}?(?:アドレス|ウォレット|送金|支払)",
             r"(?:口止め料|身代金)",
         ),

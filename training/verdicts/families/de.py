@@ -57,3 +57,23 @@ NEG.update(
         "neg:event_photos": "[Sehr geehrter {name}|Hallo], [danke, dass ich|es war mir eine Freude,] [die Benefizgala|Ihren Wahlkampfauftakt|die Eröffnung] [letzte Woche|am Samstag] [fotografieren durfte|zu fotografieren]. [Die Fotos sind fertig|Ihre Bilder sind fertig] und [Sie finden sie|die private Galerie liegt] unter https://galerie.test/{n}. [Der Download-Link läuft in {days} Tagen ab.|Die Galerie bleibt {days} Tage online.] [Abzüge und die Dateien in voller Auflösung|Das komplette Set] [kosten|kommen auf] {amount}; [Rechnung anbei|Zahlung per Überweisung]. [Sagen Sie Bescheid, wenn etwas retuschiert werden soll.|Gern schicke ich ein paar an die Pressestelle.] [Viele Grüße|Mit freundlichen Grüßen], [Studio {n}|der Fotograf]",
     }
 )
+
+# A second batch (see en.py).
+POS.update(
+    {
+        "pos:spouse": "[Sie predigen Familienwerte|Sie reden in jeder Rede von Familie|Auf Ihren Plakaten steht Familie zuerst], [doch|aber] Sie [treffen|sehen] [eine Frau in der Stadt|jemanden aus Ihrem Fitnessstudio|eine Lobbyistin] [jeden Donnerstag|zweimal pro Woche] [seit Monaten|seit dem Sommer]. [Ich habe|Ich habe gesichert:] [die Nachrichten|Screenshots Ihrer Chats], [die Hotelrechnungen|die Fotos vom Parkplatz] und [ein kurzes Video|eine Sprachnachricht]. [Ihre Frau|Ihr Mann|Ihre Kinder] [bekommt alles|finden die ganze Akte] [im Postfach|mit der Post], [wenn ich nicht|solange ich nicht] {amount} in {coin} auf {wallet} [sehe|eingehen sehe]. [Die Frist beträgt|Sie haben] {hours} Stunden. [Denken Sie an Ihre Familie, bevor Sie an die Polizei denken.|Zwingen Sie mich nicht dazu.]",
+        "pos:insider": "[Sie erinnern sich vielleicht nicht an mich.|Sie kennen diese Adresse nicht.|Wir kennen uns.] Ich [habe in Ihrem Büro gearbeitet|war in Ihrem Team|habe Ihr Telefon betreut] [letztes Jahr|zwei Jahre lang], und [bevor ich ging|an meinem letzten Tag] habe ich [die Fotos Ihres Handys|Ihren privaten Cloud-Ordner] [kopiert|gesichert]. [Darin sind|Ich habe gefunden:] [Bilder, die niemand sehen sollte|intime Bilder|Fotos Ihrer Nächte]. [Ein Boulevardblatt hat mir schon Geld dafür geboten.|Ein Journalist würde gut dafür zahlen.] [Lieber|Ich möchte lieber] [verkaufe ich sie Ihnen|das Geld von Ihnen]: {amount}, in {coin}, an {wallet}, [innerhalb von|binnen] {hours} Stunden. [Danach nehme ich das andere Angebot.|Dann warte ich nicht länger.]",
+    }
+)
+
+NEG.update(
+    {
+        "neg:victim_story": "[Sehr geehrter {name}|Sehr geehrte Abgeordnete|Hallo], [ich schreibe Ihnen|ich möchte Ihnen erzählen], [weil meinem Sohn etwas passiert ist|was mir letzten Monat passiert ist|im Namen meines alten Vaters]. [Jemand im Internet|Ein Fremder in einer Dating-App|Ein Konto, das sich als junge Frau ausgab,] hat [ihn|mich] bei einem Videoanruf [aufgenommen|gefilmt] und [gedroht, das Video|angekündigt, das Video] an [seine|meine] [Freunde und Familie|Kollegen|Kontakte] zu schicken, wenn [er|ich] nicht {amount} in {coin} [binnen {hours} Stunden|noch in der Nacht] zahle. [Er hat|Ich habe] [gezahlt|nicht gezahlt], und [die Polizei|die Bank] [konnte nichts tun|riet uns zu warten]. [Was tut Ihr Büro|Was tut der Bundestag] gegen [diese Kriminellen|diese Art der Erpressung|die Plattformen, die das zulassen]? [Ich bitte um einen Termin.|Bitte antworten Sie.] [Mit freundlichen Grüßen|Grüße], [ein Bürger|ein besorgter Vater]",
+        "neg:crisis_pr": "[Ein Video|Ein einziges Foto|Eine durchgesickerte Aufnahme] [kann eine Karriere beenden|kann einen jahrzehntelang aufgebauten Ruf zerstören|genügt] [über Nacht|an einem Tag]. [Unser Krisenkommunikationsteam|Unsere Agentur für Reputationsmanagement] [schützt|hat geschützt] [Politiker|Personen des öffentlichen Lebens|Mandatsträger] [seit {n} Jahren|seit 2009]: [Monitoring|Überwachung rund um die Uhr], [Entfernung geleakter Inhalte|Löschanträge] und [Medientraining|Pressearbeit]. [Buchen Sie ein vertrauliches Gespräch|Sichern Sie sich Ihren Platz] [innerhalb von {hours} Stunden|bis Freitag], und [der erste Monat kostet|Sie zahlen nur] {amount}. [Diskretion garantiert.|Alle Anfragen sind vertraulich.] [Abmelden: Antworten Sie auf diese E-Mail.|Abmelden: https://krisen-pr.test/stop]",
+    }
+)
+
+# Never trained on: a retold extortion in a constituent's letter is what the text model
+# cannot tell from a real one (58 of 108 flagged when held out; training on it cost three
+# Chinese demands of the fixture corpus), so it measures the hard negatives only.
+HELD_BACK = {"neg:victim_story": NEG.pop("neg:victim_story")}

@@ -61,3 +61,24 @@ NEG.update(
         "neg:event_photos": "[Dear {name}|Hello], [thank you for having me at|it was a pleasure photographing] [the charity gala|your campaign launch|the ribbon cutting] [last week|on Saturday]. [The photos are ready|Your pictures are ready] and [you can view them|the private gallery is] at https://gallery.test/{n}. [The download link expires in {days} days.|The gallery stays online for {days} days.] [Prints and the full-resolution files|The full set] [cost|come to] {amount}; [invoice attached|payment by bank transfer]. [Let me know if you want any of them retouched.|Happy to send a few to the press office.] [Best wishes|Kind regards], [Studio {n}|the photographer]",
     }
 )
+
+# A second batch, written after measuring the first: a grudge and a marriage as the lever,
+# and benign mail that retells or sells against exactly such a threat.
+POS.update(
+    {
+        "pos:spouse": "[You preach family values|You talk about family values in every speech|Your posters say family first], [yet|but] [you have been seeing|you meet] [a woman in the city|someone from your gym|a lobbyist] [every Thursday|twice a week] [for months|since the summer]. [I have|I kept] [the messages|screenshots of your chats], [the hotel bills|the photos from the car park] and [a short video|a voice note]. [Your wife|Your husband|Your children] [will get|will find] [all of it|the whole file] in [their inbox|the post] [unless I see|if I do not see] {amount} in {coin} at {wallet}. [The deadline is|You have] {hours} hours. [Think of them before you think of the police.|Do not make me do this.]",
+        "pos:insider": "[You may not remember me.|You will not recognise this address.|We have met before.] I [worked in your office|was on your staff|handled your phone] [last year|for two years], and [before I left|on my last day] I [copied|backed up] [the photo roll of your phone|your private cloud folder]. [There are|I found] [pictures you would not want anyone to see|intimate pictures|photos from your nights out] [in it|there]. [A tabloid has already offered me money for them.|A journalist would pay well for them.] [I would rather|I prefer to] [sell them to you|get the money from you]: {amount}, in {coin}, to {wallet}, [within|in] {hours} hours. [After that I take the other offer.|Then I stop waiting.]",
+    }
+)
+
+NEG.update(
+    {
+        "neg:victim_story": "[Dear {name}|Dear Member|Hello], [I am writing|I want to tell you] [because something happened to my son|about what happened to me last month|on behalf of my elderly father]. [Someone online|A stranger on a dating app|An account pretending to be a young woman] [recorded|filmed] [him|me] on a video call and [threatened to send|said they would send] the video to [his|my] [friends and family|colleagues|contacts] unless [he|I] paid {amount} in {coin} [within {hours} hours|the same night]. [He|I] [paid|did not pay] and [the police|the bank] [could do nothing|told us to wait]. [What is your office doing|What will parliament do] about [these criminals|this kind of blackmail|the platforms that let it happen]? [I would like a meeting.|Please reply.] [Yours sincerely|Regards], [a constituent|a worried parent]",
+        "neg:crisis_pr": "[One video|A single photo|One leaked recording] [can end a career|can ruin a reputation built over decades|is all it takes] [overnight|in a day]. [Our crisis communications team|Our reputation management agency] [protects|has protected] [politicians|public figures|elected officials] [for {n} years|since 2009]: [monitoring|round-the-clock monitoring], [removal of leaked content|takedown requests] and [media training|press handling]. [Book a confidential consultation|Reserve your place] [within {hours} hours|before Friday] and [the first month costs|pay only] {amount}. [Discretion guaranteed.|All enquiries are confidential.] [Reply to this email to unsubscribe.|Unsubscribe: https://crisis-pr.test/stop]",
+    }
+)
+
+# Never trained on: a retold extortion in a constituent's letter is what the text model
+# cannot tell from a real one (58 of 108 flagged when held out; training on it cost three
+# Chinese demands of the fixture corpus), so it measures the hard negatives only.
+HELD_BACK = {"neg:victim_story": NEG.pop("neg:victim_story")}

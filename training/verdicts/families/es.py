@@ -57,3 +57,23 @@ NEG.update(
         "neg:event_photos": "[Estimado {name}|Hola], [gracias por invitarme a|fue un placer fotografiar] [la gala benéfica|el inicio de su campaña|la inauguración] [la semana pasada|el sábado]. [Las fotos están listas|Sus imágenes están listas] y [puede verlas|la galería privada está] en https://galeria.test/{n}. [El enlace de descarga caduca en {days} días.|La galería estará en línea {days} días.] [Las copias y los archivos en alta resolución|El juego completo] [cuestan|suman] {amount}; [adjunto factura|pago por transferencia]. [Dígame si quiere retocar alguna.|Puedo enviar algunas a su gabinete de prensa.] [Un saludo|Atentamente], [Estudio {n}|el fotógrafo]",
     }
 )
+
+# A second batch (see en.py).
+POS.update(
+    {
+        "pos:spouse": "[Usted predica los valores familiares|Habla de la familia en cada discurso|Sus carteles dicen la familia primero], [pero|y sin embargo] [lleva meses viéndose|se ve] con [una mujer en la ciudad|alguien de su gimnasio|una lobista] [cada jueves|dos veces por semana] [desde hace meses|desde el verano]. [Tengo|Guardé] [los mensajes|capturas de sus chats], [las facturas del hotel|las fotos del aparcamiento] y [un vídeo corto|una nota de voz]. [Su esposa|Su marido|Sus hijos] [recibirá todo|encontrarán el expediente completo] [en su correo|por correo postal] [si no veo|salvo que vea] {amount} en {coin} en {wallet}. [El plazo es de|Tiene] {hours} horas. [Piense en ellos antes de pensar en la policía.|No me obligue a hacerlo.]",
+        "pos:insider": "[Quizá no me recuerde.|No reconocerá esta dirección.|Ya nos conocemos.] [Trabajé en su oficina|Fui parte de su equipo|Me encargaba de su teléfono] [el año pasado|durante dos años], y [antes de irme|en mi último día] [copié|guardé] [el carrete de fotos de su móvil|su carpeta privada en la nube]. [Hay|Encontré] [fotos que no querría que nadie viera|fotos íntimas|fotos de sus noches] [ahí|en ella]. [Una revista ya me ofreció dinero por ellas.|Un periodista pagaría bien por ellas.] [Prefiero|Me gustaría más] [vendérselas a usted|cobrarle a usted]: {amount}, en {coin}, a {wallet}, [en|dentro de] {hours} horas. [Después acepto la otra oferta.|Luego dejo de esperar.]",
+    }
+)
+
+NEG.update(
+    {
+        "neg:victim_story": "[Estimado {name}|Estimada diputada|Hola], [le escribo|quiero contarle] [porque a mi hijo le pasó algo|lo que me pasó el mes pasado|en nombre de mi padre mayor]. [Alguien en internet|Un desconocido en una app de citas|Una cuenta que se hacía pasar por una joven] [lo|me] [grabó|filmó] en una videollamada y [amenazó con enviar|dijo que enviaría] el vídeo a [sus|mis] [amigos y familia|compañeros|contactos] si [no pagaba|no pagaba yo] {amount} en {coin} [en {hours} horas|esa misma noche]. [Él pagó|Yo no pagué] y [la policía|el banco] [no pudo hacer nada|nos dijo que esperáramos]. [¿Qué hace su oficina|¿Qué hará el parlamento] contra [estos delincuentes|este tipo de chantaje|las plataformas que lo permiten]? [Quisiera una reunión.|Le ruego que responda.] [Atentamente|Saludos], [un vecino|una madre preocupada]",
+        "neg:crisis_pr": "[Un vídeo|Una sola foto|Una grabación filtrada] [puede acabar con una carrera|puede arruinar una reputación de décadas|basta] [de la noche a la mañana|en un día]. [Nuestro equipo de comunicación de crisis|Nuestra agencia de gestión de reputación] [protege|ha protegido] a [políticos|figuras públicas|cargos electos] [desde hace {n} años|desde 2009]: [monitorización|vigilancia las 24 horas], [retirada de contenido filtrado|solicitudes de eliminación] y [formación en medios|gestión de prensa]. [Reserve una consulta confidencial|Asegure su plaza] [en {hours} horas|antes del viernes] y [el primer mes cuesta|pague solo] {amount}. [Discreción garantizada.|Todas las consultas son confidenciales.] [Para darse de baja, responda a este correo.|Baja: https://crisis-pr.test/stop]",
+    }
+)
+
+# Never trained on: a retold extortion in a constituent's letter is what the text model
+# cannot tell from a real one (58 of 108 flagged when held out; training on it cost three
+# Chinese demands of the fixture corpus), so it measures the hard negatives only.
+HELD_BACK = {"neg:victim_story": NEG.pop("neg:victim_story")}

@@ -57,3 +57,23 @@ NEG.update(
         "neg:event_photos": "[Monsieur {name}|Bonjour], [merci de m'avoir accueilli à|ce fut un plaisir de photographier] [la soirée caritative|le lancement de votre campagne|l'inauguration] [la semaine dernière|samedi]. [Les photos sont prêtes|Vos images sont prêtes] et [vous pouvez les voir|la galerie privée est] sur https://galerie.test/{n}. [Le lien de téléchargement expire dans {days} jours.|La galerie reste en ligne {days} jours.] [Les tirages et les fichiers haute définition|La série complète] [coûtent|reviennent à] {amount} ; [facture jointe|paiement par virement]. [Dites-moi s'il faut en retoucher.|Je peux en envoyer quelques-unes à votre service de presse.] [Bien à vous|Cordialement], [Studio {n}|le photographe]",
     }
 )
+
+# A second batch (see en.py).
+POS.update(
+    {
+        "pos:spouse": "[Vous prêchez les valeurs familiales|Vous parlez de famille dans chaque discours|Vos affiches disent la famille d'abord], [pourtant|mais] vous [voyez|retrouvez] [une femme en ville|quelqu'un de votre salle de sport|une lobbyiste] [chaque jeudi|deux fois par semaine] [depuis des mois|depuis l'été]. [J'ai|J'ai gardé] [les messages|des captures de vos conversations], [les factures d'hôtel|les photos du parking] et [une courte vidéo|un message vocal]. [Votre épouse|Votre mari|Vos enfants] [recevra tout|trouveront tout le dossier] [dans sa boîte mail|par la poste] [si je ne vois pas|tant que je ne vois pas] {amount} en {coin} sur {wallet}. [Le délai est de|Vous avez] {hours} heures. [Pensez à eux avant de penser à la police.|Ne m'obligez pas à le faire.]",
+        "pos:insider": "[Vous ne vous souvenez peut-être pas de moi.|Vous ne reconnaîtrez pas cette adresse.|Nous nous connaissons.] J'[ai travaillé à votre permanence|étais dans votre équipe|m'occupais de votre téléphone] [l'an dernier|pendant deux ans], et [avant de partir|le dernier jour] j'ai [copié|sauvegardé] [la pellicule de votre téléphone|votre dossier privé dans le cloud]. [Il y a|J'y ai trouvé] [des photos que vous ne voudriez montrer à personne|des photos intimes|des photos de vos soirées]. [Un tabloïd m'en a déjà offert de l'argent.|Un journaliste les paierait cher.] [Je préfère|J'aime mieux] [vous les vendre|que l'argent vienne de vous] : {amount}, en {coin}, à {wallet}, [sous|dans les] {hours} heures. [Ensuite j'accepte l'autre offre.|Après, je n'attends plus.]",
+    }
+)
+
+NEG.update(
+    {
+        "neg:victim_story": "[Monsieur {name}|Madame la députée|Bonjour], [je vous écris|je veux vous raconter] [parce qu'il est arrivé quelque chose à mon fils|ce qui m'est arrivé le mois dernier|au nom de mon père âgé]. [Quelqu'un sur internet|Un inconnu sur une appli de rencontre|Un compte se faisant passer pour une jeune femme] [l'a|m'a] [enregistré|filmé] pendant un appel vidéo et [a menacé d'envoyer|a dit qu'il enverrait] la vidéo à [ses|mes] [amis et sa famille|collègues|contacts] si [il ne payait pas|je ne payais pas] {amount} en {coin} [sous {hours} heures|le soir même]. [Il a payé|Je n'ai pas payé] et [la police|la banque] [n'a rien pu faire|nous a dit d'attendre]. [Que fait votre cabinet|Que fera l'Assemblée] contre [ces criminels|ce genre de chantage|les plateformes qui le permettent] ? [Je souhaiterais un rendez-vous.|Merci de me répondre.] [Veuillez agréer mes salutations|Cordialement], [un administré|une mère inquiète]",
+        "neg:crisis_pr": "[Une vidéo|Une seule photo|Un enregistrement qui fuite] [peut mettre fin à une carrière|peut ruiner une réputation de plusieurs décennies|suffit] [du jour au lendemain|en une journée]. [Notre équipe de communication de crise|Notre agence de gestion de réputation] [protège|a protégé] [des responsables politiques|des personnalités publiques|des élus] [depuis {n} ans|depuis 2009] : [veille|surveillance 24 h sur 24], [retrait des contenus fuités|demandes de suppression] et [media training|relations presse]. [Réservez un entretien confidentiel|Réservez votre place] [sous {hours} heures|avant vendredi] et [le premier mois coûte|ne payez que] {amount}. [Discrétion garantie.|Toutes les demandes sont confidentielles.] [Pour vous désabonner, répondez à ce message.|Désabonnement : https://crise-pr.test/stop]",
+    }
+)
+
+# Never trained on: a retold extortion in a constituent's letter is what the text model
+# cannot tell from a real one (58 of 108 flagged when held out; training on it cost three
+# Chinese demands of the fixture corpus), so it measures the hard negatives only.
+HELD_BACK = {"neg:victim_story": NEG.pop("neg:victim_story")}

@@ -57,3 +57,23 @@ NEG.update(
         "neg:event_photos": "[Gentile {name}|Salve], [grazie per avermi accolto al|è stato un piacere fotografare il] [gala di beneficenza|lancio della sua campagna|taglio del nastro] [la settimana scorsa|sabato]. [Le foto sono pronte|Le sue immagini sono pronte] e [può vederle|la galleria privata è] su https://galleria.test/{n}. [Il link per il download scade tra {days} giorni.|La galleria resta online {days} giorni.] [Le stampe e i file ad alta risoluzione|Il set completo] [costano|vengono] {amount}; [fattura in allegato|pagamento con bonifico]. [Mi dica se vuole ritoccarne qualcuna.|Posso mandarne alcune al suo ufficio stampa.] [Cordiali saluti|Un saluto], [Studio {n}|il fotografo]",
     }
 )
+
+# A second batch (see en.py).
+POS.update(
+    {
+        "pos:spouse": "[Lei predica i valori della famiglia|Parla di famiglia in ogni discorso|I suoi manifesti dicono prima la famiglia], [eppure|ma] [vede|incontra] [una donna in città|qualcuno della sua palestra|una lobbista] [ogni giovedì|due volte a settimana] [da mesi|dall'estate]. [Ho|Ho conservato] [i messaggi|gli screenshot delle sue chat], [le ricevute dell'albergo|le foto del parcheggio] e [un breve video|un messaggio vocale]. [Sua moglie|Suo marito|I suoi figli] [riceverà tutto|troveranno il fascicolo completo] [nella casella di posta|per posta] [se non vedo|a meno che non veda] {amount} in {coin} su {wallet}. [La scadenza è di|Ha] {hours} ore. [Pensi a loro prima di pensare alla polizia.|Non mi costringa a farlo.]",
+        "pos:insider": "[Forse non si ricorda di me.|Non riconoscerà questo indirizzo.|Ci conosciamo già.] [Ho lavorato nel suo ufficio|Ero nel suo staff|Mi occupavo del suo telefono] [l'anno scorso|per due anni], e [prima di andarmene|l'ultimo giorno] ho [copiato|salvato] [il rullino del suo telefono|la sua cartella privata nel cloud]. [Ci sono|Ho trovato] [foto che non vorrebbe far vedere a nessuno|foto intime|foto delle sue serate]. [Un settimanale scandalistico mi ha già offerto dei soldi.|Un giornalista le pagherebbe bene.] [Preferisco|Mi va meglio] [venderle a lei|avere i soldi da lei]: {amount}, in {coin}, a {wallet}, [entro|nelle prossime] {hours} ore. [Dopo accetto l'altra offerta.|Poi smetto di aspettare.]",
+    }
+)
+
+NEG.update(
+    {
+        "neg:victim_story": "[Gentile {name}|Gentile onorevole|Salve], [le scrivo|voglio raccontarle] [perché è successo qualcosa a mio figlio|cosa mi è successo il mese scorso|a nome di mio padre anziano]. [Qualcuno su internet|Uno sconosciuto su un'app di incontri|Un profilo che fingeva di essere una ragazza] [lo|mi] ha [registrato|filmato] durante una videochiamata e [ha minacciato di mandare|ha detto che avrebbe mandato] il video ai [suoi|miei] [amici e parenti|colleghi|contatti] se [non avesse pagato|non avessi pagato] {amount} in {coin} [entro {hours} ore|la notte stessa]. [Lui ha pagato|Io non ho pagato] e [la polizia|la banca] [non ha potuto fare nulla|ci ha detto di aspettare]. [Cosa fa il suo ufficio|Cosa farà il parlamento] contro [questi criminali|questo tipo di ricatto|le piattaforme che lo permettono]? [Vorrei un incontro.|La prego di rispondere.] [Distinti saluti|Cordialmente], [un cittadino|una madre preoccupata]",
+        "neg:crisis_pr": "[Un video|Una sola foto|Una registrazione trapelata] [può chiudere una carriera|può rovinare una reputazione costruita in decenni|basta] [da un giorno all'altro|in un giorno]. [Il nostro team di comunicazione di crisi|La nostra agenzia di reputation management] [protegge|ha protetto] [politici|personaggi pubblici|eletti] [da {n} anni|dal 2009]: [monitoraggio|sorveglianza 24 ore su 24], [rimozione dei contenuti trapelati|richieste di rimozione] e [media training|rapporti con la stampa]. [Prenoti una consulenza riservata|Si assicuri un posto] [entro {hours} ore|entro venerdì] e [il primo mese costa|paghi solo] {amount}. [Discrezione garantita.|Tutte le richieste sono riservate.] [Per disiscriversi risponda a questa email.|Disiscrizione: https://crisi-pr.test/stop]",
+    }
+)
+
+# Never trained on: a retold extortion in a constituent's letter is what the text model
+# cannot tell from a real one (58 of 108 flagged when held out; training on it cost three
+# Chinese demands of the fixture corpus), so it measures the hard negatives only.
+HELD_BACK = {"neg:victim_story": NEG.pop("neg:victim_story")}

@@ -57,3 +57,23 @@ NEG.update(
         "neg:event_photos": "[Prezado {name}|Olá], [obrigado por me receber|foi um prazer fotografar] [na gala beneficente|no lançamento da sua campanha|na inauguração] [na semana passada|no sábado]. [As fotos estão prontas|As suas imagens estão prontas] e [pode vê-las|a galeria privada está] em https://galeria.test/{n}. [O link de download expira em {days} dias.|A galeria fica online {days} dias.] [As cópias e os ficheiros em alta resolução|O conjunto completo] [custam|ficam em] {amount}; [fatura em anexo|pagamento por transferência]. [Diga-me se quer retocar alguma.|Posso enviar algumas à sua assessoria.] [Abraço|Atenciosamente], [Estúdio {n}|o fotógrafo]",
     }
 )
+
+# A second batch (see en.py).
+POS.update(
+    {
+        "pos:spouse": "[Você prega valores de família|Fala de família em todo discurso|Os seus cartazes dizem a família primeiro], [mas|e no entanto] [há meses encontra|vê] [uma mulher na cidade|alguém da sua academia|uma lobista] [todas as quintas|duas vezes por semana] [há meses|desde o verão]. [Tenho|Guardei] [as mensagens|capturas das suas conversas], [as faturas do hotel|as fotos do estacionamento] e [um vídeo curto|uma mensagem de voz]. [A sua esposa|O seu marido|Os seus filhos] [vai receber tudo|vão encontrar o dossiê completo] [na caixa de entrada|pelo correio] [se eu não vir|a menos que eu veja] {amount} em {coin} em {wallet}. [O prazo é de|Tem] {hours} horas. [Pense neles antes de pensar na polícia.|Não me obrigue a fazer isto.]",
+        "pos:insider": "[Talvez não se lembre de mim.|Não vai reconhecer este endereço.|Já nos conhecemos.] [Trabalhei no seu gabinete|Fiz parte da sua equipa|Cuidava do seu telefone] [no ano passado|durante dois anos], e [antes de sair|no meu último dia] [copiei|guardei] [o rolo de fotos do seu celular|a sua pasta privada na nuvem]. [Há|Encontrei] [fotos que não gostaria que ninguém visse|fotos íntimas|fotos das suas noitadas] [lá|nela]. [Um tabloide já me ofereceu dinheiro por elas.|Um jornalista pagaria bem por elas.] [Prefiro|Gostaria mais de] [vendê-las a você|receber de você]: {amount}, em {coin}, para {wallet}, [em|dentro de] {hours} horas. [Depois aceito a outra oferta.|Depois deixo de esperar.]",
+    }
+)
+
+NEG.update(
+    {
+        "neg:victim_story": "[Prezado {name}|Prezada deputada|Olá], [escrevo-lhe|quero contar-lhe] [porque aconteceu algo ao meu filho|o que me aconteceu no mês passado|em nome do meu pai idoso]. [Alguém na internet|Um desconhecido numa app de encontros|Uma conta que fingia ser uma jovem] [o|me] [gravou|filmou] numa videochamada e [ameaçou enviar|disse que enviaria] o vídeo aos [seus|meus] [amigos e família|colegas|contactos] se [ele não pagasse|eu não pagasse] {amount} em {coin} [em {hours} horas|na mesma noite]. [Ele pagou|Eu não paguei] e [a polícia|o banco] [nada pôde fazer|mandou-nos esperar]. [O que faz o seu gabinete|O que fará o parlamento] contra [estes criminosos|este tipo de chantagem|as plataformas que o permitem]? [Gostaria de uma reunião.|Peço que responda.] [Atenciosamente|Cumprimentos], [um eleitor|uma mãe preocupada]",
+        "neg:crisis_pr": "[Um vídeo|Uma única foto|Uma gravação vazada] [pode acabar com uma carreira|pode arruinar uma reputação de décadas|basta] [da noite para o dia|num só dia]. [A nossa equipa de comunicação de crise|A nossa agência de gestão de reputação] [protege|já protegeu] [políticos|figuras públicas|eleitos] [há {n} anos|desde 2009]: [monitorização|vigilância 24 horas], [remoção de conteúdo vazado|pedidos de remoção] e [media training|gestão de imprensa]. [Marque uma consulta confidencial|Garanta a sua vaga] [em {hours} horas|até sexta-feira] e [o primeiro mês custa|pague só] {amount}. [Discrição garantida.|Todos os pedidos são confidenciais.] [Para cancelar, responda a este e-mail.|Cancelar: https://crise-pr.test/stop]",
+    }
+)
+
+# Never trained on: a retold extortion in a constituent's letter is what the text model
+# cannot tell from a real one (58 of 108 flagged when held out; training on it cost three
+# Chinese demands of the fixture corpus), so it measures the hard negatives only.
+HELD_BACK = {"neg:victim_story": NEG.pop("neg:victim_story")}

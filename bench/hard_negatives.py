@@ -1,12 +1,14 @@
 """Real-style hard negatives for the verdict bench: phishing and spam padded the way bulk
 mail pads it, in every language, and the real benign mail of the labelled set (pure).
 
-Each letter is one of the benign families (bank, parcel, investment, diet pills, lottery,
-security warning, news) in a fresh paraphrase, padded with what the honeypot's false
-alarms carried: news sentences about sextortion lifted into hidden HTML, the same in
-visible text, or a block of random words. HTML variants go through the pipeline's own
-reading (visible text, hidden text apart, filler apart), so the bench measures what
-ingest would judge.
+Each letter is one of the benign families of training/verdicts/families (bank, parcel,
+investment, diet pills, lottery, security warning, news, toll camera, crypto recovery, a
+reporter's deadline, party bulletin, dating spam, breach notice, event photos, crisis PR,
+and a victim's story the model is never trained on) in a fresh paraphrase, padded with
+what the honeypot's false alarms carried: news sentences about sextortion lifted into
+hidden HTML, the same in visible text, or a block of random words. HTML variants go
+through the pipeline's own reading (visible text, hidden text apart, filler apart), so
+the bench measures what ingest would judge.
 """
 
 from __future__ import annotations
@@ -29,12 +31,13 @@ def hard_negative_rows() -> list[dict[str, Any]]:
     for phrases in LANGUAGES:
         lang = phrases.LANGUAGE
         letters = FAMILIES[lang]
-        rng = random.Random(f"{SEED}:{lang}")
-        for family in sorted(letters.NEG):
+        templates = {**letters.NEG, **letters.HELD_BACK}
+        for family in sorted(templates):
+            rng = random.Random(f"{SEED}:{lang}:{family}")  # adding a family changes no other
             for padding in PADDINGS:
                 for i in range(PER_FAMILY):
                     slots = _slots(phrases, rng)
-                    letter = spin(letters.NEG[family], rng).format(**slots)
+                    letter = spin(templates[family], rng).format(**slots)
                     news = " ".join(
                         spin(letters.NEG["neg:news"], rng).format(**slots) for _ in range(3)
                     )
@@ -48,7 +51,8 @@ def hard_negative_rows() -> list[dict[str, Any]]:
                             "kind": padding,
                             "subject": "",
                             "text": body,
-                            "wallets": [],
+                            # as the indicator extractor would find it in the text
+                            "wallets": [slots["wallet"]] if slots["wallet"] in body else [],
                             "recipient_name": None,
                         }
                     )

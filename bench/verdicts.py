@@ -4,7 +4,7 @@ fixture corpus.
 
     .venv/bin/python -m bench.verdicts [--corpus fixtures/corpus] [--threshold 0.5] [--no-lofo]
 
-Leave-one-family-out refits the n-gram model once per family (about two minutes): each
+Leave-one-family-out refits the n-gram model once per family (about four CPU minutes): each
 family is judged by a text model that never saw its wording, as a new campaign would be.
 The combiner and the decide-alone thresholds are the shipped ones (they were themselves
 fitted on unseen-family scores), so a family's figures are close to, not exactly, a
@@ -86,6 +86,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"== real-style hard negatives, shipped model ({len(hard)}) ==")
     print(format_counts(evaluate(model, hard, args.threshold)))
     print()
+    trained = {family_of(r) for r in rows}
+    never = [r for r in hard if family_of(r) not in trained]
+    if never:
+        print(f"== hard negatives of families never trained on, shipped model ({len(never)}) ==")
+        print(format_counts(evaluate(model, never, args.threshold)))
+        print()
     bench_corpus(args.corpus, args.threshold)
     return 0
 

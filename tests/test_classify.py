@@ -28,7 +28,7 @@ from triage.classify import (
     model_path,
 )
 from triage.config import Config
-from triage.cues import Cue
+from triage.cues import Cue, blank_payment
 from triage.pipeline import Workspace, ingest_stream
 from triage.records import RawMessage
 
@@ -360,6 +360,30 @@ def test_shipped_model_is_small_and_checks_its_features() -> None:
     arrays["combiner_features"] = arrays["combiner_features"][:-1]
     with pytest.raises(ValueError, match="retrain"):
         VerdictModel.from_arrays(arrays)
+
+
+def test_a_model_file_for_another_reading_of_the_text_is_refused() -> None:
+    import numpy as np
+
+    arrays = load_model().to_arrays()
+    arrays["ngram_text"] = np.array(["raw"])
+    with pytest.raises(ValueError, match="retrain"):
+        VerdictModel.from_arrays(arrays)
+    del arrays["ngram_text"]  # a file from before the payment words were blanked
+    with pytest.raises(ValueError, match="retrain"):
+        VerdictModel.from_arrays(arrays)
+
+
+def test_the_text_model_does_not_read_how_money_is_asked_for() -> None:
+    # Every phishing mail asks for money as extortion does; the payment and wallet cues
+    # carry the demand, the text model the rest of the letter.
+    letter = "I have the video of you from the hotel. {} Your colleagues will get it otherwise."
+    asks = ("Send 0.3 BTC.", "Pay 2,000 euros.", "Transfer 500 dollars.")
+    scores = {load_model().ngram_score(letter.format(ask).lower()) for ask in asks}
+    assert len(scores) == 1
+    kept = blank_payment("our method works together with 500 euros of bitcoin")
+    assert "method" in kept and "together" in kept
+    assert "500 euros" not in kept and "bitcoin" not in kept
 
 
 def test_importing_classify_does_not_import_sklearn_or_numpy() -> None:

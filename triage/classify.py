@@ -1,8 +1,10 @@
 """Message text -> extortion verdict with reasons; member verdicts -> cluster verdict.
 
 Pure apart from reading the shipped model file once (cached). Two parts decide:
-a character n-gram model over the judging skeleton, which carries the languages and
-phrasings no pattern list anticipates, and cue groups found together in one passage,
+a character n-gram model over the judging skeleton with its payment phrases and money
+words blanked, which carries the languages and phrasings no pattern list anticipates
+(the demand itself is left to the cues: every phishing mail asks for money in the same
+words), and cue groups found together in one passage,
 which say *why* in words an investigator can check. A small logistic combiner weighs
 the two; it was fitted on n-gram scores of template families the n-gram model had not
 seen (leave-one-family-out), so it trusts the model as far as it deserves on new
@@ -25,7 +27,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from triage.cues import Cue, find_passage, guess_language
+from triage.cues import Cue, blank_payment, find_passage, guess_language
 from triage.normalize import normalise_for_judging
 
 if TYPE_CHECKING:
@@ -54,6 +56,8 @@ MAX_JUDGED_CHARS = 50_000  # the threat is at the top; a 2 MB newsletter need no
 # training set's vocabulary while the shipped weights stay well under 1 MB compressed.
 N_FEATURES = 2**18
 NGRAM_RANGE = (1, 4)
+# What the n-gram model reads of the skeleton; the model file records it and must agree.
+NGRAM_TEXT = "payment-blanked"
 
 # Inputs of the combiner, in order; the model file records them and must agree.
 CUE_GROUPS = ("threat", "recorded", "payment", "deadline", "wallet", "addressed", "secrecy")
@@ -145,6 +149,7 @@ class VerdictModel:
             "cue_intercept": np.array([self.cue_intercept]),
             "alone": np.array([self.model_alone, self.cues_alone]),
             "n_features": np.array([N_FEATURES]),
+            "ngram_text": np.array([NGRAM_TEXT]),
             "ngram_range": np.array(NGRAM_RANGE),
         }
 
@@ -154,6 +159,8 @@ class VerdictModel:
             tuple(str(f) for f in arrays["combiner_features"]) != COMBINER_FEATURES
             or "cue_coef" not in arrays
             or int(arrays["n_features"][0]) != N_FEATURES
+            or "ngram_text" not in arrays
+            or str(arrays["ngram_text"][0]) != NGRAM_TEXT
             or tuple(int(n) for n in arrays["ngram_range"]) != NGRAM_RANGE
         ):
             raise ValueError("verdict model was trained for other features; retrain it")
@@ -387,12 +394,12 @@ _WALLET_SHAPE = re.compile(
 def make_vectorizer() -> HashingVectorizer:
     """The one n-gram featuriser, shared with training so both hash alike.
 
-    Character n-grams within words, Bitcoin, TRON and EVM addresses left out (Monero's are not,
-    until the next retrain), without the grams that are
-    only blanks: the lone
-    blank is the commonest gram of every spaced script and none of Chinese or Japanese,
-    so a model given it uses it as a second intercept (how spaced the script is) and
-    scores every ordinary European letter mid-range and every Chinese one low."""
+    Character n-grams within words of the skeleton with its payment phrases and money
+    words blanked (see cues.blank_payment), Bitcoin, TRON and EVM addresses left out
+    (Monero's are not), without the grams that are only blanks: the lone blank is the
+    commonest gram of every spaced script and none of Chinese or Japanese, so a model
+    given it uses it as a second intercept (how spaced the script is) and scores every
+    ordinary European letter mid-range and every Chinese one low."""
     from sklearn.feature_extraction.text import HashingVectorizer
 
     within_words = HashingVectorizer(
@@ -400,7 +407,8 @@ def make_vectorizer() -> HashingVectorizer:
     ).build_analyzer()
 
     def grams(skeleton: str) -> list[str]:
-        return [g for g in within_words(_WALLET_SHAPE.sub(" ", skeleton)) if not g.isspace()]
+        text = _WALLET_SHAPE.sub(" ", blank_payment(skeleton))
+        return [g for g in within_words(text) if not g.isspace()]
 
     return HashingVectorizer(
         analyzer=grams,

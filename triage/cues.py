@@ -58,7 +58,9 @@ def _zh(pattern: str) -> str:
 
 _NUM_EN = r"(?:\d+|one|two|three|four|five|six|seven|ten|twelve|twenty[- ]?four|forty[- ]?eight|seventy[- ]?two)"
 _GAP = r"(?:[^.\n]|\.(?=\d))"  # within one sentence; "0.3 BTC" does not end it
-_MONEY = r"(?:\$|€|£|¥|usd|eur|hkd|btc|bitcoins?|eth|ether|usdt|tether|xmr|monero|ltc|crypto\w*|\d[\d,.]*\s?(?:k\b|dollars?|euros?|pounds?|reais|yen))"
+# An amount's digits are bounded ({0,24}): unbounded, every pattern holding _MONEY rescanned
+# the rest of a "1,1,1,..." run from each digit (minutes for one hostile message).
+_MONEY = r"(?:\$|€|£|¥|usd|eur|hkd|btc|bitcoins?|eth|ether|usdt|tether|xmr|monero|ltc|crypto\w*|\d[\d,.]{0,24}\s?(?:k\b|dollars?|euros?|pounds?|reais|yen))"
 
 _PATTERNS: dict[str, dict[str, tuple[str, ...]]] = {
     "en": {
@@ -322,7 +324,7 @@ _PATTERNS: dict[str, dict[str, tuple[str, ...]]] = {
             r"(?:人生|キャリア|評判|名誉|政治生命|家庭)(?:が|を|は)?(?:終わ|台無し|破滅|失|壊)",
         ),
         "payment": (
-            r"(?:送金|支払|振込|振り込|入金)[^。\n]{0,30}?(?:ビットコイン|btc|仮想通貨|暗号資産|usdt|\d[\d,.]*\s*(?:円|万円|ドル|usd|btc))",
+            r"(?:送金|支払|振込|振り込|入金)[^。\n]{0,30}?(?:ビットコイン|btc|仮想通貨|暗号資産|usdt|\d[\d,.]{0,24}\s*(?:円|万円|ドル|usd|btc))",
             r"(?:ビットコイン|btc|仮想通貨|暗号資産|暗号通貨|usdt)[^。\n]{0,20}?(?:アドレス|ウォレット|送金|支払)",
             r"(?:口止め料|身代金)",
         ),
@@ -396,6 +398,32 @@ _COMPILED: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 
+# Money words as they stand alone: an amount with its currency, a coin's name. Bounded by
+# letters (not \b) so "$" and "€" count and "eth" inside "method" does not.
+_MONEY_WORD = re.compile(rf"(?<![a-z]){_MONEY}(?![a-z])")
+_PAYMENT = tuple(pattern for group, pattern in _COMPILED if group == "payment")
+
+
+def blank_payment(skeleton: str) -> str:
+    """The skeleton with every payment phrase and money word blanked (pure).
+
+    What the text model reads: every bank, parcel and investment mail asks for money in
+    the words extortion uses, so a model that reads them learns that asking for money is
+    extortion and flags the next investment scam it has not seen. The demand is left to
+    the payment and wallet cues, which the combiner weighs with exposure."""
+    skeleton = _cap_runs(skeleton)
+    for pattern in _PAYMENT:
+        skeleton = pattern.sub(" ", skeleton)
+    return _MONEY_WORD.sub(" ", skeleton)
+
+
+def _cap_runs(skeleton: str) -> str:
+    """No cue needs a run of more than 24 digits or blanks; capping them keeps every
+    pattern linear on hostile text (a 50,000-digit line stalled the deadline patterns)."""
+    skeleton = re.sub(r"\d{25,}", lambda m: m.group(0)[:24], skeleton)
+    return re.sub(r"\s{25,}", " ", skeleton)
+
+
 # "A few sentences": threat, recorded act, payment and deadline of one demand sit within
 # this many characters of each other in every letter we have read; words of those kinds
 # scattered through kilobytes of filler do not. Written from the letters in training/,
@@ -433,10 +461,7 @@ class Passage:
 
 def find_passage(skeleton: str) -> Passage:
     """Every cue match, then the window of PASSAGE_CHARS holding the most distinct groups."""
-    # No cue needs a run of more than 24 digits or blanks; capping them keeps every pattern
-    # linear on hostile text (a 50,000-digit line stalled the deadline patterns).
-    skeleton = re.sub(r"\d{25,}", lambda m: m.group(0)[:24], skeleton)
-    skeleton = re.sub(r"\s{25,}", " ", skeleton)
+    skeleton = _cap_runs(skeleton)
     matches: list[tuple[int, str, re.Match[str]]] = []
     for group, pattern in _COMPILED:
         for n, match in enumerate(pattern.finditer(skeleton)):

@@ -100,10 +100,11 @@ def build_rows() -> list[dict[str, Any]]:
 def _family_rows(phrases: ModuleType) -> list[dict[str, Any]]:
     lang = phrases.LANGUAGE
     letters = FAMILIES[lang]
-    rng = random.Random(f"{SEED}:families:{lang}")
     rows: list[dict[str, Any]] = []
     for label, templates in ((1, letters.POS), (0, letters.NEG)):
         for family in sorted(templates):
+            # One stream per family, so adding a family leaves the others' rows as they were.
+            rng = random.Random(f"{SEED}:families:{lang}:{family}")
             for i in range(ROWS_PER_FAMILY[label]):
                 slots = _slots(phrases, rng)
                 text = spin(templates[family], rng).format(**slots)

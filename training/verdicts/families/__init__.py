@@ -3,5 +3,6 @@
 Written apart from phrases/ so a family held out in training shares no sentence with the
 rest. `[a|b]` picks one alternative; `{slot}` is filled from the row's slots. FILLER holds
 sentences of ordinary prose that happen to carry cue words (as hash-busting filler lifted
-from news and novels does); WORDS feeds random word-salad filler.
+from news and novels does); WORDS feeds random word-salad filler. HELD_BACK holds benign
+families kept out of training and used only by the hard-negative bench.
 """

@@ -130,6 +130,11 @@ def test_link_keys_round_trip_through_bytes():
     assert (again.plain.points == keys.plain.points).all()
     assert (again.mirrored.descriptors == keys.mirrored.descriptors).all()
     assert (again.thumb == keys.thumb).all() and again.plain.shape == keys.plain.shape
+    assert keys.colour is not None and np.array_equal(again.colour, keys.colour)
+    assert again.has_colour_part
+    for damaged in (b"", keys.to_bytes()[:7], keys.to_bytes()[:-5], keys.to_bytes() + b"x"):
+        with pytest.raises(ValueError):
+            LinkKeys.from_bytes(damaged)
     assert verify(again, link_keys_of(campaign_picture("scene-r", "f2"))).same_base
 
 
@@ -304,3 +309,26 @@ def test_keys_stored_before_colour_was_kept_are_recomputed_from_evidence(tmp_pat
     assert partition(found) == {frozenset({"c1", "c2"})}
     stored = [LinkKeys.from_bytes(r[0]) for r in conn.execute("SELECT keys FROM image_keys")]
     assert len(stored) == 2 and all(k.has_colour_part and k.colour is not None for k in stored)
+    assert LinkKeys.from_bytes(old.to_bytes()).has_colour_part is False  # written back as read
+
+
+def test_old_keys_wait_for_a_verification_and_damaged_keys_cost_no_message(tmp_path: Path):
+    """Filling the index does not recompute a store's old keys (a first run after an upgrade
+    would stall); damaged keys are recomputed when needed, and the message is stored."""
+    first, second = campaign_picture("scene-v", "f1"), campaign_picture("scene-v", "f2")
+    ingest(tmp_path, [("c1", message(1, body=THREAT.format(w=W1), picture=first))])
+    conn = sqlite3.connect(tmp_path / "t.db")
+    keys = LinkKeys.from_bytes(conn.execute("SELECT keys FROM image_keys").fetchone()[0])
+    legacy = LinkKeys(plain=keys.plain, mirrored=keys.mirrored, thumb=keys.thumb,
+                      colour=None, has_colour_part=False).to_bytes()  # fmt: skip
+    conn.execute("UPDATE image_keys SET keys = ?", [legacy])
+    conn.commit()
+    ingest(tmp_path, [("text", message(2, body=LETTER, picture=None))])
+    assert conn.execute("SELECT keys FROM image_keys").fetchone()[0] == legacy
+
+    conn.execute("UPDATE image_keys SET keys = ?", [legacy[:-9]])  # cut short
+    conn.commit()
+    found = ingest(tmp_path, [("c2", message(3, body=THREAT.format(w=W2), picture=second))])
+    assert frozenset({"c1", "c2"}) in partition(found)
+    rows = [LinkKeys.from_bytes(r[0]) for r in conn.execute("SELECT keys FROM image_keys")]
+    assert len(rows) == 2 and all(k.colour is not None for k in rows)

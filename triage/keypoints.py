@@ -16,6 +16,10 @@ Three checks must agree, because each alone was fooled when measured:
    median chroma difference over the cells that agree must stay small. A grey copy has no
    balance to compare and is judged by the first two checks alone; a campaign that tinted
    each copy differently would be split by this check (none of the edits measured does).
+   It was added after other shots of a dim room in the independent development set
+   (linking-dev) passed checks 1 and 2. That set's README says its look-alikes differ by a
+   colour cast, so linking-dev no longer measures this check independently, and neither does
+   our held-out kind "bedroom", written after reading that README.
 
 The keypoint and cell thresholds were chosen on labelled sets of our own generated pictures
 (fixtures/linkset.py, tuning kinds scene and night, edits mirror/crop/border/caption): first
@@ -24,7 +28,8 @@ keypoint score of 0.21-0.22, on seeds 5 and 6 (480 pictures each, 13,000 propose
 these thresholds 92% of the proposed same-base pairs verify and none of the others; at the
 first ones (0.2 / 0.4) three false pairs got through. The colour threshold is described where
 it is set. `make bench` reports the held-out kinds and edits and pictures from an independent
-generator, none of which were looked at to choose.
+generator; no threshold was chosen on them, but see check 3 for what the colour check owes
+to the independent set's description.
 """
 
 from __future__ import annotations
@@ -55,12 +60,17 @@ MIN_SPREAD = 0.3  # bounding box of agreeing cells, as a share of the overlap
 # threshold was chosen on (seed 21, 468 mails, 6,120 proposed or same-base pairs, by a
 # throwaway script): 84% of the verified same-base pairs reach it and none of the 2,219
 # different-base pairs with a fit. `make bench` (bench.linking) measures it where it was not
-# chosen: of the different-base pairs that verify, none is strong on the held-out kinds (0/2)
-# nor on linking-dev (0/4), where 176 of 220 verified same-base pairs are.
+# chosen. Before the colour check, none of the different-base pairs that verified was strong
+# on the held-out kinds of then (dark, fog: 0/2) nor on linking-dev (0/4). With the colour
+# check, on today's held-out kinds (bedroom, fog), 2 of the 5 different-base pairs that
+# verify are strong (other shots of one room): a strong verification is not proof there.
 STRONG_SCORE = 0.6
 STRONG_AGREEMENT = 0.65
 COLOUR_SIDE = 32  # colour is compared on thumbnails of at most this size
-GREY_CHROMA = 0.03  # median |chroma| below this: a grey picture, colour not compared
+# Median |log R/G| + |log B/G| below this: grey, colour not compared. A judgement, checked
+# by hand: grey JPEGs of every linkset kind at quality 30-95 fall below it, pictures with
+# any colour cast far above.
+GREY_CHROMA = 0.03
 # Largest median chroma difference (natural log of the R/G and B/G ratios) between copies of
 # one base. Chosen by a throwaway script on our generator's tuning kinds (scene, night and
 # dark; seeds 1, 2 and 4, then checked on 5 and 6): at 0.15, with 12 added to every level
@@ -94,22 +104,30 @@ class LinkKeys:
     has_colour_part: bool = True  # False in keys stored before colour was kept
 
     def to_bytes(self) -> bytes:
-        colour = b"" if self.colour is None else _pack_colour(self.colour)
-        parts = [_pack(self.plain), _pack(self.mirrored), _pack_thumb(self.thumb), colour]
+        parts = [_pack(self.plain), _pack(self.mirrored), _pack_thumb(self.thumb)]
+        if self.has_colour_part:
+            parts.append(b"" if self.colour is None else _pack_colour(self.colour))
         header = np.array([len(p) for p in parts], dtype="<u4").tobytes()
-        return _FORMAT + header + b"".join(parts)
+        # keys read from the older layout are written back in it: an empty colour part
+        # would say "grey" for a picture whose colour was never looked at
+        return (_FORMAT if self.has_colour_part else b"") + header + b"".join(parts)
 
     @classmethod
     def from_bytes(cls, data: bytes) -> LinkKeys:
+        """Raises ValueError for bytes that are not keys."""
         current = data.startswith(_FORMAT)
         if current:
             data = data[len(_FORMAT) :]
         count = 4 if current else 3
+        if len(data) < 4 * count:
+            raise ValueError("stored keys cut short")
         sizes = np.frombuffer(data[: 4 * count], dtype="<u4")
         at, parts = 4 * count, []
         for size in sizes.tolist():
             parts.append(data[at : at + size])
             at += size
+        if at != len(data):
+            raise ValueError(f"stored keys of {len(data)} bytes, their header says {at}")
         return cls(
             plain=_unpack(parts[0]),
             mirrored=_unpack(parts[1]),
@@ -168,10 +186,9 @@ def link_keys_of_image(image: Image.Image) -> LinkKeys:
 
 
 def _chroma(image: Image.Image) -> np.ndarray | None:
-    """A small RGB copy, or None when the picture is grey."""
-    if image.mode not in ("RGB", "RGBA", "P", "CMYK", "YCbCr", "LAB", "HSV"):
-        return None
-    small = image.convert("RGB")
+    """A small RGB copy, or None when the picture is grey (told by its chroma: decoded
+    pictures are RGB whatever their file held)."""
+    small = image.convert("RGB")  # a copy: thumbnail() works in place
     small.thumbnail((COLOUR_SIDE, COLOUR_SIDE), Image.Resampling.BOX)
     rgb = np.asarray(small, dtype=np.uint8)
     chroma = np.abs(_log_chroma(rgb.reshape(-1, 3).astype(np.float32))).sum(axis=1)
@@ -313,17 +330,18 @@ def _dense_refined(
 def _colour_shift(a: LinkKeys, b: LinkKeys, dense: _Dense, mirrored: bool) -> float | None:
     """The median chroma difference over the aligned cells that agree in structure (the
     pasted face and a caption are left out), the larger of R/G and B/G; None when either
-    picture is grey."""
+    picture is grey there, or too few cells agree to say (16 colour pixels: a judgement)."""
     if a.colour is None or b.colour is None or dense.warp is None or not dense.spots:
         return None
     ca = a.colour.astype(np.float32)
     cb = np.ascontiguousarray(b.colour[:, ::-1] if mirrored else b.colour, dtype=np.float32)
     ta, tb = a.thumb, b.thumb
-    ka = ca.shape[1] / ta.shape[1]  # colour pixels per thumbnail pixel
-    kb = cb.shape[1] / tb.shape[1]
+    # colour pixels per thumbnail pixel, per axis: the two copies are rounded apart
+    ka = np.diag([ca.shape[1] / ta.shape[1], ca.shape[0] / ta.shape[0]])
+    kb = np.diag([cb.shape[1] / tb.shape[1], cb.shape[0] / tb.shape[0]])
     m = np.zeros((2, 3), np.float32)
-    m[:, :2] = kb * dense.warp[:, :2] / ka
-    m[:, 2] = kb * dense.warp[:, 2]
+    m[:, :2] = kb @ dense.warp[:, :2] @ np.linalg.inv(ka)
+    m[:, 2] = kb @ dense.warp[:, 2]
     h, w = ca.shape[:2]
     flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
     warped = cv2.warpAffine(cb, m, (w, h), flags=flags)
@@ -335,6 +353,9 @@ def _colour_shift(a: LinkKeys, b: LinkKeys, dense: _Dense, mirrored: bool) -> fl
     if compared.sum() < 16:
         return None
     mine, theirs = _log_chroma(ca[compared]), _log_chroma(warped[compared])
+    for side in (mine, theirs):  # grey where compared (a coloured border around a grey copy)
+        if float(np.median(np.abs(side).sum(axis=1))) < GREY_CHROMA:
+            return None
     return float(np.abs(np.median(mine - theirs, axis=0)).max())
 
 

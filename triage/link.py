@@ -196,7 +196,11 @@ class Linker:
         (a picture about to be verified). The index needs only descriptors: recomputing a
         whole store's keys at start-up would stall the first run after an upgrade."""
         raw = self.store.link_keys(sha)
-        keys = LinkKeys.from_bytes(raw) if raw is not None else None
+        try:
+            keys = LinkKeys.from_bytes(raw) if raw is not None else None
+        except ValueError as e:  # a damaged row costs a recomputation, not the message
+            log.warning("unreadable keys for image %s (%s): recomputed", sha[:12], e)
+            keys = None
         if keys is None:
             return self._keys_from_evidence(sha)
         if upgrade and not keys.has_colour_part:  # without evidence, colour goes unchecked

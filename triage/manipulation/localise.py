@@ -82,7 +82,7 @@ class Localisation:
     box: Box | None
     confidence: float  # 0..1
     siblings_used: int
-    diff_png: bytes  # grayscale: brighter where the target differs from every sibling
+    diff_png: bytes  # grayscale: brighter where the target differs from its siblings
     reason: str
 
 
@@ -455,7 +455,7 @@ def _box_from_evidence(evidence: Array, work: _Work, used: int) -> Localisation:
     confidence = _confidence(smooth, labels == biggest, float(sizes.max() / sizes.sum()), used)
     return Localisation(
         box=box, confidence=confidence, siblings_used=used, diff_png=png,
-        reason=f"region differs from all of {used} aligned siblings",
+        reason=f"region differs from most of {used} aligned siblings, where they differ too",
     )  # fmt: skip
 
 

@@ -47,9 +47,11 @@ MIN_SIDE = 32  # work pixels: smaller pictures hold no face worth locating
 MAX_SIBLINGS = 10  # more siblings change little and cost linear time
 MIN_DIFF = 10.0  # grey levels: JPEG noise after blurring stays well under this
 THRESHOLD_SHARE = 0.2  # of the strongest evidence: a face's skin differs less than its outline
-# Chosen on the tuning part of fixtures/localiseset.py (gate 2/3/5/10, grow 0.3/0.4/0.6/none):
-# a Poisson-cloned face differs strongly only at its features, its outline blends in.
-GROW_SHARE = 0.4  # of the threshold: weaker differences joined to a region when they touch it
+# Chosen on the tuning part of fixtures/localiseset.py and the fixture corpus (gate 2/3/5/10,
+# grow 0.3/0.4/0.6/none, seed share 0/0.05/0.1/0.2): a Poisson-cloned face differs strongly
+# only at its features, its outline blends in; growing too far takes in misaligned edges.
+GROW_SHARE = 0.4  # of the median's threshold: weaker differences joined to a touching region
+SEED_GROW = 0.1  # of the seeds' threshold: ... where the smallest difference is not nil
 REGION_MIN = 3.0  # grey levels the siblings must differ by among themselves for a paste there
 REGION_PATCH = 9  # pixels averaged for that test
 PATCH = 5  # pixels compared as one patch
@@ -121,11 +123,12 @@ def localise_in_group(target: bytes, others: Sequence[bytes]) -> Localisation:
 
 def _localise_placed(work: _Work, placed: list[tuple[Array, Array | None]]) -> Localisation:
     """The box from the target and its siblings placed on its work pixels."""
-    evidence = _consensus([_difference(work.luma, work.chroma, p) for p in placed])
+    diffs = [_difference(work.luma, work.chroma, p) for p in placed]
+    evidence, seeds = _consensus(diffs), _smallest(diffs)
     if len(placed) >= 2:  # only where the siblings differ among themselves: the campaign's place
-        region = ndimage.uniform_filter(_campaign_region(placed), size=REGION_PATCH)
-        evidence = np.where(region > REGION_MIN, evidence, 0.0)
-    return _box_from_evidence(evidence, work, len(placed))
+        region = ndimage.uniform_filter(_campaign_region(placed), size=REGION_PATCH) > REGION_MIN
+        evidence, seeds = np.where(region, evidence, 0.0), np.where(region, seeds, 0.0)
+    return _box_from_evidence(evidence, seeds, work, len(placed))
 
 
 def _nothing(work: _Work, reason: str) -> Localisation:
@@ -405,6 +408,16 @@ def _place(channel: Array, shape: tuple[int, ...], alignment: Alignment) -> Arra
     return canvas
 
 
+def _patches(diffs: list[Array]) -> Array:
+    """5x5 means of each difference, NaN where (or near where) the sibling has no pixels."""
+    patches = []
+    for diff in diffs:
+        covered = ndimage.binary_erosion(~np.isnan(diff), iterations=EDGE_GUARD)
+        smooth = ndimage.uniform_filter(np.nan_to_num(diff), size=PATCH)
+        patches.append(np.where(covered, smooth, np.nan))
+    return np.stack(patches)
+
+
 def _consensus(diffs: list[Array]) -> Array:
     """Per pixel, the median patch difference over the differences covering it; 0 if few do.
 
@@ -416,12 +429,7 @@ def _consensus(diffs: list[Array]) -> Array:
     are outvoted. A pixel counts only when at least half the differences cover
     it, so a band the target alone has (a caption appended, a border) is out.
     """
-    patches = []
-    for diff in diffs:
-        covered = ndimage.binary_erosion(~np.isnan(diff), iterations=EDGE_GUARD)
-        smooth = ndimage.uniform_filter(np.nan_to_num(diff), size=PATCH)
-        patches.append(np.where(covered, smooth, np.nan))
-    stack = np.sort(np.stack(patches), axis=0)  # NaN sorts last; np.nanmedian is far slower
+    stack = np.sort(_patches(diffs), axis=0)  # NaN sorts last; np.nanmedian is far slower
     covered_by = np.sum(~np.isnan(stack), axis=0)
     low = np.take_along_axis(stack, np.maximum(0, (covered_by - 1) // 2)[None], axis=0)[0]
     high = np.take_along_axis(stack, np.minimum(len(diffs) - 1, covered_by // 2)[None], axis=0)[0]
@@ -429,12 +437,33 @@ def _consensus(diffs: list[Array]) -> Array:
     return np.where(enough, np.nan_to_num((low + high) / 2.0), 0.0)
 
 
-def _box_from_evidence(evidence: Array, work: _Work, used: int) -> Localisation:
+def _smallest(diffs: list[Array]) -> Array:
+    """Per pixel, the k-th smallest patch difference (k = a tenth of the siblings); 0 if uncovered.
+
+    Where the target shows the base picture, some sibling shows it too, even when
+    most siblings have their faces there (senders move the face a little from
+    copy to copy): only the target's own face differs from (nearly) all of them.
+    """
+    stack = np.sort(_patches(diffs), axis=0)  # NaN sorts last
+    k = int(0.1 * len(diffs))
+    covered_by = np.sum(~np.isnan(stack), axis=0)
+    return np.where(covered_by > k, np.nan_to_num(stack[k]), 0.0)
+
+
+def _box_from_evidence(evidence: Array, seeds: Array, work: _Work, used: int) -> Localisation:
+    """The biggest region grown from where the target differs from (nearly) every sibling
+    (`seeds`) into where it differs from most of them (`evidence`).
+
+    Seeds alone miss most of a face that siblings' faces resemble, or whose outline
+    was blended away; the median alone takes a spot where most siblings put their
+    faces for the target's, though the target shows the base picture there.
+    """
     smooth = ndimage.uniform_filter(evidence, size=PATCH)
     threshold = max(MIN_DIFF, THRESHOLD_SHARE * float(np.percentile(smooth, 99.5)))
-    strong = smooth > threshold
-    if GROW_SHARE < 1.0:  # grow into weaker differences that touch the strong ones
-        strong = ndimage.binary_propagation(strong, mask=smooth > GROW_SHARE * threshold)
+    seed_smooth = ndimage.uniform_filter(seeds, size=PATCH)
+    seed_threshold = max(MIN_DIFF, THRESHOLD_SHARE * float(np.percentile(seed_smooth, 99.5)))
+    weak = (smooth > GROW_SHARE * threshold) & (seed_smooth > SEED_GROW * seed_threshold)
+    strong = ndimage.binary_propagation((seed_smooth > seed_threshold) & weak, mask=weak)
     blob = ndimage.binary_closing(strong, iterations=CLOSING)
     blob = ndimage.binary_opening(ndimage.binary_fill_holes(blob), iterations=2)
     labels, count = ndimage.label(blob)

@@ -5,9 +5,9 @@
 Each member of each group of fixtures/localiseset.py is localised against the
 group's other members; a hit is a box with IoU >= 0.5 with the true pasted
 region. The tuning part (scene and night bases; hard, feathered and Poisson
-pastes) is what the localiser's thresholds were chosen on; the held-out part
-(dark and fog bases; rectangle, Lab colour-transfer and mixed-gradient Poisson
-pastes) never was.
+pastes) is what the localiser's thresholds were chosen on, with the fixture
+corpus; the held-out part (dark and fog bases; rectangle, Lab colour-transfer
+and mixed-gradient Poisson pastes) never was.
 """
 
 from __future__ import annotations

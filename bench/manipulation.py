@@ -12,8 +12,10 @@
    generator 1 and never trained or tuned on.
 5. pastes-dev (../shared/corpora/pastes-dev): measured only.
 6. Time per 2-megapixel JPEG on one thread.
-7. Cluster localisation on the fixture corpus's campaign pictures and on
-   generated campaigns with harder disguises.
+7. Cluster localisation on the fixture corpus's campaign pictures, on
+   generated campaigns with harder disguises, on generated campaigns with the
+   edits and pastes of fixtures/localiseset.py (a tuning part and a held-out
+   part) and on linking-dev (measured only).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import numpy as np
 from sklearn.metrics import roc_auc_score, roc_curve
 from threadpoolctl import threadpool_limits
 
-from bench import pastes_dev
+from bench import localiseset, pastes_dev
 from bench.corpus_images import extortion_images
 from fixtures.pictures import PastePlan, encode, make_scene, paste_face
 from training.manipulation.dataset import Row, build_rows
@@ -248,6 +250,8 @@ def main() -> None:
     if not args.skip_localise:
         report_localisation()
         report_campaigns()
+        localiseset.report(localiseset.TUNE, localiseset.CAMPAIGNS)
+        localiseset.report(localiseset.HELD_OUT, localiseset.CAMPAIGNS)
         report_dev_localisation()
 
 

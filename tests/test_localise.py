@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+import random
 from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image, ImageOps
+from PIL import Image, ImageDraw, ImageFont, ImageOps
 
+from fixtures.localiseset import paste
 from fixtures.pictures import PastePlan, encode, make_scene, paste_face
 from triage.imagedecode import ImageRefused
 from triage.manipulation import localise_in_group
@@ -160,3 +162,60 @@ def test_localised_campaign_raises_stored_scores_with_the_reason(tmp_path: Path)
     [after] = list_clusters(ws.store, include_all=False)
     assert after["max_manipulation"] >= before
     assert after["max_manipulation"] == max(i["manipulation"] for i in images)
+
+
+# ---- the target's own edits are not the paste; blended pastes are still found ----
+
+
+def _plain_siblings(count: int = 5) -> list[bytes]:
+    return [encode(_member(k, dx=3 * k - 6)[0], 80) for k in range(1, count + 1)]
+
+
+def _one_channel_jpeg(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    image.convert("L").save(out, "JPEG", quality=80)
+    return out.getvalue()
+
+
+def test_caption_laid_over_a_grayscale_copy_is_not_taken_for_the_paste() -> None:
+    target, box = _member(0)
+    draw = ImageDraw.Draw(target)
+    draw.rectangle((0, 0, 480, 48), fill=(20, 20, 30))  # over the picture: siblings cover it
+    draw.text((10, 8), "PAY NOW OR EVERYONE SEES", fill="white",
+              font=ImageFont.load_default(size=28))  # fmt: skip
+    found = localise_in_group(_one_channel_jpeg(target), _plain_siblings())
+    assert found.siblings_used == 5
+    assert found.box is not None and _iou(found.box, box) >= 0.5
+    assert found.box[1] > 48  # not the caption band
+
+
+def test_striped_border_and_appended_caption_do_not_move_the_box() -> None:
+    target, (x0, y0, x1, y1) = _member(0)
+    framed = Image.new("RGB", (target.width + 40, target.height + 40), (230, 30, 30))
+    draw = ImageDraw.Draw(framed)
+    for i in range(0, framed.width + framed.height, 12):
+        draw.line((i, 0, i - framed.height, framed.height), fill=(20, 200, 40), width=6)
+    framed.paste(target, (20, 20))
+    captioned = Image.new("RGB", (framed.width, framed.height + 50), (250, 250, 250))
+    captioned.paste(framed, (0, 0))
+    ImageDraw.Draw(captioned).text((10, framed.height + 10), "LAST CHANCE", fill="red",
+                                   font=ImageFont.load_default(size=30))  # fmt: skip
+    found = localise_in_group(encode(ImageOps.mirror(captioned), 80), _plain_siblings())
+    w = captioned.width
+    expected = (w - (x1 + 20), y0 + 20, w - (x0 + 20), y1 + 20)
+    assert found.box is not None and _iou(found.box, expected) >= 0.5
+
+
+def test_poisson_cloned_faces_are_found_though_their_outline_blends_in() -> None:
+    base = make_scene(BASE)
+    members = []
+    for k in range(6):
+        rng = random.Random(f"test-localise-clone-{k}")
+        members.append(paste(base, f"test-localise-clone-face-{k}", (250, 180, 96), "seamless",
+                             rng))  # fmt: skip
+    data = [encode(image, 85) for image, _ in members]
+    hits = 0
+    for k, (_, box) in enumerate(members):
+        found = localise_in_group(data[k], data[:k] + data[k + 1 :])
+        hits += found.box is not None and _iou(found.box, box) >= 0.5
+    assert hits >= 5

@@ -1,9 +1,10 @@
-"""Campaign evidence: a region that differs from every aligned sibling raises a picture's score
+"""Campaign evidence: a region that differs from the aligned siblings raises a picture's score
 (pure).
 
 Within a campaign cluster the members share a base picture. When localisation
-finds one compact region of a member that none of its aligned siblings shows,
-that region was put there: it is evidence of a paste the picture alone may not
+finds one compact region where a member differs from most of its aligned
+siblings, at the place where the siblings differ among themselves, that region
+was put there: it is evidence of a paste the picture alone may not
 show (a well-blended face scores low on its own). The two are combined as
 independent evidence (noisy-OR), so campaign evidence only ever raises a score.
 """
@@ -48,7 +49,7 @@ def campaign_evidence(found: Localisation, width: int, height: int) -> CampaignE
     return CampaignEvidence(
         probability=probability,
         reason=(
-            f"region {list(found.box)} differs from all {found.siblings_used} aligned "
+            f"region {list(found.box)} differs from most of {found.siblings_used} aligned "
             f"campaign siblings (confidence {found.confidence:.2f})"
         ),
     )

@@ -1,0 +1,86 @@
+"""Cluster localisation on generated campaigns with the hard edits and pastes (prints figures).
+
+    .venv/bin/python -m bench.localiseset [--campaigns N] [--part tune|held-out] [--misses]
+
+Each member of each group of fixtures/localiseset.py is localised against the
+group's other members; a hit is a box with IoU >= 0.5 with the true pasted
+region. The tuning part (scene and night bases; hard, feathered and Poisson
+pastes) is what the localiser's thresholds were chosen on, with the fixture
+corpus; the held-out part (dark and fog bases; rectangle, Lab colour-transfer
+and mixed-gradient Poisson pastes) never was.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections import defaultdict
+
+from fixtures.localiseset import HELD_OUT, TUNE, Member, Part, localise_groups
+
+__all__ = ["CAMPAIGNS", "HELD_OUT", "TUNE", "report"]
+from triage.manipulation import localise_in_group
+
+IOU_HIT = 0.5
+SEED = "bench"
+CAMPAIGNS = 16  # groups of 7 per part: 112 pictures, about a minute and a half each
+
+
+def iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
+    ix = max(0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union else 0.0
+
+
+def _labels(member: Member) -> list[str]:
+    edits = sorted({e.split(":")[0] for e in member.edits}) or ["plain"]
+    return [*edits, *member.edits, f"paste:{member.paste}", f"kind:{member.kind}", "all"]
+
+
+def report(part: Part, campaigns: int, misses: bool = False) -> float:
+    """Print the part's hit rate overall and per edit, paste method and base kind; return it."""
+    per: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    lost, started, total = 0, time.monotonic(), 0
+    for g, members in enumerate(localise_groups(SEED, part, campaigns=campaigns)):
+        for i, member in enumerate(members):
+            if member.box is None:  # the crop cut the face away: nothing to find
+                lost += 1
+                continue
+            others = [o.data for j, o in enumerate(members) if j != i]
+            found = localise_in_group(member.data, others)
+            overlap = iou(found.box, member.box) if found.box else 0.0
+            hit = overlap >= IOU_HIT
+            for label in set(_labels(member)):
+                per[label][0] += int(hit)
+                per[label][1] += 1
+            total += 1
+            if misses and not hit:
+                print(f"  miss g{g:02d} m{i} {member.kind} {member.paste} "
+                      f"{'+'.join(member.edits) or 'plain'}: IoU {overlap:.2f} found {found.box} "
+                      f"true {member.box} siblings {found.siblings_used}")  # fmt: skip
+    elapsed = time.monotonic() - started
+    print(f"\ncluster localisation, generated campaigns, {part.name} part (kinds "
+          f"{'/'.join(part.kinds)}, pastes {'/'.join(part.pastes)}; {total} pictures, {lost} "
+          f"with the face cropped away not counted, {elapsed / max(1, total):.2f} s per "
+          "picture):")  # fmt: skip
+    for label, (hit, n) in sorted(per.items(), key=lambda kv: (kv[0] != "all", kv[0])):
+        print(f"  {label:<22}{hit:>4}/{n:<4} = {hit / n:.1%}")
+    all_hit, all_n = per["all"]
+    return all_hit / max(1, all_n)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--campaigns", type=int, default=CAMPAIGNS, help="groups per part")
+    parser.add_argument("--part", choices=("tune", "held-out", "both"), default="both")
+    parser.add_argument("--misses", action="store_true", help="print each miss")
+    args = parser.parse_args()
+    for part in (TUNE, HELD_OUT):
+        if args.part in (part.name, "both"):
+            report(part, args.campaigns, args.misses)
+
+
+if __name__ == "__main__":
+    main()

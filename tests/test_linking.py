@@ -332,3 +332,24 @@ def test_old_keys_wait_for_a_verification_and_damaged_keys_cost_no_message(tmp_p
     assert frozenset({"c1", "c2"}) in partition(found)
     rows = [LinkKeys.from_bytes(r[0]) for r in conn.execute("SELECT keys FROM image_keys")]
     assert len(rows) == 2 and all(k.colour is not None for k in rows)
+
+
+def test_descriptor_index_answers_the_same_whatever_the_order_of_adding():
+    """Pictures are kept in sorted runs merged as they grow; the answer to a query must not
+    depend on which runs hold which picture."""
+    rng = np.random.default_rng(5)
+    bases = rng.integers(0, 256, (40, 300, 32), dtype=np.uint8)
+    pictures = {}
+    for i in range(160):
+        noisy = bases[i % 40].copy()
+        noisy[rng.random(noisy.shape) < 0.02] ^= 4
+        pictures[f"p{i:03d}"] = noisy
+    forward, backward = DescriptorIndex(), DescriptorIndex()
+    for sha in sorted(pictures):
+        forward.add(sha, pictures[sha])
+    for sha in sorted(pictures, reverse=True):
+        backward.add(sha, pictures[sha])
+    for b in range(0, 40, 7):
+        found = forward.near(bases[b], 8)
+        assert found == backward.near(bases[b], 8)
+        assert {sha for sha, _ in found[:4]} == {f"p{i:03d}" for i in range(b, 160, 40)}

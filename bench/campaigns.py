@@ -18,6 +18,8 @@ from collections import Counter
 from contextlib import closing
 from pathlib import Path
 
+from bench.boxes import IOU_HIT, iou
+
 
 def ingest(corpus: Path, db: Path) -> float:
     triage = Path(sys.executable).parent / "triage"
@@ -94,16 +96,8 @@ def localisation_hits(truth: dict, db: Path) -> tuple[int, int, int]:
             found = boxes.get(image["sha256"])
             if found is not None:
                 localised += 1
-                hits += _iou(found, image["paste_box"]) >= 0.5
+                hits += iou(found, image["paste_box"]) >= IOU_HIT
     return hits, localised, total
-
-
-def _iou(a: list[int], b: list[int]) -> float:
-    ix = max(0, min(a[2], b[2]) - max(a[0], b[0]))
-    iy = max(0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union if union else 0.0
 
 
 def pairwise(truth: dict[str, str], found: dict[str, str]) -> tuple[float, float, float]:

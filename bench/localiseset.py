@@ -16,22 +16,14 @@ import argparse
 import time
 from collections import defaultdict
 
+from bench.boxes import IOU_HIT, iou, print_rates
 from fixtures.localiseset import HELD_OUT, TUNE, Member, Part, localise_groups
-
-__all__ = ["CAMPAIGNS", "HELD_OUT", "TUNE", "report"]
 from triage.manipulation import localise_in_group
 
-IOU_HIT = 0.5
+__all__ = ["CAMPAIGNS", "HELD_OUT", "TUNE", "report"]
+
 SEED = "bench"
 CAMPAIGNS = 16  # groups of 7 per part: 112 pictures, about a minute and a half each
-
-
-def iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
-    ix = max(0, min(a[2], b[2]) - max(a[0], b[0]))
-    iy = max(0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union if union else 0.0
 
 
 def _labels(member: Member) -> list[str]:
@@ -65,8 +57,7 @@ def report(part: Part, campaigns: int, misses: bool = False) -> float:
           f"{'/'.join(part.kinds)}, pastes {'/'.join(part.pastes)}; {total} pictures, {lost} "
           f"with the face cropped away not counted, {elapsed / max(1, total):.2f} s per "
           "picture):")  # fmt: skip
-    for label, (hit, n) in sorted(per.items(), key=lambda kv: (kv[0] != "all", kv[0])):
-        print(f"  {label:<22}{hit:>4}/{n:<4} = {hit / n:.1%}")
+    print_rates(per)
     all_hit, all_n = per["all"]
     return all_hit / max(1, all_n)
 

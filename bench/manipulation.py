@@ -32,6 +32,7 @@ from sklearn.metrics import roc_auc_score, roc_curve
 from threadpoolctl import threadpool_limits
 
 from bench import localiseset, pastes_dev
+from bench.boxes import IOU_HIT, iou, print_rates
 from bench.corpus_images import extortion_images
 from fixtures.pictures import PastePlan, encode, make_scene, paste_face
 from training.manipulation.dataset import Row, build_rows
@@ -41,7 +42,6 @@ from triage.manipulation import localise_in_group, score_image
 from triage.manipulation.model import ShippedModel, block_logits_of, load_model, picture_probability
 
 HELDOUT = "heldout"
-IOU_HIT = 0.5
 
 
 def tpr_at(y: np.ndarray, s: np.ndarray, fpr: float = 0.05) -> float:
@@ -126,14 +126,6 @@ def report_timing() -> None:
           "(target: at most 100 ms)")  # fmt: skip
 
 
-def iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
-    ix = max(0, min(a[2], b[2]) - max(a[0], b[0]))
-    iy = max(0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union if union else 0.0
-
-
 def report_localisation() -> None:
     images, missed = extortion_images()
     groups = defaultdict(list)
@@ -179,8 +171,7 @@ def report_campaigns() -> None:
         f"\ncluster localisation on generated campaigns with harder disguises "
         f"(bench/campaign_pictures.py, {total} pictures, {elapsed / total:.2f} s per picture):"
     )
-    for kind, (hit, n) in sorted(per_kind.items(), key=lambda kv: kv[0] != "all"):
-        print(f"  {kind:<14}{hit:>4}/{n:<4} = {hit / n:.1%}")
+    print_rates(per_kind, width=14)
 
 
 LINKING_DEV = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "linking-dev"
@@ -220,8 +211,7 @@ def report_dev_localisation(root: Path = LINKING_DEV) -> None:
         f"only; {total} pictures, {no_box} with the face cropped away not counted, "
         f"{elapsed / max(1, total):.2f} s per picture):"
     )
-    for kind, (hit, n) in sorted(per_kind.items(), key=lambda kv: (kv[0] != "all", kv[0])):
-        print(f"  {kind:<22}{hit:>4}/{n:<4} = {hit / n:.1%}")
+    print_rates(per_kind)
 
 
 def main() -> None:

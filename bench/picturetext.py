@@ -171,34 +171,9 @@ def baseline_qr(gray: Image.Image) -> tuple[str, ...]:
 
 
 def baseline_letters_in_rows(gray: object) -> int:
-    """picturetext.letters_in_rows as it was (default connected-components algorithm)."""
-    full = np.asarray(gray, dtype=np.uint8)
-    f = min(1.0, picturetext._DETECT_SIDE / max(full.shape))
-    pixels = cv2.resize(full, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else full
-    best = 0
-    for polarity in (pixels, 255 - pixels):
-        ink = cv2.adaptiveThreshold(
-            polarity, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15
-        )
-        _, _, stats, centres = cv2.connectedComponentsWithStats(ink, connectivity=8)
-        w = stats[1:, cv2.CC_STAT_WIDTH].astype(float)
-        h = stats[1:, cv2.CC_STAT_HEIGHT].astype(float)
-        area = stats[1:, cv2.CC_STAT_AREA].astype(float)
-        letter = (h >= 7) & (h <= 90) & (w >= 2) & (w <= 2 * h)
-        letter &= (area >= 0.12 * w * h) & (area <= 0.9 * w * h)  # strokes, not blobs
-        idx = np.flatnonzero(letter)[:4000]
-        if len(idx) < 3:
-            continue
-        x, wi, hi, cy = stats[1:, cv2.CC_STAT_LEFT][idx], w[idx], h[idx], centres[1:, 1][idx]
-        low = np.minimum(hi[:, None], hi[None, :])
-        high = np.maximum(hi[:, None], hi[None, :])
-        right = x[:, None] + wi[:, None]
-        gap = np.maximum(x[None, :] - right, x[:, None] - right.T)
-        beside = (np.abs(cy[:, None] - cy[None, :]) < 0.25 * low) & (high <= 1.5 * low)
-        beside &= gap < high
-        np.fill_diagonal(beside, False)
-        best = max(best, int((beside.sum(axis=1) >= 2).sum()))
-    return best
+    """picturetext.letters_in_rows as it was: OpenCV's default connected-components
+    algorithm, which connectedComponentsWithStats uses."""
+    return picturetext.letters_in_rows(gray, labelling=cv2.CCL_DEFAULT)
 
 
 @dataclass(frozen=True, slots=True)

@@ -310,9 +310,7 @@ def _dense_refined(
     tb = np.ascontiguousarray(thumb_b, dtype=np.float32)
     sa = ta.shape[1] / a.plain.shape[1]  # thumbnail pixels per analysed pixel
     sb = tb.shape[1] / shape_b[1]
-    m = np.zeros((2, 3), np.float32)
-    m[:, :2] = sb * transform[:, :2] / sa
-    m[:, 2] = sb * transform[:, 2]
+    m = _rescaled(transform, (sa, sa), (sb, sb))
     first = _dense(ta, tb, m)
     if first.verdict()[0]:
         return first
@@ -337,11 +335,11 @@ def _colour_shift(a: LinkKeys, b: LinkKeys, dense: _Dense, mirrored: bool) -> fl
     cb = np.ascontiguousarray(b.colour[:, ::-1] if mirrored else b.colour, dtype=np.float32)
     ta, tb = a.thumb, b.thumb
     # colour pixels per thumbnail pixel, per axis: the two copies are rounded apart
-    ka = np.diag([ca.shape[1] / ta.shape[1], ca.shape[0] / ta.shape[0]])
-    kb = np.diag([cb.shape[1] / tb.shape[1], cb.shape[0] / tb.shape[0]])
-    m = np.zeros((2, 3), np.float32)
-    m[:, :2] = kb @ dense.warp[:, :2] @ np.linalg.inv(ka)
-    m[:, 2] = kb @ dense.warp[:, 2]
+    m = _rescaled(
+        dense.warp,
+        (ca.shape[1] / ta.shape[1], ca.shape[0] / ta.shape[0]),
+        (cb.shape[1] / tb.shape[1], cb.shape[0] / tb.shape[0]),
+    )
     h, w = ca.shape[:2]
     flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
     warped = cv2.warpAffine(cb, m, (w, h), flags=flags)
@@ -362,6 +360,17 @@ def _colour_shift(a: LinkKeys, b: LinkKeys, dense: _Dense, mirrored: bool) -> fl
 def _log_chroma(rgb: np.ndarray) -> np.ndarray:
     """(n, 2) log R/G and B/G; the offset keeps near-black pixels' ratios from swinging."""
     return np.log((rgb[:, [0, 2]] + 12.0) / (rgb[:, [1]] + 12.0))
+
+
+def _rescaled(
+    m: np.ndarray, scale_a: tuple[float, float], scale_b: tuple[float, float]
+) -> np.ndarray:
+    """Affine `m` (a's pixels -> b's) for copies of a and b scaled by (x, y) factors."""
+    sa, sb = np.diag(scale_a), np.diag(scale_b)
+    out = np.zeros((2, 3), np.float32)
+    out[:, :2] = sb @ m[:, :2] @ np.linalg.inv(sa)
+    out[:, 2] = sb @ m[:, 2]
+    return out
 
 
 def _dense(ta: np.ndarray, tb: np.ndarray, m: np.ndarray) -> _Dense:

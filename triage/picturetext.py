@@ -175,13 +175,16 @@ _MIN_MARKS = 6
 _DETECT_SIDE = 1200  # letters are looked for at most at this size
 
 
-def letters_in_rows(gray: object) -> int:
+def letters_in_rows(gray: object, *, labelling: int | None = None) -> int:
     """How many letter-sized marks in a greyscale picture (PIL image) sit between two
     others of like height on one line: dark on light or light on dark. A photo or a
     drawing has almost none; a line of words has one a letter. A cheap look (~10 ms)
-    that decides whether the picture is worth a Tesseract run (~1-3 s)."""
+    that decides whether the picture is worth a Tesseract run (~1-3 s). `labelling` is an
+    OpenCV connected-components algorithm (default Grana's; the bench compares others)."""
     import cv2
     import numpy as np
+
+    algorithm = cv2.CCL_GRANA if labelling is None else labelling
 
     full = np.asarray(gray, dtype=np.uint8)
     f = min(1.0, _DETECT_SIDE / max(full.shape))
@@ -194,7 +197,7 @@ def letters_in_rows(gray: object) -> int:
         # Grana's algorithm: the same labels and stats as the default, three times faster
         # on one thread here (bench/picturetext.py).
         _, _, stats, centres = cv2.connectedComponentsWithStatsWithAlgorithm(
-            ink, 8, cv2.CV_32S, cv2.CCL_GRANA
+            ink, 8, cv2.CV_32S, algorithm
         )
         w = stats[1:, cv2.CC_STAT_WIDTH].astype(float)
         h = stats[1:, cv2.CC_STAT_HEIGHT].astype(float)

@@ -184,3 +184,14 @@ def test_a_lone_cue_in_prose_about_others_is_not_counted():
     )
     assert find_passage(news).cues == ()
     assert {c.group for c in find_passage(news).scattered} == {"recorded"}
+
+
+def test_a_cue_counts_in_its_own_sentence_and_in_chinese_one_sentence_on():
+    # Lifted prose next to a letter does not borrow the letter's "you"...
+    lifted = normalise_for_judging(
+        "Sie haben 48 Stunden. Der Konzertabend wurde im alten Theater aufgenommen."
+    )
+    assert "recorded" not in {c.group for c in find_passage(lifted).cues}
+    # ... but Chinese drops the pronoun once the reader is named.
+    letter = normalise_for_judging("陳先生,我們知道你是誰。否則照片會公開給傳媒。")
+    assert "threat" in {c.group for c in find_passage(letter).cues}

@@ -526,6 +526,8 @@ def find_passage(skeleton: str, wallets: Sequence[str] = ()) -> Passage:
 # a letter borrow its "you"), and never further than this many characters.
 _ADDRESS_REACH = 240
 _ADDRESS_SENTENCES = 0
+_ADDRESS_SENTENCES_CJK = 1
+_CJK_CUE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 _SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f](?=\s|$)|[\u3002\uff01\uff1f]")
 
 
@@ -535,8 +537,11 @@ def _addressed(skeleton: str, match: re.Match[str]) -> bool:
     high = min(len(skeleton), match.end() + _ADDRESS_REACH)
     before = [m.end() for m in _SENTENCE_END.finditer(skeleton, low, match.start())]
     after = [m.end() for m in _SENTENCE_END.finditer(skeleton, match.end(), high)]
-    start = before[-1 - _ADDRESS_SENTENCES] if len(before) > _ADDRESS_SENTENCES else low
-    end = after[_ADDRESS_SENTENCES] if len(after) > _ADDRESS_SENTENCES else high
+    # Chinese and Japanese drop the pronoun a sentence after naming the reader ("...we know
+    # who you are. Otherwise the photos go to the press."): one sentence either side.
+    reach = _ADDRESS_SENTENCES_CJK if _CJK_CUE.search(match.group(0)) else _ADDRESS_SENTENCES
+    start = before[-1 - reach] if len(before) > reach else low
+    end = after[reach] if len(after) > reach else high
     return _SECOND_PERSON.search(skeleton, start, end) is not None
 
 

@@ -9,6 +9,12 @@ what the honeypot's false alarms carried: news sentences about sextortion lifted
 hidden HTML, the same in visible text, or a block of random words. HTML variants go
 through the pipeline's own reading (visible text, hidden text apart, filler apart), so
 the bench measures what ingest would judge.
+
+The families are split in two, by hand and before any of them was studied, one of each
+pair of kindred families to each side: the tuned part may be read row by row while the
+cues and the combiner are worked on; the held-out part is only ever counted. Both sides
+keep the kinds the honeypot's false alarms came from (bank phishing and diet pills are
+held out; parcel fees and the lottery are studied).
 """
 
 from __future__ import annotations
@@ -24,6 +30,31 @@ from triage.analyse import visible_text
 SEED = 11
 PER_FAMILY = 3  # per language and padding
 PADDINGS = ("hidden-html", "visible-news", "word-salad")
+# tuned part / held-out part, pair by pair: parcel / bank, invest / recovery, lottery / diet,
+# news / warning, toll / breach notice, crisis PR / victim story, press query / party
+# bulletin, event photos / constituent letter, dating spam / -, mail-parser / Python's mail.
+TUNED_FAMILIES = frozenset(
+    (
+        "neg:parcel", "neg:invest", "neg:lottery", "neg:news", "neg:toll", "neg:crisis_pr",
+        "neg:press_query", "neg:event_photos", "neg:dating_spam", "real:mail-parser",
+    )
+)  # fmt: skip
+HELD_OUT_FAMILIES = frozenset(
+    (
+        "neg:bank", "neg:recovery", "neg:diet", "neg:warning", "neg:breach_notice",
+        "neg:victim_story", "neg:party_bulletin", "neg:letter", "real:python-email",
+    )
+)  # fmt: skip
+
+
+def hard_negative_part(row: dict[str, Any]) -> str:
+    """The side of the split the row's family is on: "tuned" or "held-out"."""
+    family = str(row["family"])
+    if family in TUNED_FAMILIES:
+        return "tuned"
+    if family in HELD_OUT_FAMILIES:
+        return "held-out"
+    raise ValueError(f"hard-negative family {family} is on neither side of the split")
 
 
 def hard_negative_rows() -> list[dict[str, Any]]:

@@ -162,3 +162,36 @@ def test_visible_text_prefers_the_plain_part_and_sets_filler_apart():
     assert body.strip() == "Ola." and apart == salad
     body, apart = visible_text("", "<p>Ola.</p><p style='display:none'>escondido</p>")
     assert body == "Ola." and apart.strip() == "escondido"
+
+
+def test_a_wallet_counts_with_the_cues_of_its_own_passage_only():
+    # An investment spam's wallet at the top, a retold sextortion pasted far below it:
+    # no threat and demand of one letter, however the two sound together.
+    gap = " A cidade cresceu muito nos ultimos anos." * (PASSAGE_CHARS // 30)
+    spam = f"Invista em bitcoin com o nosso robo. Carteira {WALLET}.{gap}"
+    story = "Voce sabia? Eles gravaram voce pela webcam e vao enviar o video aos seus contatos."
+    verdict = judge_message(_text(spam + " " + story, wallets=(WALLET,)))
+    groups = {c.group for c in verdict.cues}
+    assert "wallet" not in groups or not groups & {"threat", "recorded"}, verdict.reasons()
+    near = judge_message(_text(PT_DEMAND, wallets=(WALLET,)))
+    assert {"wallet", "recorded"} <= {c.group for c in near.cues}, near.reasons()
+
+
+def test_a_lone_cue_in_prose_about_others_is_not_counted():
+    # Third-person prose with one cue word speaks to no reader.
+    news = normalise_for_judging(
+        "A policia prendeu dois homens. Eles ameacavam divulgar imagens intimas das vitimas."
+    )
+    assert find_passage(news).cues == ()
+    assert {c.group for c in find_passage(news).scattered} == {"recorded"}
+
+
+def test_a_cue_counts_in_its_own_sentence_and_in_chinese_one_sentence_on():
+    # Lifted prose next to a letter does not borrow the letter's "you"...
+    lifted = normalise_for_judging(
+        "Sie haben 48 Stunden. Der Konzertabend wurde im alten Theater aufgenommen."
+    )
+    assert "recorded" not in {c.group for c in find_passage(lifted).cues}
+    # ... but Chinese drops the pronoun once the reader is named.
+    letter = normalise_for_judging("陳先生,我們知道你是誰。否則照片會公開給傳媒。")
+    assert "threat" in {c.group for c in find_passage(letter).cues}

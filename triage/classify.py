@@ -5,7 +5,8 @@ a character n-gram model over the judging skeleton with its payment phrases and 
 words blanked, which carries the languages and phrasings no pattern list anticipates
 (the demand itself is left to the cues: every phishing mail asks for money in the same
 words), and cue groups found together in one passage,
-which say *why* in words an investigator can check. A small logistic combiner weighs
+which say *why* in words an investigator can check, with the benign tells of phishing
+and spam (triage.tells) as evidence the other way. A small logistic combiner weighs
 the two; it was fitted on n-gram scores of template families the n-gram model had not
 seen (leave-one-family-out), so it trusts the model as far as it deserves on new
 wording. Neither part can veto the other: a text model sure on its own (a threshold
@@ -29,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from triage.cues import Cue, blank_payment, find_passage, guess_language
 from triage.normalize import normalise_for_judging
+from triage.tells import find_tells
 
 if TYPE_CHECKING:
     import numpy as np
@@ -60,7 +62,9 @@ NGRAM_RANGE = (1, 4)
 NGRAM_TEXT = "payment-blanked"
 
 # Inputs of the combiner, in order; the model file records them and must agree.
-CUE_GROUPS = ("threat", "recorded", "payment", "deadline", "wallet", "addressed", "secrecy")
+CUE_GROUPS = (
+    "threat", "recorded", "payment", "deadline", "wallet", "addressed", "secrecy", "tell",
+)  # fmt: skip
 # The combiner reads the cues as what they mean together, not one flag each: a wallet, a
 # payment, a deadline, "do not reply" or the reader's name alone are every phishing mail,
 # "recorded" alone is every concert review, "will publish" alone every press release.
@@ -69,6 +73,9 @@ CUE_GROUPS = ("threat", "recorded", "payment", "deadline", "wallet", "addressed"
 CUE_FEATURES = (
     "exposure_and_demand",
     "exposure_demand_and_pressure",  # ... and a deadline or a call for secrecy
+    # What phishing and spam want (a login, a parcel fee, a prize, an order; triage.tells)
+    # where no threat or recorded act speaks to the reader: evidence against extortion.
+    "tell_without_exposure",
 )
 COMBINER_FEATURES = ("model_logit", *CUE_FEATURES)
 _LOGIT_CLIP = 8.0
@@ -232,7 +239,11 @@ def judge_message(
     if scattered:
         groups = ", ".join(c.group for c in scattered)
         notes.append(
-            Cue(group="scattered", evidence=f"{groups} found only far from the others: not counted")
+            Cue(
+                group="scattered",
+                evidence=f"{groups} found only far from the others or not said to the reader: "
+                "not counted",
+            )
         )
     return ExtortionVerdict(
         score=round(score, 4),
@@ -257,14 +268,25 @@ def message_cues(text: MessageText, skeleton: str) -> tuple[Cue, ...]:
 
 def message_cues_apart(text: MessageText, skeleton: str) -> tuple[tuple[Cue, ...], tuple[Cue, ...]]:
     """(cues counted, text cues found only far from the passage where most fell together)."""
-    passage = find_passage(skeleton)
-    cues = list(passage.cues)
-    if text.wallets:
-        more = f" (and {len(text.wallets) - 1} more)" if len(text.wallets) > 1 else ""
-        cues.append(Cue(group="wallet", evidence=f"{text.wallets[0]}{more}"))
+    passage = find_passage(skeleton, text.wallets)
+    cues = [c for c in passage.cues if c.group != "wallet"]
+    # A wallet counts where it stands (in the passage) or, when the text does not hold
+    # it (a QR code, an attachment not read), as the indicator it is.
+    placed = [w for w in text.wallets if w.casefold() in skeleton]
+    unplaced = [w for w in text.wallets if w not in placed]
+    in_passage = next((c.evidence for c in passage.cues if c.group == "wallet"), None)
+    if in_passage is not None:
+        counted = [w for w in placed if w.casefold()[:20] in in_passage] or placed[:1]
+        counted += [w for w in placed if w not in counted]
+    else:
+        counted = unplaced
+    if counted:
+        more = f" (and {len(counted) - 1} more)" if len(counted) > 1 else ""
+        cues.append(Cue(group="wallet", evidence=f"{counted[0]}{more}"))
     named = _name_in(text.recipient_name, skeleton) if text.recipient_name else None
     if named:
         cues.append(Cue(group="addressed", evidence=named))
+    cues.extend(find_tells(skeleton))
     order = {g: i for i, g in enumerate(CUE_GROUPS)}
     return tuple(sorted(cues, key=lambda c: order[c.group])), passage.scattered
 
@@ -280,6 +302,7 @@ def combiner_features(model_score: float, cues: Sequence[Cue]) -> list[float]:
     values = {
         "exposure_and_demand": exposure and demand,
         "exposure_demand_and_pressure": exposure and demand and pressure,
+        "tell_without_exposure": "tell" in fired and not exposure,
     }
     return [logit / _LOGIT_CLIP, *(float(values[name]) for name in CUE_FEATURES)]
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 LANGUAGES = ("en", "zh-Hant", "zh-Hans", "es", "pt", "de", "fr", "it", "ja")
@@ -20,6 +21,9 @@ LANGUAGES = ("en", "zh-Hant", "zh-Hans", "es", "pt", "de", "fr", "it", "ja")
 # Groups found in the text. "wallet" and "addressed" come from the message's
 # indicators and recipient, so they are added by classify, not matched here.
 TEXT_GROUPS = ("threat", "recorded", "payment", "deadline", "secrecy")
+_PASSAGE_GROUPS = (*TEXT_GROUPS, "wallet")  # a wallet standing in the text has a place too
+_EXPOSURE = frozenset(("threat", "recorded"))
+_SPOKEN = frozenset(("wallet", "payment", "secrecy"))
 
 _EVIDENCE_CHARS = 80
 
@@ -455,12 +459,18 @@ class Passage:
     """The cues that fell together in one passage addressed to the reader, and those found
     only elsewhere."""
 
-    cues: tuple[Cue, ...]  # the best passage's cue groups, in TEXT_GROUPS order
+    cues: tuple[Cue, ...]  # the best passage's cue groups, in TEXT_GROUPS order, then wallet
     scattered: tuple[Cue, ...]  # groups that fired only outside it: reported, not counted
 
 
-def find_passage(skeleton: str) -> Passage:
-    """Every cue match, then the window of PASSAGE_CHARS holding the most distinct groups."""
+def find_passage(skeleton: str, wallets: Sequence[str] = ()) -> Passage:
+    """Every cue match, then the window of PASSAGE_CHARS holding the most distinct groups.
+
+    `wallets` (the indicator extractor's addresses) that stand in the text are cues of
+    group "wallet" where they stand, so a wallet counts with a threat only when the two
+    are in one passage: an investment spam's wallet and a news story about sextortion
+    pasted under it are not a demand with a threat. A wallet not in the text (read from a
+    QR code, say) is left to the caller."""
     skeleton = _cap_runs(skeleton)
     matches: list[tuple[int, str, re.Match[str]]] = []
     for group, pattern in _COMPILED:
@@ -468,12 +478,20 @@ def find_passage(skeleton: str) -> Passage:
             if n >= _MAX_MATCHES:
                 break
             matches.append((match.start(), group, match))
-    matches.sort(key=lambda m: (m[0], TEXT_GROUPS.index(m[1])))
+    for wallet in dict.fromkeys(w.casefold() for w in wallets if w):
+        for n, match in enumerate(re.finditer(re.escape(wallet), skeleton)):
+            if n >= _MAX_MATCHES:
+                break
+            matches.append((match.start(), "wallet", match))
+    matches.sort(key=lambda m: (m[0], _PASSAGE_GROUPS.index(m[1])))
     # One cue word is one cue wherever it stands; two or more count together only where
-    # each speaks to the reader (a word addressing the reader in its sentence or the next
-    # or previous one): a letter's tail and the news pasted after it share a window, but
-    # the news does not speak to the reader.
-    spoken = [_addressed(skeleton, match) for _, _, match in matches]
+    # each speaks to the reader (a word addressing the reader in its own sentence): a
+    # letter's tail and the news pasted after it share a window, but the news does not
+    # speak to the reader. A wallet is the demand's instrument, not a sentence: it counts
+    # as spoken wherever it stands, and only its place decides what it counts with. The
+    # payment and secrecy patterns are demands on the reader by their own words ("send
+    # 0.3 btc", "do not contact the police"), imperatives that need no "you".
+    spoken = [g in _SPOKEN or _addressed(skeleton, match) for _, g, match in matches]
     best: dict[str, re.Match[str]] = {}
     end = 0
     for i, (start, _, _) in enumerate(matches):  # windows starting at each match
@@ -483,28 +501,33 @@ def find_passage(skeleton: str) -> Passage:
         for (_, group, match), said in zip(matches[i:end], spoken[i:end], strict=True):
             if said:
                 together.setdefault(group, match)
-        if len(together) < 2:
-            together = {matches[i][1]: matches[i][2]}
+        if len(together) < 2:  # one cue alone counts too; a threat or a recorded act only
+            # if it speaks to the reader (news retells both of third persons)
+            alone = spoken[i] or matches[i][1] not in _EXPOSURE
+            together = {matches[i][1]: matches[i][2]} if alone else {}
         if len(together) > len(best):
             best = together
     first: dict[str, re.Match[str]] = {}
     for _, group, match in matches:
         first.setdefault(group, match)
     cues = tuple(
-        Cue(group=g, evidence=_evidence(skeleton, best[g])) for g in TEXT_GROUPS if g in best
+        Cue(group=g, evidence=_evidence(skeleton, best[g])) for g in _PASSAGE_GROUPS if g in best
     )
     scattered = tuple(
         Cue(group=g, evidence=_evidence(skeleton, first[g]))
-        for g in TEXT_GROUPS
+        for g in _PASSAGE_GROUPS
         if g in first and g not in best
     )
     return Passage(cues=cues, scattered=scattered)
 
 
-# A word addressing the reader counts for a cue within its own sentence or the one either
-# side, and never further than this many characters.
+# A word addressing the reader counts for a cue within its own sentence (measured on
+# letters and the tuned hard negatives: one sentence either side let lifted prose next to
+# a letter borrow its "you"), and never further than this many characters.
 _ADDRESS_REACH = 240
-_ADDRESS_SENTENCES = 1
+_ADDRESS_SENTENCES = 0
+_ADDRESS_SENTENCES_CJK = 1
+_CJK_CUE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 _SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f](?=\s|$)|[\u3002\uff01\uff1f]")
 
 
@@ -514,8 +537,11 @@ def _addressed(skeleton: str, match: re.Match[str]) -> bool:
     high = min(len(skeleton), match.end() + _ADDRESS_REACH)
     before = [m.end() for m in _SENTENCE_END.finditer(skeleton, low, match.start())]
     after = [m.end() for m in _SENTENCE_END.finditer(skeleton, match.end(), high)]
-    start = before[-1 - _ADDRESS_SENTENCES] if len(before) > _ADDRESS_SENTENCES else low
-    end = after[_ADDRESS_SENTENCES] if len(after) > _ADDRESS_SENTENCES else high
+    # Chinese and Japanese drop the pronoun a sentence after naming the reader ("...we know
+    # who you are. Otherwise the photos go to the press."): one sentence either side.
+    reach = _ADDRESS_SENTENCES_CJK if _CJK_CUE.search(match.group(0)) else _ADDRESS_SENTENCES
+    start = before[-1 - reach] if len(before) > reach else low
+    end = after[reach] if len(after) > reach else high
     return _SECOND_PERSON.search(skeleton, start, end) is not None
 
 

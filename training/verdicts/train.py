@@ -17,6 +17,7 @@ import json
 import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from triage.classify import (
     COMBINER_FEATURES,
     CUE_FEATURES,
     DEFAULT_THRESHOLD,
+    Cue,
     MessageText,
     VerdictModel,
     combiner_features,
@@ -131,21 +133,34 @@ def train(rows: list[dict[str, Any]]) -> VerdictModel:
     for family, held, fitted in leave_one_family_out(x, labels, families):
         unseen[held] = fitted.predict_proba(x[held])[:, 1]
         print(f"  n-gram model without {family}: scored {int(held.sum())} rows", file=sys.stderr)
-    features = np.array(
-        [
-            combiner_features(float(p), message_cues(t, s))
-            for p, t, s in zip(unseen, texts, skeletons, strict=True)
-        ]
+    cues = [message_cues(t, s) for t, s in zip(texts, skeletons, strict=True)]
+    combiner = fit_combiner(unseen, cues, labels, families)
+    ngram = ngram_classifier().fit(x, labels, sample_weight=family_weights(labels, families))
+    return replace(
+        combiner,
+        ngram_coef=ngram.coef_[0].astype(np.float32),
+        ngram_intercept=float(ngram.intercept_[0]),
     )
+
+
+def fit_combiner(
+    unseen: npt.NDArray[np.float64],
+    cues: list[tuple[Cue, ...]],
+    labels: npt.NDArray[np.int_],
+    families: list[str],
+) -> VerdictModel:
+    """The combiner, the cues-alone model and both decide-alone thresholds, from n-gram
+    scores of families the n-gram model did not see (`unseen`) and each row's cues. The
+    n-gram weights of the result are empty: the caller puts its own in."""
+    features = np.array([combiner_features(float(p), c) for p, c in zip(unseen, cues, strict=True)])
     combiner = LogisticRegression(C=COMBINER_C, max_iter=5000, class_weight="balanced")
     combiner.fit(features, labels)
     cue_model = LogisticRegression(C=COMBINER_C, max_iter=5000, class_weight="balanced")
     cue_model.fit(features[:, 1:], labels)
     cue_scores = _grouped_cue_scores(features[:, 1:], labels, families)
-    ngram = ngram_classifier().fit(x, labels, sample_weight=family_weights(labels, families))
     return VerdictModel(
-        ngram_coef=ngram.coef_[0].astype(np.float32),
-        ngram_intercept=float(ngram.intercept_[0]),
+        ngram_coef=np.zeros(0, dtype=np.float32),
+        ngram_intercept=0.0,
         combiner_coef=combiner.coef_[0].astype(np.float64),
         combiner_intercept=float(combiner.intercept_[0]),
         cue_coef=cue_model.coef_[0].astype(np.float64),

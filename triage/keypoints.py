@@ -37,6 +37,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import cv2
+import faiss
 import numpy as np
 from PIL import Image, ImageOps
 
@@ -45,7 +46,10 @@ from triage.imagedecode import decode_image
 SIDE = 512  # keypoints are found on the picture scaled to this size (longer side)
 THUMB_SIDE = 128  # the dense check compares thumbnails of at most this size
 _ORB = cv2.ORB_create(nfeatures=600, fastThreshold=10)  # type: ignore[attr-defined]
-_MATCHER = cv2.BFMatcher(cv2.NORM_HAMMING)
+# Each process verifies on one core: a search of 600 descriptors is too small to share out,
+# and idle OpenMP threads spinning on a shared machine cost more than they give.
+faiss.omp_set_num_threads(1)
+RATIO = 0.8  # a match counts when its nearest descriptor is this much nearer than the next
 MIN_INLIERS = 8
 FULL_INLIERS = 40  # this many inliers count fully
 FULL_COVERAGE = 0.25  # inliers spread over a quarter of the frame count fully
@@ -253,12 +257,11 @@ def _fit(a: Keypoints, b: Keypoints) -> tuple[np.ndarray, float] | None:
     """A similarity transform from a's pixels to b's, and its score 0..1."""
     if len(a.points) < MIN_INLIERS or len(b.points) < MIN_INLIERS:
         return None
-    pairs = _MATCHER.knnMatch(a.descriptors, b.descriptors, k=2)
-    good = [p[0] for p in pairs if len(p) == 2 and p[0].distance < 0.8 * p[1].distance]
-    if len(good) < MIN_INLIERS:
+    query, train = _ratio_matches(a.descriptors, b.descriptors)
+    if len(query) < MIN_INLIERS:
         return None
-    src = a.points[[m.queryIdx for m in good]]
-    dst = b.points[[m.trainIdx for m in good]]
+    src = a.points[query]
+    dst = b.points[train]
     transform, inliers = cv2.estimateAffinePartial2D(
         src, dst, method=cv2.RANSAC, ransacReprojThreshold=5.0
     )
@@ -274,6 +277,23 @@ def _fit(a: Keypoints, b: Keypoints) -> tuple[np.ndarray, float] | None:
     coverage = float(np.ptp(kept[:, 0]) * np.ptp(kept[:, 1])) / float(a.shape[0] * a.shape[1])
     score = min(mask.sum() / FULL_INLIERS, 1.0) * min(coverage / FULL_COVERAGE, 1.0)
     return transform, float(score)
+
+
+def _ratio_matches(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(indices into a, indices into b) of the descriptors of `a` whose nearest in `b` (by
+    Hamming distance, exhaustively) is nearer than RATIO times the second nearest, in a's order.
+
+    faiss's exact binary search: the same pairs as OpenCV's BFMatcher.knnMatch(k=2) (the two
+    least distances are exact, and a tie for the nearest fails the ratio whichever index comes
+    first), in a fifth of its time, which was ~80% of a verification."""
+    index = faiss.IndexBinaryFlat(8 * b.shape[1])
+    index.add(np.ascontiguousarray(b, dtype=np.uint8))
+    distances, nearest = index.search(np.ascontiguousarray(a, dtype=np.uint8), 2)
+    keep = distances[:, 0] < RATIO * distances[:, 1]
+    if b.shape[0] < 2:  # no second nearest to compare with (faiss pads with -1)
+        keep[:] = False
+    query = np.flatnonzero(keep)
+    return query, nearest[query, 0].astype(np.intp)
 
 
 @dataclass(frozen=True, slots=True)

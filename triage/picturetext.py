@@ -67,10 +67,10 @@ def look_at_picture(data: bytes, limits: PictureLimits) -> PictureText | Look:
     if len(data) > limits.max_bytes:
         return PictureText(ocr="", qr=(), note=f"not read: over {limits.max_bytes} bytes")
     try:
-        decoded = decode_image(data, limits=ImageLimits(), max_side=limits.max_side)
+        decoded = decode_image(data, limits=ImageLimits(), max_side=limits.max_side, grey=True)
     except ImageRefused as e:
         return PictureText(ocr="", qr=(), note=f"not read: {e}")
-    gray = decoded.image.convert("L")
+    gray = decoded.image
     if min(gray.size) < limits.min_side:
         return PictureText(ocr="", qr=(), note="too small to hold words")
     qr = read_qr_codes(gray)

@@ -220,7 +220,14 @@ def stage_times(corpus_dir: Path, sample: int, work: Path) -> dict[str, float]:
     from triage.manipulation import score_decoded
     from triage.parse import parse_message
     from triage.picturetext import read_picture
-    from triage.pipeline import Workspace, message_text, picture_limits, prepare_message, store_one
+    from triage.pipeline import (
+        Workspace,
+        analyse_on_one_core,
+        message_text,
+        picture_limits,
+        prepare_message,
+        store_one,
+    )
     from triage.records import RawMessage
     from triage.unwrap import unwrap
 
@@ -236,6 +243,7 @@ def stage_times(corpus_dir: Path, sample: int, work: Path) -> dict[str, float]:
         return result
 
     limits = picture_limits(config)
+    analyse_on_one_core()  # as ingest's processes run
     for raw in raws:
         parsed = timed("parse", parse_message, raw.raw)
         u = timed("unwrap", unwrap, parsed, mailbox_addresses=config.mailbox_addresses,

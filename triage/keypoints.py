@@ -394,32 +394,39 @@ def _rescaled(
 
 
 def _dense(ta: np.ndarray, tb: np.ndarray, m: np.ndarray) -> _Dense:
-    """Warp thumbnail `tb` onto `ta` through `m` (ta's pixels -> tb's) and compare cells."""
+    """Warp thumbnail `tb` onto `ta` through `m` (ta's pixels -> tb's) and compare cells: a
+    cell is compared where the warp covers it wholly and both sides are textured (standard
+    deviation 3 or more), and agrees where the two correlate above AGREE_CORRELATION."""
     h, w = ta.shape
     flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
     warped = cv2.warpAffine(tb, m, (w, h), flags=flags, borderValue=0)
     valid = cv2.warpAffine(np.ones_like(tb), m, (w, h), flags=flags, borderValue=0)
-    textured = agreeing = 0
-    spots: list[tuple[int, int]] = []
-    for y in range(0, h - CELL + 1, CELL):
-        for x in range(0, w - CELL + 1, CELL):
-            if valid[y : y + CELL, x : x + CELL].min() < 0.999:
-                continue
-            p, q = ta[y : y + CELL, x : x + CELL], warped[y : y + CELL, x : x + CELL]
-            if p.std() < 3 or q.std() < 3:
-                continue
-            textured += 1
-            if float(np.corrcoef(p.ravel(), q.ravel())[0, 1]) > AGREE_CORRELATION:
-                agreeing += 1
-                spots.append((x, y))
-    if not spots:
-        return _Dense(textured=textured, agreeing=0, spread=0.0, warp=m)
-    xy = np.array(spots)
-    box = float((np.ptp(xy[:, 0]) + CELL) * (np.ptp(xy[:, 1]) + CELL))
-    overlap = float((valid > 0.999).sum()) or 1.0
-    return _Dense(
-        textured=textured, agreeing=agreeing, spread=box / overlap, spots=tuple(spots), warp=m
+    rows, cols = h // CELL, w // CELL
+    # All cells at once, (rows, cols, CELL * CELL), in the order the cells were once visited
+    # one by one (row after row): a Python loop over cells was most of a verification's time.
+    p, q, v = (
+        a[: rows * CELL, : cols * CELL]
+        .reshape(rows, CELL, cols, CELL)
+        .swapaxes(1, 2)
+        .reshape(rows, cols, CELL * CELL)
+        for a in (ta, warped, valid)
     )
+    compared = (v.min(axis=2) >= 0.999) & (p.std(axis=2) >= 3) & (q.std(axis=2) >= 3)
+    pc = p[compared].astype(np.float64)
+    qc = q[compared].astype(np.float64)
+    pc -= pc.mean(axis=1, keepdims=True)
+    qc -= qc.mean(axis=1, keepdims=True)
+    correlation = (pc * qc).sum(axis=1) / np.sqrt((pc * pc).sum(axis=1) * (qc * qc).sum(axis=1))
+    agree = np.zeros(compared.shape, bool)
+    agree[compared] = correlation > AGREE_CORRELATION
+    textured, agreeing = int(compared.sum()), int(agree.sum())
+    if not agreeing:
+        return _Dense(textured=textured, agreeing=0, spread=0.0, warp=m)
+    ys, xs = np.nonzero(agree)
+    spots = tuple(zip((CELL * xs).tolist(), (CELL * ys).tolist(), strict=True))
+    box = float((np.ptp(xs) * CELL + CELL) * (np.ptp(ys) * CELL + CELL))
+    overlap = float((valid > 0.999).sum()) or 1.0
+    return _Dense(textured=textured, agreeing=agreeing, spread=box / overlap, spots=spots, warp=m)
 
 
 def _pack(k: Keypoints) -> bytes:

@@ -34,10 +34,11 @@ to the independent set's description.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+from types import ModuleType
 
 import cv2
-import faiss
 import numpy as np
 from PIL import Image, ImageOps
 
@@ -46,9 +47,6 @@ from triage.imagedecode import decode_image
 SIDE = 512  # keypoints are found on the picture scaled to this size (longer side)
 THUMB_SIDE = 128  # the dense check compares thumbnails of at most this size
 _ORB = cv2.ORB_create(nfeatures=600, fastThreshold=10)  # type: ignore[attr-defined]
-# Each process verifies on one core: a search of 600 descriptors is too small to share out,
-# and idle OpenMP threads spinning on a shared machine cost more than they give.
-faiss.omp_set_num_threads(1)
 RATIO = 0.8  # a match counts when its nearest descriptor is this much nearer than the next
 MIN_INLIERS = 8
 FULL_INLIERS = 40  # this many inliers count fully
@@ -286,7 +284,7 @@ def _ratio_matches(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray
     faiss's exact binary search: the same pairs as OpenCV's BFMatcher.knnMatch(k=2) (the two
     least distances are exact, and a tie for the nearest fails the ratio whichever index comes
     first), in a fifth of its time, which was ~80% of a verification."""
-    index = faiss.IndexBinaryFlat(8 * b.shape[1])
+    index = _faiss().IndexBinaryFlat(8 * b.shape[1])
     index.add(np.ascontiguousarray(b, dtype=np.uint8))
     distances, nearest = index.search(np.ascontiguousarray(a, dtype=np.uint8), 2)
     keep = distances[:, 0] < RATIO * distances[:, 1]
@@ -294,6 +292,17 @@ def _ratio_matches(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray
         keep[:] = False
     query = np.flatnonzero(keep)
     return query, nearest[query, 0].astype(np.intp)
+
+
+@functools.cache
+def _faiss() -> ModuleType:
+    """faiss, imported at the first verification (it takes ~0.1 s, which commands that never
+    verify should not pay), on one thread: a search of 600 descriptors is too small to share
+    out, and idle OpenMP threads spinning on a shared machine cost more than they give."""
+    import faiss
+
+    faiss.omp_set_num_threads(1)
+    return faiss
 
 
 @dataclass(frozen=True, slots=True)

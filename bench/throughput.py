@@ -414,11 +414,11 @@ def descriptor_join(sizes: list[int], queries: int = 50) -> dict[str, dict[str, 
         for i in range(n):
             index.add(str(i), rng.integers(0, 256, (PER_PICTURE, 32), dtype=np.uint8))
         probe = [rng.integers(0, 256, (600, 32), dtype=np.uint8) for _ in range(queries)]
-        index.near(probe[0], 8)  # compacts
+        index.near(probe[0], 8)  # warm
         t = time.process_time()
         for p in probe:
             index.near(p, 8)
-        memory = index._keys.nbytes + index._owners.nbytes
+        memory = sum(keys.nbytes + owners.nbytes for keys, owners in index._runs)
         out[f"{n:,}"] = {
             "query_ms": round(1000 * (time.process_time() - t) / queries, 2),
             "index_mb": round(memory / 2**20, 1),

@@ -138,6 +138,37 @@ def test_link_keys_round_trip_through_bytes():
     assert verify(again, link_keys_of(campaign_picture("scene-r", "f2"))).same_base
 
 
+def test_ratio_matches_are_those_of_opencv_brute_force_knn():
+    """The faster exact search keeps every match OpenCV's brute force kept, and no other:
+    on same-base copies (many true matches), other pictures (few), and descriptors with
+    ties for the nearest (which the ratio test must refuse whichever index comes first)."""
+    import cv2
+
+    def opencv(a: np.ndarray, b: np.ndarray) -> list[tuple[int, int]]:
+        pairs = cv2.BFMatcher(cv2.NORM_HAMMING).knnMatch(a, b, k=2)
+        return [
+            (p[0].queryIdx, p[0].trainIdx)
+            for p in pairs
+            if len(p) == 2 and p[0].distance < 0.8 * p[1].distance
+        ]
+
+    one = link_keys_of(campaign_picture("scene-r", "f1"))
+    two = link_keys_of(edit(campaign_picture("scene-r", "f2"), "crop-20"))
+    other = link_keys_of(campaign_picture("scene-q", "f1"))
+    tied = np.concatenate([one.plain.descriptors[:50]] * 2)  # every nearest tied
+    cases = [
+        (one.plain.descriptors, two.plain.descriptors),
+        (one.plain.descriptors, two.mirrored.descriptors),
+        (one.plain.descriptors, other.plain.descriptors),
+        (one.plain.descriptors[:60], tied),
+    ]
+    for a, b in cases:
+        query, train = keypoints._ratio_matches(a, b)
+        assert list(zip(query.tolist(), train.tolist(), strict=True)) == opencv(a, b)
+    assert len(keypoints._ratio_matches(*cases[0])[0]) > 50  # the copies do match
+    assert len(keypoints._ratio_matches(*cases[3])[0]) == 0
+
+
 def test_descriptor_index_proposes_a_cropped_mirrored_copy_among_many_pictures():
     index = DescriptorIndex()
     for n in range(60):

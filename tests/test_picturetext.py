@@ -226,3 +226,28 @@ def test_one_message_reads_pictures_for_a_bounded_time():
     skipped = first(other)
     assert skipped.qr == () and "s for reading pictures are spent" in skipped.note
     assert reader.for_message()(other).qr == ("bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4",)
+
+
+def test_a_picture_decoded_straight_to_grey_is_its_colour_decode_in_grey():
+    """Reading decodes a colour JPEG from its luma plane alone: the colour decode turned grey
+    but for rounding (a few saturated pixels clip in RGB, up to 8 levels here), at the same
+    size; other formats exactly so, a transparent PNG flattened on white as before."""
+    import numpy as np
+    from PIL import Image
+
+    from tests.pictures import campaign_picture
+    from triage.imagedecode import decode_image
+
+    jpeg = campaign_picture("scene-g", "f1")
+    rgba = Image.new("RGBA", (300, 200), (200, 30, 30, 255))
+    rgba.paste((0, 0, 0, 0), (0, 0, 150, 200))  # left half transparent
+    png = io.BytesIO()
+    rgba.save(png, "PNG")
+    for data, most in ((jpeg, 10), (png.getvalue(), 0)):
+        for side in (None, 2000, 200):
+            colour = decode_image(data, max_side=side).image.convert("L")
+            grey = decode_image(data, max_side=side, grey=True).image
+            assert grey.mode == "L" and grey.size == colour.size
+            diff = np.abs(np.asarray(grey, int) - np.asarray(colour, int))
+            assert diff.max() <= most and (diff > 1).mean() < 0.002
+    assert decode_image(png.getvalue(), grey=True).image.getpixel((10, 10)) == 255

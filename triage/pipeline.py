@@ -183,8 +183,19 @@ def prepare_in_worker(config: Config, raw: RawMessage) -> Prepared | str:
     """prepare_message in a worker process, with that process's picture reader."""
     global _worker_pictures
     if _worker_pictures is None:
+        analyse_on_one_core()
         _worker_pictures = PictureReader(picture_limits(config))
     return prepare_message(raw, config, _worker_pictures.for_message())
+
+
+def analyse_on_one_core() -> None:
+    """OpenCV's own threads off in a process that analyses or stores messages: ingest spreads
+    messages over processes, and OpenCV's parallel loops on one picture cost more CPU than
+    they save (connected components of a 2 MP picture took twice the CPU on two threads),
+    CPU the other processes then lack. Results are the same on one thread."""
+    import cv2
+
+    cv2.setNumThreads(1)
 
 
 @contextmanager
@@ -198,6 +209,7 @@ def analysed_stream(
     """Each item with its analysis, in input order (None: nothing to analyse: not a message,
     empty, or stored before). With one worker, in this process; with more, in a pool."""
     count = workers or ws.config.ingest.workers or default_workers()
+    analyse_on_one_core()  # the writer, and with one worker the analysis too
 
     def needs(item: Item) -> bool:
         return (

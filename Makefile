@@ -135,7 +135,7 @@ bench: $(STAMP) $(CORPUS)/truth.json  ## figures: clustering, verdicts, scale (p
 	nice -n 10 $(BIN)/python -m bench.manipulation
 	nice -n 10 $(BIN)/python -m bench.picturetext
 
-train-manipulation: $(STAMP)  ## retrain triage/models/manipulation.json (seeded, ~3 min)
+train-manipulation: $(STAMP)  ## retrain triage/models/manipulation.json (seeded; about 30 min on 2 shared cores)
 	nice -n 10 $(BIN)/python -m training.manipulation.train --jobs 2
 
 train-verdicts: $(STAMP)  ## rebuild the labelled set and the shipped verdict model

@@ -23,9 +23,12 @@ from triage.manipulation.model import (
     picture_probability,
 )
 from triage.manipulation.signals import (
+    chroma_noise_signal,
     colour_signal,
     editing_software_signal,
     ela_signal,
+    ghost_signal,
+    grain_signal,
     jpeg_grid_signal,
     missing_camera_signal,
     noise_signal,
@@ -133,6 +136,37 @@ def test_paste_with_other_noise_but_the_same_compression_shows_in_noise() -> Non
     assert _signal(jpeg_grid_signal, pasted) < _signal(noise_signal, pasted) / 2
 
 
+def test_grain_signal_rises_for_upscaled_noise_in_white_noise() -> None:
+    """Same noise level, but the patch's noise was drawn at a third of the size and enlarged."""
+    rng = np.random.default_rng(9)
+    white = _smooth_scene() + rng.normal(0, 8, (360, 480, 1))
+    coarse = rng.normal(0, 1, (120, 160)).astype(np.float32)
+    blown = np.asarray(Image.fromarray(coarse, "F").resize((480, 360), Image.Resampling.BILINEAR))
+    blown = blown / blown.std() * 8.0
+    patched = _with_patch(white, _smooth_scene() + blown[..., None])
+    assert _signal(grain_signal, patched) > max(3.0, 2 * _signal(grain_signal, white))
+
+
+def test_chroma_noise_signal_rises_for_grey_noise_in_colour_noise() -> None:
+    """Noise added to match a photo's level, but the same in all three channels."""
+    rng = np.random.default_rng(10)
+    colour = _smooth_scene() + rng.normal(0, 7, (360, 480, 3))
+    grey = _smooth_scene() + rng.normal(0, 7, (360, 480, 1))
+    patched = _with_patch(colour, grey)
+    assert _signal(chroma_noise_signal, patched) > max(
+        3.0, 2 * _signal(chroma_noise_signal, colour)
+    )
+
+
+def test_ghost_signal_rises_for_a_patch_compressed_at_another_quality() -> None:
+    rng = np.random.default_rng(11)
+    textured = _smooth_scene() + rng.normal(0, 10, (360, 480, 1))
+    low = _jpeg_pixels(textured, 55)
+    pasted = _jpeg_pixels(_with_patch(textured, low), 95)
+    pristine = _jpeg_pixels(textured, 95)
+    assert _signal(ghost_signal, pasted) > max(2.0, 5 * _signal(ghost_signal, pristine))
+
+
 def test_texture_signal_rises_for_a_flat_patch_in_a_busy_picture() -> None:
     rng = np.random.default_rng(4)
     busy = _smooth_scene() + rng.normal(0, 15, (360, 480, 1))
@@ -180,7 +214,8 @@ def test_crude_paste_scores_higher_than_its_pristine_base(seed: str) -> None:
 def test_score_carries_named_signals_and_reasons() -> None:
     _, pasted, _ = _paste("d")
     result = score_image(pasted)
-    assert {"ela", "noise", "colour", "seam", "jpeg_grid", "texture", "suspicion",
+    assert {"ela", "noise", "colour", "seam", "jpeg_grid", "texture", "grain", "chroma_noise",
+            "ghost", "suspicion",
             "editing_software", "missing_camera"} <= set(result.signals)  # fmt: skip
     assert all(isinstance(v, float) for v in result.signals.values())
     assert result.reasons
@@ -233,9 +268,10 @@ def test_shipped_model_is_plain_json_and_no_pickle_ships() -> None:
     model = model_from_json(saved)
     assert model.trained_on and "generator 1" in model.trained_on
     rows, cols = 4, 5
-    logits = block_logits_of(np.zeros((rows * cols, len(feature_names()))), rows, cols, model.block)
+    features = np.zeros((rows * cols, len(feature_names())))
+    logits = block_logits_of(features, rows, cols, model.block)
     assert logits.shape == (rows, cols) and np.all(np.isfinite(logits))
-    assert 0.0 <= picture_probability(logits, model) <= 1.0
+    assert 0.0 <= picture_probability(logits, features, model) <= 1.0
 
 
 def test_a_model_file_for_other_features_is_refused() -> None:

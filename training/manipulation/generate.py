@@ -6,11 +6,19 @@ Every pasted picture records its family on four axes, so training can leave a
 whole family out and the benchmark can report on it:
 
 - method: hard, feather (Gaussian alpha), blended (partly transparent),
-  colour_matched (mean and spread moved to the covered area);
-- shape: rectangle, ellipse, contour (the face's own outline);
+  colour_matched (mean and spread moved to the covered area), noise_matched,
+  poisson (OpenCV's seamless clone), filtered (sharpened or blurred patch),
+  jpeg_patch (the patch compressed on its own first);
+- shape: rectangle, ellipse, contour (the face's own outline), polygon;
 - source: scene (smooth procedural), camera (the scene through optics blur,
-  sensor noise and a camera JPEG), graphic (flyers and logos);
-- post: single (one JPEG), resize (then JPEG), recompress (two JPEGs), png.
+  sensor noise and a camera JPEG), graphic (flyers and logos), natural (1/f
+  fields), room (rendered interiors), bokeh (depth of field), dark (amplified
+  noise), collage (panels with their own histories);
+- content: drawn, grainy, photo (a face on another photo's crop), upscaled;
+- post: single (one JPEG), resize (then JPEG), recompress (two JPEGs), png,
+  tone, crop (the grid moves), chain (resize, crop, tone, one to three JPEGs).
+
+The families added after the first model are in looks.py, with why.
 
 Pristine pictures draw source and post from the same sampler.
 """
@@ -25,13 +33,16 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
 from fixtures.pictures import encode, make_face, make_scene, render_flyer, render_logo
+from training.manipulation import looks
 
 SIZES = ((480, 360), (640, 480), (400, 300), (360, 480), (800, 600), (1024, 768), (300, 300))
-METHODS = ("hard", "feather", "blended", "colour_matched")
-SHAPES = ("rectangle", "ellipse", "contour")
-SOURCES = ("scene", "camera", "graphic")
-POSTS = ("single", "resize", "recompress", "png")
-AXES = {"method": METHODS, "shape": SHAPES, "source": SOURCES, "post": POSTS}
+METHODS = ("hard", "feather", "blended", "colour_matched", "noise_matched", "poisson", "filtered",
+           "jpeg_patch")  # fmt: skip
+SHAPES = ("rectangle", "ellipse", "contour", "polygon")
+SOURCES = ("scene", "camera", "graphic", "natural", "room", "bokeh", "dark", "collage")
+CONTENTS = ("drawn", "grainy", "photo", "upscaled")
+POSTS = ("single", "resize", "recompress", "png", "tone", "crop", "chain")
+AXES = {"method": METHODS, "shape": SHAPES, "source": SOURCES, "content": CONTENTS, "post": POSTS}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -54,9 +65,9 @@ def make_sample(seed: str, index: int, *, label: int) -> Sample:
     recipe = [family["source"], f"{image.width}x{image.height}"]
     if label:
         image, mask = _paste(image, f"mtrain-{seed}-face-{index}", family, rng)
-        recipe.append(f"{family['method']}/{family['shape']}")
+        recipe.append(f"{family['method']}/{family['shape']}/{family['content']}")
     else:
-        family["method"] = family["shape"] = "-"
+        family["method"] = family["shape"] = family["content"] = "-"
     data, mask, post = _post(image, mask, family["post"], rng)
     recipe.append(post)
     return Sample(data=data, label=label, mask=mask, family=family, recipe=" ".join(recipe))
@@ -68,10 +79,27 @@ def _base(seed: str, index: int, source: str, rng: random.Random) -> Image.Image
         if rng.random() < 0.7:
             return _decode(render_flyer(name, ("VOTE", "TOWN HALL"), 90).data)
         return _decode(render_logo(name).data).resize((400, 300))
-    image = make_scene(name, rng.choice(SIZES))
+    size = rng.choice(SIZES)
+    if source in _LOOKS:
+        return _LOOKS[source](size, rng)
+    if source == "collage":
+
+        def panel(panel_size: tuple[int, int]) -> Image.Image:
+            kind = rng.choice(("scene", "camera", *_LOOKS))
+            if kind in _LOOKS:
+                return _LOOKS[kind](panel_size, rng)
+            big = (max(panel_size[0], 240), max(panel_size[1], 240))  # make_scene's least size
+            scene = make_scene(f"{name}-{rng.randrange(10**6)}", big).resize(panel_size)
+            return _camera(scene, rng) if kind == "camera" else scene
+
+        return looks.collage(size, rng, panel)
+    image = make_scene(name, size)
     if source == "camera":
         image = _camera(image, rng)
     return image
+
+
+_LOOKS = {"natural": looks.natural, "room": looks.room, "bokeh": looks.bokeh, "dark": looks.dark}
 
 
 def _camera(image: Image.Image, rng: random.Random) -> Image.Image:
@@ -81,7 +109,8 @@ def _camera(image: Image.Image, rng: random.Random) -> Image.Image:
     nrng = np.random.default_rng(rng.randrange(2**32))
     sd = rng.uniform(1.0, 5.0) * np.sqrt(0.3 + pixels / 255.0)
     noisy = pixels + nrng.normal(0.0, 1.0, pixels.shape[:2])[..., None] * sd
-    noisy += nrng.normal(0.0, 0.4, pixels.shape) * sd  # a little chroma noise
+    # cameras differ in how much colour noise their processing leaves: none to some
+    noisy += nrng.normal(0.0, 1.0, pixels.shape) * sd * rng.uniform(0.0, 0.6)
     out = Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8), "RGB")
     return _decode(encode(out, rng.randrange(80, 98)))
 
@@ -92,24 +121,42 @@ def _paste(
     width = max(24, round(min(base.size) * rng.uniform(0.2, 0.45)))
     height = min(base.height - 2, round(width * rng.uniform(1.0, 1.3)))
     face = make_face(face_seed).resize((width, height), Image.Resampling.BILINEAR)
-    if rng.random() < 0.4:  # a face cut from a photo: softer and grainy, not a flat drawing
+    content = family["content"]
+    if content == "grainy":  # a face cut from a photo: softer and grainy, not a flat drawing
         face = _grainy(face, rng)
+    elif content == "photo":
+        face = looks.photo_face(face, rng)
+    elif content == "upscaled":
+        face = looks.upscaled_face(face, rng)
     x = rng.randrange(0, base.width - width + 1)
     y = rng.randrange(0, base.height - height + 1)
     patch = np.asarray(face.convert("RGB"), dtype=np.float64)
     alpha = _shape_alpha(face, family["shape"], rng)
     covered = np.asarray(base, dtype=np.float64)[y : y + height, x : x + width]
-    if family["shape"] == "rectangle":  # the face on a backing of its own photo's colour
+    if family["shape"] in ("rectangle", "polygon"):  # the face on a backing of its own photo
         backing = np.array([rng.randrange(256) for _ in range(3)], dtype=np.float64)
         inside = np.asarray(face.getchannel("A"), dtype=np.float64)[..., None] / 255.0
         patch = patch * inside + backing * (1.0 - inside)
     method = family["method"]
+    if method == "poisson":
+        cloned = looks.poisson(base, patch, alpha, (x, y), rng)
+        if cloned is not None:
+            return cloned
+        method = "hard"  # the face touches the frame: OpenCV cannot clone it there
     if method == "feather":
         alpha = _blur(alpha, rng.uniform(1.5, 6.0))
     elif method == "blended":
         alpha = alpha * rng.uniform(0.55, 0.9)
     elif method == "colour_matched":
         patch = _match(patch, covered, alpha)
+    elif method == "noise_matched":
+        patch = looks.match_noise(patch, covered, rng)
+    elif method == "filtered":
+        patch = looks.filtered(patch, rng)
+    elif method == "jpeg_patch":
+        patch = looks.jpeg_patch(patch, rng)
+    if method != "feather" and rng.random() < 0.3:  # a soft 1-3 px edge, as editors default to
+        alpha = _blur(alpha, rng.uniform(0.5, 1.5))
     mixed = patch * alpha[..., None] + covered * (1.0 - alpha[..., None])
     pixels = np.asarray(base, dtype=np.float64).copy()
     pixels[y : y + height, x : x + width] = mixed
@@ -134,6 +181,8 @@ def _shape_alpha(face: Image.Image, shape: str, rng: random.Random) -> np.ndarra
         return np.asarray(face.getchannel("A"), dtype=np.float64) / 255.0
     if shape == "rectangle":
         return np.ones((h, w))
+    if shape == "polygon":
+        return looks.polygon_alpha((w, h), rng)
     canvas = Image.new("L", (w, h), 0)
     ImageDraw.Draw(canvas).ellipse((0, 0, w - 1, h - 1), fill=255)
     return np.asarray(canvas, dtype=np.float64) / 255.0
@@ -170,11 +219,43 @@ def _post(
     if post == "resize":
         image, mask = _resize(image, mask, rng.uniform(0.4, 0.9), rng)
         return encode(image, quality), mask, f"resize q{quality}"
+    if post in ("tone", "crop", "chain"):
+        return _post_more(image, mask, post, rng)
     data = encode(image, quality)
     if post == "recompress":
         second = rng.randrange(40, 96)
         return encode(_decode(data), second), mask, f"q{quality}->q{second}"
     return data, mask, f"q{quality}"
+
+
+def _post_more(
+    image: Image.Image, mask: np.ndarray | None, post: str, rng: random.Random
+) -> tuple[bytes, np.ndarray | None, str]:
+    steps = []
+    if post == "tone":
+        image = looks.tone(image, rng)
+        steps.append("tone")
+    elif post == "crop":
+        image, mask = looks.crop(image, mask, rng)
+        steps.append("crop")
+    else:
+        if rng.random() < 0.6:
+            image, mask = looks.resize(image, mask, rng.uniform(0.4, 1.0), rng)
+            steps.append("resize")
+        if rng.random() < 0.4:
+            image, mask = looks.crop(image, mask, rng)
+            steps.append("crop")
+        if rng.random() < 0.4:
+            image = looks.tone(image, rng)
+            steps.append("tone")
+    saves = 1 if post != "chain" else rng.choice((1, 2, 2, 3))
+    data = b""
+    for _ in range(saves):
+        quality = rng.randrange(45, 98)
+        data = looks.jpeg(image, quality, rng.choice((0, 2)))
+        image = looks.decode(data)
+        steps.append(f"q{quality}")
+    return data, mask, " ".join(steps)
 
 
 def _resize(

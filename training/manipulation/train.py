@@ -33,8 +33,8 @@ from triage.manipulation.model import (
 )
 
 OUT = Path(__file__).resolve().parents[2] / "triage" / "models" / "manipulation.json"
-BLOCK_SET, PICTURE_SET = ("blocks", 500), ("pictures", 400)
-NEGATIVE_BLOCKS = 40  # clean blocks kept per pristine picture; all pasted blocks are kept
+BLOCK_SET, PICTURE_SET = ("blocks", 2400), ("pictures", 1200)
+NEGATIVE_BLOCKS = 100  # clean blocks kept per pristine picture; all pasted blocks are kept
 PICTURE_C = 1.0  # L2 strength of the picture model
 
 
@@ -47,7 +47,7 @@ def _linear(x: np.ndarray, y: np.ndarray, c: float) -> Linear:
                   intercept=float(fit.intercept_[0]))  # fmt: skip
 
 
-TREES, DEPTH, RATE = 150, 3, 0.1
+TREES, DEPTH, RATE = 300, 4, 0.1
 
 
 def export_trees(model: GradientBoostingClassifier, x: np.ndarray) -> Trees:
@@ -103,7 +103,7 @@ def train_block_model(rows: list[Row]) -> Trees:
 
 
 def train_picture_model(rows: list[Row], block: Trees) -> Linear:
-    x = np.array([pooled_features(block_logits_of(r.features, r.rows, r.cols, block))
+    x = np.array([pooled_features(block_logits_of(r.features, r.rows, r.cols, block), r.features)
                   for r in rows])  # fmt: skip
     y = np.array([r.label for r in rows])
     return _linear(x, y, PICTURE_C)

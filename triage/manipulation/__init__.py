@@ -74,7 +74,7 @@ def score_decoded(decoded: DecodedImage, data: bytes) -> ManipulationScore:
     maps = block_maps(decoded.image, native=_is_native(decoded))
     logits = block_logits(maps, model)
     probs = block_probability(logits)
-    score = picture_probability(logits, model)
+    score = picture_probability(logits, maps.features, model)
     out = {name: round(value, 4) for name, value in region_signals(maps, probs).items()}
     out["suspicion"] = round(float(probs.max()), 4)
     out["editing_software"] = editing_software_signal(decoded.exif)
@@ -125,6 +125,9 @@ _WORDS = {
     "ela": "a region's error level differs from the rest (compressed a different number of times)",
     "jpeg_grid": "a region's 8x8 JPEG grid disagrees with the rest",
     "texture": "a region is much flatter or busier than the rest",
+    "grain": "a region's noise is not the rest's fine grain (upscaled or smoothed)",
+    "chroma_noise": "a region's colour noise differs from the rest's, for its brightness noise",
+    "ghost": "a region's error level changes with re-save quality unlike the rest's",
 }
 
 

@@ -17,6 +17,14 @@ what the rest of the same picture predicts for it, in robust spreads.
 - grid: 8x8 JPEG blocking, only when the pixels are the file's own.
 - colour: a block's chroma and brightness against its neighbourhood.
 - texture: a block's busyness against its neighbourhood.
+- grain: noise at full work size over noise at half size. Sensor noise is
+  white and halves when 2x2 pixels are averaged; an upscaled or interpolated
+  face has little noise at the finest scale and relatively more above it.
+- chroma: colour noise against brightness noise. A camera leaves both; a
+  drawn face has neither, and noise added to match the picture is often grey.
+- ghost: error level at a lower re-save quality (ELA_LOW) over the one at
+  ELA_QUALITY: a region last compressed at another quality than the rest
+  reaches its least error at another quality.
 
 Window features then average each deviation over 3x3 and 5x5 blocks around
 every block (a pasted face covers 4 to 60 blocks here) and against a wider
@@ -38,11 +46,12 @@ Array = NDArray[np.float64]
 WORK_SIDE = 512  # longest side the picture is reduced to; 2 MP decodes in draft mode
 BLOCK = 16  # block side on the reduced picture
 ELA_QUALITY = 90  # re-save quality for error levels; high enough to stay below originals
+ELA_LOW = 70  # the second re-save quality for the ghost cue
 CLIP_LOW, CLIP_HIGH = 6.0, 249.0  # luma where noise is clipped away: no evidence there
 Z_CLIP = 8.0  # deviations beyond this many spreads count as this many
 
 # Deviation maps, in the order of the window features built from them.
-CUES = ("noise", "sharpness", "ela", "grid", "colour", "texture")
+CUES = ("noise", "sharpness", "ela", "grid", "colour", "texture", "grain", "chroma", "ghost")
 WINDOWS = ("w3", "w5", "ring")  # 3x3 mean, 5x5 mean, 3x3 mean minus the 9x9 mean
 
 
@@ -59,7 +68,8 @@ class BlockMaps:
 
 
 # Raw block measurements the block model also reads, so it can tell a flat sky from a face.
-RAW = ("luma", "cb", "cr", "texture", "structure", "noise", "sharpness", "ela", "grid", "clipped")
+RAW = ("luma", "cb", "cr", "texture", "structure", "noise", "sharpness", "ela", "grid", "clipped",
+       "grain", "chroma", "ghost")  # fmt: skip
 
 
 def feature_names() -> tuple[str, ...]:
@@ -74,17 +84,22 @@ def block_maps(image: Image.Image, *, native: bool) -> BlockMaps:
     luma, cb, cr = _ycbcr(rgb)
     rows, cols = luma.shape[0] // BLOCK, luma.shape[1] // BLOCK
     gradient = _gradient(luma)
+    noise = np.log(0.05 + _block_noise(luma))
+    ela = np.log1p(_block_mean(_error_level(rgb)))
     cues = {
         "luma": _block_mean(luma),
         "cb": _block_mean(cb),
         "cr": _block_mean(cr),
         "texture": np.log1p(_block_mean(gradient)),
         "structure": np.log1p(_block_structure(luma)),
-        "noise": np.log(0.05 + _block_noise(luma)),
+        "noise": noise,
         "sharpness": _block_sharpness(luma),
-        "ela": np.log1p(_block_mean(_error_level(rgb))),
+        "ela": ela,
         "grid": _block_grid(luma) if native else np.zeros((rows, cols)),
         "clipped": _block_mean(((luma < CLIP_LOW) | (luma > CLIP_HIGH)).astype(np.float64)),
+        "grain": noise - np.log(0.05 + _block_noise(_halved(luma), block=BLOCK // 2)),
+        "chroma": np.log(0.05 + (_block_noise(cb) + _block_noise(cr)) / 2.0) - noise,
+        "ghost": np.log1p(_block_mean(_error_level(rgb, ELA_LOW))) - ela,
     }
     deviations = _deviations(cues)
     return BlockMaps(
@@ -134,8 +149,11 @@ def _deviations(cues: dict[str, Array]) -> dict[str, Array]:
     colour = robust_residual(jump, [ones], np.ones_like(usable))
     ring_texture = ndimage.median_filter(texture, size=7, mode="nearest")
     busy = robust_residual(texture - ring_texture, [ones], np.ones_like(usable))
+    grain = robust_residual(cues["grain"], [ones, lum], usable)
+    chroma = robust_residual(cues["chroma"], [ones, lum, structure], usable)
+    ghost = robust_residual(cues["ghost"], [ones, lum, structure], usable)
     return {"noise": noise, "sharpness": sharp, "ela": ela, "grid": grid, "colour": colour,
-            "texture": busy}  # fmt: skip
+            "texture": busy, "grain": grain, "chroma": chroma, "ghost": ghost}  # fmt: skip
 
 
 def robust_residual(y: Array, regressors: list[Array], valid: NDArray[np.bool_]) -> Array:
@@ -173,9 +191,9 @@ def _ycbcr(rgb: Array) -> tuple[Array, Array, Array]:
     return luma, 0.564 * (b - luma), 0.713 * (r - luma)
 
 
-def _blocks(m: Array) -> Array:
-    rows, cols = m.shape[0] // BLOCK, m.shape[1] // BLOCK
-    return m.reshape(rows, BLOCK, cols, BLOCK).transpose(0, 2, 1, 3).reshape(rows, cols, -1)
+def _blocks(m: Array, block: int = BLOCK) -> Array:
+    rows, cols = m.shape[0] // block, m.shape[1] // block
+    return m.reshape(rows, block, cols, block).transpose(0, 2, 1, 3).reshape(rows, cols, -1)
 
 
 def _block_mean(m: Array) -> Array:
@@ -191,7 +209,12 @@ def _block_structure(luma: Array) -> Array:
     return np.asarray(grouped.std(axis=2), dtype=np.float64)
 
 
-def _block_noise(luma: Array) -> Array:
+def _halved(m: Array) -> Array:
+    """Means of 2x2 pixels: the picture at half size."""
+    return np.asarray(m.reshape(m.shape[0] // 2, 2, m.shape[1] // 2, 2).mean(axis=(1, 3)))
+
+
+def _block_noise(luma: Array, block: int = BLOCK) -> Array:
     """Per block, the 25th percentile of |second-difference residual| (Immerkaer's operator).
 
     The operator cancels flat areas and linear ramps; the low percentile keeps
@@ -204,7 +227,7 @@ def _block_noise(luma: Array) -> Array:
     for i in range(3):
         for j in range(3):
             residual += kernel[i][j] * p[i : i + h, j : j + w]
-    values = _blocks(np.abs(residual) / 6.0)
+    values = _blocks(np.abs(residual) / 6.0, block)
     k = values.shape[2] // 4
     return np.asarray(np.partition(values, k, axis=2)[..., k], dtype=np.float64)
 
@@ -240,11 +263,11 @@ def _block_sharpness(luma: Array) -> Array:
     return np.where(bottom_b > 0, top_b / np.maximum(bottom_b, 1e-9), 0.0)
 
 
-def _error_level(rgb: Array) -> Array:
-    """Luma difference against a re-save at ELA_QUALITY: high where compression is fresh."""
+def _error_level(rgb: Array, quality: int = ELA_QUALITY) -> Array:
+    """Luma difference against a re-save at `quality`: high where compression is fresh."""
     image = Image.fromarray(np.clip(rgb, 0, 255).astype(np.uint8), "RGB")
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=ELA_QUALITY)
+    image.save(out, "JPEG", quality=quality)
     resaved = np.asarray(Image.open(io.BytesIO(out.getvalue())).convert("RGB"), dtype=np.float64)
     return np.asarray(np.abs(rgb - resaved).mean(axis=2), dtype=np.float64)
 

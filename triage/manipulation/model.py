@@ -20,12 +20,16 @@ import numpy as np
 from numpy.typing import NDArray
 
 from triage.errors import TriageError
-from triage.manipulation.features import Array, BlockMaps, feature_names
+from triage.manipulation.features import CUES, Array, BlockMaps, feature_names
 
 MODEL_FILE = "manipulation.json"
 _LINEAR = ("mean", "scale", "coef")
-FORMAT = 2  # bumped when the columns change; a stale file is refused, not misread
+FORMAT = 3  # bumped when the columns change; a stale file is refused, not misread
 POOLED = ("peak", "top4", "top5pct", "median", "log_blocks")
+# Beside the learned block logits, the picture model reads each cue's own strongest region
+# (the 5x5-block mean of its deviation): evidence that needs no training on pastes, so a paste
+# the block model never learned can still show in the one cue it disturbs.
+CUE_POOLS = tuple(f"{stat}|{cue}-w5|" for cue in CUES for stat in ("max", "q95"))
 
 
 class ModelUnavailable(TriageError):
@@ -124,7 +128,7 @@ class ShippedModel:
 
 
 def picture_columns() -> tuple[str, ...]:
-    return POOLED
+    return (*POOLED, *CUE_POOLS)
 
 
 def block_logits(maps: BlockMaps, model: ShippedModel) -> Array:
@@ -137,16 +141,24 @@ def block_logits_of(features: Array, rows: int, cols: int, block: Trees) -> Arra
     return block.logit(features.astype(np.float32).astype(np.float64)).reshape(rows, cols)
 
 
-def pooled_features(logits: Array) -> list[float]:
-    """Picture-level summary of the block logits (POOLED order)."""
+def pooled_features(logits: Array, features: Array) -> list[float]:
+    """Picture-level summary (picture_columns() order): the block logits pooled, then per cue
+    the largest and 95th-percentile 5x5-window deviation over the picture's blocks."""
     flat = np.sort(logits.ravel())[::-1]
     top = max(1, round(0.05 * flat.size))
-    return [float(flat[0]), float(flat[:4].mean()), float(flat[:top].mean()),
-            float(np.median(flat)), float(np.log(flat.size))]  # fmt: skip
+    pooled = [float(flat[0]), float(flat[:4].mean()), float(flat[:top].mean()),
+              float(np.median(flat)), float(np.log(flat.size))]  # fmt: skip
+    windows = np.asarray(features[:, list(_CUE_COLUMNS)], dtype=np.float64)
+    for column in windows.T:
+        pooled += [float(column.max()), float(np.quantile(column, 0.95))]
+    return pooled
 
 
-def picture_probability(logits: Array, model: ShippedModel) -> float:
-    row = np.asarray([pooled_features(logits)])
+_CUE_COLUMNS = tuple(feature_names().index(f"|{cue}-w5|") for cue in CUES)
+
+
+def picture_probability(logits: Array, features: Array, model: ShippedModel) -> float:
+    row = np.asarray([pooled_features(logits, features)])
     return float(_sigmoid(model.picture.logit(row))[0])
 
 
@@ -162,7 +174,7 @@ def model_from_json(saved: dict[str, Any]) -> ShippedModel:
     try:
         return ShippedModel(
             block=Trees.from_json(saved["block"], len(feature_names())),
-            picture=Linear.from_json(saved["picture"], len(POOLED)),
+            picture=Linear.from_json(saved["picture"], len(picture_columns())),
             trained_on=str(saved.get("trained_on", "")),
         )
     except (KeyError, TypeError, ValueError) as e:

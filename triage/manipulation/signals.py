@@ -22,7 +22,8 @@ _MAKE, _MODEL, _SOFTWARE = 0x010F, 0x0110, 0x0131
 _EDITORS = ("photoshop", "gimp", "paint.net", "pixlr", "lightroom", "affinity", "snapseed",
             "picsart", "canva", "photopea", "facetune", "fotor", "inkscape", "krita")  # fmt: skip
 
-PIXEL_SIGNALS = ("noise", "seam", "ela", "jpeg_grid", "colour", "texture")
+PIXEL_SIGNALS = ("noise", "seam", "ela", "jpeg_grid", "colour", "texture", "grain", "chroma_noise",
+                 "ghost")  # fmt: skip
 
 
 def suspicious_region(suspicion: Array) -> np.ndarray:
@@ -88,6 +89,21 @@ def texture_signal(maps: BlockMaps, region: np.ndarray) -> float:
     return region_contrast(maps.deviations["texture"], region)
 
 
+def grain_signal(maps: BlockMaps, region: np.ndarray) -> float:
+    """Grain: a region whose noise is not white (upscaled, interpolated) where the rest's is."""
+    return region_contrast(maps.deviations["grain"], region, valid=maps.cues["clipped"] < 0.5)
+
+
+def chroma_noise_signal(maps: BlockMaps, region: np.ndarray) -> float:
+    """Colour noise: a region with more or less colour noise, for its brightness noise."""
+    return region_contrast(maps.deviations["chroma"], region, valid=maps.cues["clipped"] < 0.5)
+
+
+def ghost_signal(maps: BlockMaps, region: np.ndarray) -> float:
+    """JPEG ghost: a region whose error level falls off with quality unlike the rest's."""
+    return region_contrast(maps.deviations["ghost"], region)
+
+
 def region_signals(maps: BlockMaps, suspicion: Array) -> dict[str, float]:
     """All pixel signals, by name (PIXEL_SIGNALS order), at the suspicious region."""
     region = suspicious_region(suspicion)
@@ -98,6 +114,9 @@ def region_signals(maps: BlockMaps, suspicion: Array) -> dict[str, float]:
         "jpeg_grid": jpeg_grid_signal(maps, region),
         "colour": colour_signal(maps, region),
         "texture": texture_signal(maps, region),
+        "grain": grain_signal(maps, region),
+        "chroma_noise": chroma_noise_signal(maps, region),
+        "ghost": ghost_signal(maps, region),
     }
 
 

@@ -81,9 +81,7 @@ def decode_image(
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             im.load()
             im = ImageOps.exif_transpose(im) or im
-            rgb = im if grey and im.mode == "L" else _to_rgb(im)
-            if grey and rgb.mode != "L":
-                rgb = rgb.convert("L")
+            rgb = _to_grey(im) if grey else _to_rgb(im)
     except Image.DecompressionBombError as e:
         raise ImageRefused(f"decompression bomb refused: {width}x{height} pixels") from e
     except Exception as e:  # Pillow raises many kinds on hostile files (TypeError from TIFF)
@@ -115,6 +113,10 @@ def _check_size(width: int, height: int, limits: ImageLimits) -> None:
         raise ImageRefused("image has no pixels")
     if width * height > limits.max_pixels or max(width, height) > limits.max_side:
         raise ImageRefused(f"decompression bomb refused: {width}x{height} pixels")
+
+
+def _to_grey(im: Image.Image) -> Image.Image:
+    return im if im.mode == "L" else _to_rgb(im).convert("L")
 
 
 def _to_rgb(im: Image.Image) -> Image.Image:

@@ -77,8 +77,8 @@ def _base(seed: str, index: int, source: str, rng: random.Random) -> Image.Image
     name = f"mtrain-{seed}-base-{index}"
     if source == "graphic":
         if rng.random() < 0.7:
-            return _decode(render_flyer(name, ("VOTE", "TOWN HALL"), 90).data)
-        return _decode(render_logo(name).data).resize((400, 300))
+            return looks.decode(render_flyer(name, ("VOTE", "TOWN HALL"), 90).data)
+        return looks.decode(render_logo(name).data).resize((400, 300))
     size = rng.choice(SIZES)
     if source in _LOOKS:
         return _LOOKS[source](size, rng)
@@ -112,7 +112,7 @@ def _camera(image: Image.Image, rng: random.Random) -> Image.Image:
     # cameras differ in how much colour noise their processing leaves: none to some
     noisy += nrng.normal(0.0, 1.0, pixels.shape) * sd * rng.uniform(0.0, 0.6)
     out = Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8), "RGB")
-    return _decode(encode(out, rng.randrange(80, 98)))
+    return looks.decode(encode(out, rng.randrange(80, 98)))
 
 
 def _paste(
@@ -224,7 +224,7 @@ def _post(
     data = encode(image, quality)
     if post == "recompress":
         second = rng.randrange(40, 96)
-        return encode(_decode(data), second), mask, f"q{quality}->q{second}"
+        return encode(looks.decode(data), second), mask, f"q{quality}->q{second}"
     return data, mask, f"q{quality}"
 
 
@@ -269,9 +269,3 @@ def _resize(
         grey = Image.fromarray(mask.astype(np.uint8) * 255).resize(size, Image.Resampling.BILINEAR)
         small = np.asarray(grey) > 127
     return image.resize(size, method), small
-
-
-def _decode(data: bytes) -> Image.Image:
-    image = Image.open(io.BytesIO(data))
-    image.load()
-    return image.convert("RGB")

@@ -67,7 +67,7 @@ def export_trees(model: GradientBoostingClassifier, x: np.ndarray) -> Trees:
     partial = Trees(base=0.0, feature=feature, threshold=table("threshold", 0.0),
                     left=np.maximum(table("children_left", 0), 0).astype(np.int64),
                     right=np.maximum(table("children_right", 0), 0).astype(np.int64),
-                    value=table("value", 0.0), depth=DEPTH + 1)  # fmt: skip
+                    value=table("value", 0.0), depth=model.max_depth + 1)  # fmt: skip
     sample = x[:: max(1, len(x) // 5000)]
     expected = model.decision_function(sample)
     base = float(np.mean(expected - partial.logit(sample)))
@@ -80,7 +80,7 @@ def export_trees(model: GradientBoostingClassifier, x: np.ndarray) -> Trees:
     return exported
 
 
-def train_block_model(rows: list[Row]) -> Trees:
+def train_block_model(rows: list[Row], trees: int = TREES, depth: int = DEPTH) -> Trees:
     rng = np.random.default_rng(0)
     xs, ys = [], []
     for row in rows:
@@ -96,7 +96,7 @@ def train_block_model(rows: list[Row]) -> Trees:
     x = np.clip(np.nan_to_num(np.concatenate(xs).astype(np.float64)), -1e3, 1e3)
     y = np.concatenate(ys)
     weight = np.where(y == 1, 0.5 / y.mean(), 0.5 / (1 - y.mean()))
-    model = GradientBoostingClassifier(n_estimators=TREES, max_depth=DEPTH, learning_rate=RATE,
+    model = GradientBoostingClassifier(n_estimators=trees, max_depth=depth, learning_rate=RATE,
                                        subsample=0.8, random_state=0)  # fmt: skip
     model.fit(x, y, sample_weight=weight)
     return export_trees(model, x)
@@ -109,8 +109,15 @@ def train_picture_model(rows: list[Row], block: Trees) -> Linear:
     return _linear(x, y, PICTURE_C)
 
 
-def fit(block_rows: list[Row], picture_rows: list[Row], trained_on: str) -> ShippedModel:
-    block = train_block_model(block_rows)
+def fit(
+    block_rows: list[Row],
+    picture_rows: list[Row],
+    trained_on: str,
+    *,
+    trees: int = TREES,
+    depth: int = DEPTH,
+) -> ShippedModel:
+    block = train_block_model(block_rows, trees, depth)
     return ShippedModel(block=block, picture=train_picture_model(picture_rows, block),
                         trained_on=trained_on)  # fmt: skip
 

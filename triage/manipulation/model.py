@@ -141,6 +141,9 @@ def block_logits_of(features: Array, rows: int, cols: int, block: Trees) -> Arra
     return block.logit(features.astype(np.float32).astype(np.float64)).reshape(rows, cols)
 
 
+_CUE_COLUMNS = tuple(feature_names().index(f"|{cue}-w5|") for cue in CUES)
+
+
 def pooled_features(logits: Array, features: Array) -> list[float]:
     """Picture-level summary (picture_columns() order): the block logits pooled, then per cue
     the largest and 95th-percentile 5x5-window deviation over the picture's blocks."""
@@ -152,9 +155,6 @@ def pooled_features(logits: Array, features: Array) -> list[float]:
     for column in windows.T:
         pooled += [float(column.max()), float(np.quantile(column, 0.95))]
     return pooled
-
-
-_CUE_COLUMNS = tuple(feature_names().index(f"|{cue}-w5|") for cue in CUES)
 
 
 def picture_probability(logits: Array, features: Array, model: ShippedModel) -> float:

@@ -219,3 +219,32 @@ def test_poisson_cloned_faces_are_found_though_their_outline_blends_in() -> None
         found = localise_in_group(data[k], data[:k] + data[k + 1 :])
         hits += found.box is not None and _iou(found.box, box) >= 0.5
     assert hits >= 5
+
+
+def test_faces_in_a_low_contrast_picture_are_found() -> None:
+    """A foggy or dark copy: the whole campaign's contrast cut to a tenth, faces included."""
+    members = []
+    for k in range(6):
+        image, box = _member(k, dx=(-9, 0, 7, -4, 11, 3)[k])
+        members.append((image.point(lambda v: 110 + v // 10), box))
+    data = [encode(image, 90) for image, _ in members]
+    hits = 0
+    for k, (_, box) in enumerate(members):
+        found = localise_in_group(data[k], data[:k] + data[k + 1 :])
+        hits += found.box is not None and _iou(found.box, box) >= 0.5
+    assert hits >= 5
+
+
+def test_unpasted_copies_of_a_dark_picture_give_no_box() -> None:
+    """The contrast-scaled floors must stay above what resizing and JPEG leave behind."""
+    from fixtures.linkset import base_picture
+
+    base = base_picture("night", "nopaste:night:1", size=(560, 420))
+    rng = random.Random(1)
+    data = []
+    for _ in range(6):
+        s = rng.uniform(0.7, 1.0)
+        copy = base.resize((round(560 * s), round(420 * s)), Image.Resampling.BICUBIC)
+        data.append(encode(copy, rng.randrange(60, 95)))
+    for k in (0, 4):
+        assert localise_in_group(data[k], data[:k] + data[k + 1 :]).box is None

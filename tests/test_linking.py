@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
+from fixtures.linkset import base_picture
 from tests.pictures import campaign_picture
 from tests.test_cluster import LETTER, THREAT, W1, W2, ingest, message, partition
 from triage import curation, keypoints
@@ -390,8 +391,6 @@ def test_another_shot_of_a_dim_room_with_a_slight_cast_stays_apart(tmp_path: Pat
     """The same dim room with some furniture changed and a slight colour cast, 8 bits of pHash
     from the base: keypoints and cells agree, and the cast (0.09) is all that tells them
     apart. It passed the colour check at its first limit (0.15)."""
-    from fixtures.linkset import base_picture
-
     room = jpeg(base_picture("dark", "room-3"))
     shot = jpeg(base_picture("dark", "room-3", variant=":shot1"))
     assert hash_distance(fingerprint_image(room), fingerprint_image(shot)) <= 8
@@ -409,8 +408,6 @@ def test_a_hazy_picture_joins_its_copies_but_not_its_look_alikes(tmp_path: Path)
     """A scene behind haze (a tenth of its contrast): a bordered and a cropped copy join it;
     pictures with the same haze and layout but their own detail, a few bits of pHash away,
     stay apart."""
-    from fixtures.linkset import base_picture
-
     hazy = jpeg(base_picture("haze", "room-1"))
     looks = [jpeg(base_picture("haze", "room-1", variant=f":shot{k}")) for k in range(2)]
     assert all(hash_distance(fingerprint_image(hazy), fingerprint_image(b)) <= 8 for b in looks)

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
+from fixtures.linkset import base_picture
 from tests.pictures import campaign_picture
 from tests.test_cluster import LETTER, THREAT, W1, W2, ingest, message, partition
 from triage import curation, keypoints
@@ -384,3 +385,40 @@ def test_descriptor_index_answers_the_same_whatever_the_order_of_adding():
         found = forward.near(bases[b], 8)
         assert found == backward.near(bases[b], 8)
         assert {sha for sha, _ in found[:4]} == {f"p{i:03d}" for i in range(b, 160, 40)}
+
+
+def test_another_shot_of_a_dim_room_with_a_slight_cast_stays_apart(tmp_path: Path):
+    """The same dim room with some furniture changed and a slight colour cast, 8 bits of pHash
+    from the base: keypoints and cells agree, and the cast (0.09) is all that tells them
+    apart. It passed the colour check at its first limit (0.15)."""
+    room = jpeg(base_picture("dark", "room-3"))
+    shot = jpeg(base_picture("dark", "room-3", variant=":shot1"))
+    assert hash_distance(fingerprint_image(room), fingerprint_image(shot)) <= 8
+    check = verify(link_keys_of(room), link_keys_of(shot))
+    assert not check.same_base
+    assert "colours differ" in check.reason and "cells agree" in check.reason
+    items = [
+        ("room", message(1, body="", picture=room)),
+        ("shot", message(2, body="", picture=shot)),
+    ]
+    assert partition(ingest(tmp_path, items)) == {frozenset({"room"}), frozenset({"shot"})}
+
+
+def test_a_hazy_picture_joins_its_copies_but_not_its_look_alikes(tmp_path: Path):
+    """A scene behind haze (a tenth of its contrast): a bordered and a cropped copy join it;
+    pictures with the same haze and layout but their own detail, a few bits of pHash away,
+    stay apart."""
+    hazy = jpeg(base_picture("haze", "room-1"))
+    looks = [jpeg(base_picture("haze", "room-1", variant=f":shot{k}")) for k in range(2)]
+    assert all(hash_distance(fingerprint_image(hazy), fingerprint_image(b)) <= 8 for b in looks)
+    items = [
+        ("hazy", message(1, body="", picture=hazy)),
+        ("border", message(2, body="", picture=edit(hazy, "striped-border"))),
+        ("crop", message(3, body="", picture=edit(hazy, "crop-20"))),
+        *((f"look{k}", message(4 + k, body="", picture=b)) for k, b in enumerate(looks)),
+    ]
+    assert partition(ingest(tmp_path, items)) == {
+        frozenset({"hazy", "border", "crop"}),
+        frozenset({"look0"}),
+        frozenset({"look1"}),
+    }

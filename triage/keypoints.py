@@ -30,6 +30,19 @@ first ones (0.2 / 0.4) three false pairs got through. The colour threshold is de
 it is set. `make bench` reports the held-out kinds and edits and pictures from an independent
 generator; no threshold was chosen on them, but see check 3 for what the colour check owes
 to the independent set's description.
+
+Low-contrast pictures (haze, fog, dim rooms) mostly fail for want of keypoints: FAST at 10
+finds few outside the pasted face. Making detection more sensitive was measured on the tuning
+kinds with haze (seeds 1, 2, 4, 5, 6; every pair of one kind, 540 same-base pairs a kind;
+colour limit 0.08) and not kept, because every gain came with other shots of a dim room:
+same-base haze / dark pairs verified, and different-base pairs verified, were 43 / 255 and 19
+as shipped; 124 / 426 and 40 at FAST 6; 194 / 468 and 58 at FAST 4 (both with cells of
+standard deviation 2 compared where too few reach 3). Contrast stretching or CLAHE before
+detection (seed 1) and extra keypoints only in flat regions or empty grid cells (seeds 2, 4)
+also added such pairs, and stretching lost night and scene pairs. The dark look-alikes (the
+same room, furniture changed, a slight cast) verify at the rate copies do once their
+keypoints are found. Comparing fainter cells alone verified 30 more dark pairs and 2 more
+different ones, and joined no more copies as the product joins (bench.linking, seeds 1, 2, 7).
 """
 
 from __future__ import annotations
@@ -79,8 +92,14 @@ GREY_CHROMA = 0.03
 # (smaller offsets refused starry night skies, near black, at 0.16-0.17), no same-base pair
 # that passed the other checks is refused and 25 of the 34 other shots of a dim room that
 # passed them are (a colour cast of 0.8-1.2 a channel). bench.linking measures it on
-# held-out kinds.
-MAX_COLOUR_SHIFT = 0.15
+# held-out kinds. Lowered to 0.08 when the low-contrast tuning kind haze was added (same
+# script, seeds 1, 2, 4, 5 and 6, every pair of one kind, 2,160 same-base pairs): the same
+# 1,263 same-base pairs verify as at 0.15, while different-base pairs that verify fall from
+# 34 to 19 (other shots of a dim room whose cast is slight; those left have casts under 0.08).
+# The margin is thin: the largest shift between same-base copies was 0.078 (99% under 0.055),
+# so a copy recompressed harder than ours could be refused; bench.linking's held-out kinds
+# and linking-dev count copies joined per base kind.
+MAX_COLOUR_SHIFT = 0.08
 _FORMAT = b"LK2\0"  # stored keys with colour; older ones (no prefix) carry none
 _ECC_STEPS = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 50, 1e-4)
 

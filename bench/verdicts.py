@@ -11,7 +11,9 @@ families' unseen-family scores), so neither part has seen the family it judges.
 
 The hard negatives' families are split into a tuned part (studied while the cues and the
 combiner were worked on; `--why` lists its false alarms and their reasons) and a held-out
-part that is only counted (bench/hard_negatives.py names both).
+part that is only counted (bench/hard_negatives.py names both). For each part the false
+alarms are also counted by what carried them (the text model alone, the cues alone, or the
+combiner weighing both), which says why without reading a held-out row.
 
 The fixture corpus is written by another generator with its own wording, so it is the
 honest held-out test; the labelled rows share phrasing across the split. Messages whose
@@ -146,6 +148,7 @@ def bench_families(
     hard_counts: dict[str, dict[str, dict[str, int]]] = {"tuned": {}, "held-out": {}}
     hard_languages = {"tuned": _counts(), "held-out": _counts()}
     alarms: list[str] = []
+    paths: dict[str, dict[str, int]] = {"tuned": defaultdict(int), "held-out": defaultdict(int)}
     names = np.array(families)
     for family in sorted(set(families)):
         keep = training & (names != family)
@@ -175,6 +178,8 @@ def bench_families(
                 hard_languages[part], hard[i]["language"], hard[i], combiner, hard_unseen[i],
                 hard_cues[i], threshold,
             )  # fmt: skip
+            if flagged:
+                paths[part][_path(combiner, hard_unseen[i], hard_cues[i])] += 1
             if flagged and why and part == "tuned":
                 alarms.append(_why(hard[i], combiner, hard_unseen[i], hard_cues[i]))
     for i in np.flatnonzero(~np.isin(hard_families, names)):  # never trained on: shipped
@@ -192,6 +197,8 @@ def bench_families(
             hard_cues[i],
             threshold,
         )
+        if flagged:
+            paths[part][_path(model, hard_unseen[i], hard_cues[i])] += 1
         if flagged and why and part == "tuned":
             alarms.append(_why(hard[i], model, hard_unseen[i], hard_cues[i]))
     print("== held-out template families (leave-one-family-out: text model and combiner ==")
@@ -216,6 +223,8 @@ def bench_families(
         languages = hard_languages[part]
         languages["all"] = counts["all"]
         print(format_counts(dict(languages)))
+        decided = ", ".join(f"{path} {n}" for path, n in sorted(paths[part].items()))
+        print(f"false alarms by what decided: {decided or 'none'}")
         print()
     if alarms:
         print("== false alarms of the tuned part, and why ==")
@@ -241,6 +250,14 @@ def _count(
     outcome = ("t" if flagged == bool(row["label"]) else "f") + ("p" if flagged else "n")
     counts.setdefault(key, {"tp": 0, "fp": 0, "fn": 0, "tn": 0})[outcome] += 1
     return flagged
+
+
+def _path(combiner: VerdictModel, model_score: float, cues: tuple[Cue, ...]) -> str:
+    """Which part carried a verdict: counted for the held-out part, whose rows are not read."""
+    _, note = combiner.decide(float(model_score), combiner_features(float(model_score), cues))
+    if note is None or note.evidence.startswith("parts disagree"):
+        return "combiner"
+    return "text model alone" if note.evidence.startswith("by the text model") else "cues alone"
 
 
 def _why(

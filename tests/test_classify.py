@@ -450,3 +450,68 @@ def test_the_verdict_says_which_part_decided() -> None:
     decided = [c for c in verdict.cues if c.group == "decided"]
     assert decided and "text model alone" in decided[0].evidence
     assert any("decided: by the text model alone" in line for line in verdict.reasons())
+
+
+# A constituent's retelling of the extortion her mother received, written for this test:
+# it quotes the threat, the amount, the wallet and the deadline, but tells of them.
+RETOLD = (
+    "Dear Ms Kwok, I am writing on behalf of my mother, who is 78. On Friday she received an "
+    "email from a stranger. The man claimed he had hacked her computer and recorded her "
+    "through the webcam, and he demanded 0.2 BTC sent to " + WALLET + " within 48 hours, or "
+    'he would send the video to all her contacts. It said: "You have 48 hours. Do not go to '
+    'the police." She has not paid anything and is very frightened. Is this a known scam? '
+    "What should she do? Thank you, Paul Grant"
+)
+
+
+def test_a_victims_retelling_of_an_extortion_is_not_extortion() -> None:
+    verdict = judge_message(_text(RETOLD, wallets=(WALLET,), name="Hon. Ada Kwok"))
+    assert not verdict.extortion, verdict.reasons()
+    assert "retold" in _groups(verdict)
+
+
+@pytest.mark.parametrize("how", ["attachment", "inline"])
+def test_an_office_forwarding_the_extortion_mail_itself_stays_extortion(
+    tmp_path: Path, how: str
+) -> None:
+    """The normal case: the office's note retells the mail, but the forward is unwrapped and
+    the original, which makes the demand, is what is judged."""
+    letter = (
+        "Hon. Kwok, I got into your laptop last spring and the camera recorded you on an adult "
+        "site. Send 0.3 BTC to " + WALLET + " within 48 hours or I will forward the clip to "
+        "your colleagues and your family. Do not contact the police."
+    )
+    note = (
+        "The Member received the email below last night. The sender claims he recorded her "
+        "and demands 0.3 BTC; she has not paid. Forwarding as instructed."
+    )
+    if how == "attachment":
+        outer = mb.forward_as_attachment(mb.original(body=letter))
+        body = outer.get_body(("plain",))
+        assert body is not None
+        body.set_content(note)  # the office's words instead of the default note
+    else:
+        block = (
+            "---------- Forwarded message ---------\nFrom: Night Owl <owl@badmail.test>\n"
+            "Date: Mon, 3 Feb 2025 at 10:15\nSubject: Your pictures\n"
+            "To: Hon. Ada Kwok <ada.kwok@legco.example>\n\n" + letter + "\n"
+        )
+        outer = mb.forward_inline(block, note=note)
+    ws = Workspace.open(Config(), tmp_path / "t.db")
+    try:
+        received = datetime(2025, 2, 4, tzinfo=UTC)
+        message = RawMessage.from_bytes(mb.raw(outer), source="f.eml", received_at=received)
+        ingest_stream(ws, [message])
+        (row,) = ws.store.rows("SELECT extortion, cues FROM verdicts")
+    finally:
+        ws.close()
+    assert row["extortion"] == 1, row
+    assert "retold" not in row["cues"]
+
+
+def test_a_sure_text_model_does_not_decide_alone_against_a_retelling() -> None:
+    model = replace(_cue_heavy_model(), model_alone=0.85)
+    retold = combiner_features(0.93, [Cue(group="retold", evidence="the sender claimed")])
+    score, note = model.decide(0.93, retold)
+    assert score == pytest.approx(model.combine(retold))  # weighed, not carried alone
+    assert note is None or "text model alone" not in note.evidence

@@ -7,7 +7,7 @@ import pytest
 from triage.classify import COMBINER_FEATURES, combiner_features
 from triage.cues import Cue
 from triage.normalize import normalise_for_judging
-from triage.tells import find_tells
+from triage.tells import find_retellings, find_tells
 
 
 @pytest.mark.parametrize(
@@ -21,11 +21,9 @@ from triage.tells import find_tells
         pytest.param("Guadagna fino a 900 euro a settimana con il nostro bot di trading.", id="it"),
         pytest.param("お客様のアカウント確認が必要です。", id="ja"),
         pytest.param("请点击此处验证您的账户。", id="zh-Hans"),
-        pytest.param("警方已逮捕兩名涉嫌勒索的男子。", id="zh-Hant-report"),
-        pytest.param("Police have arrested two men accused of sextortion.", id="en-report"),
     ],
 )
-def test_phishing_spam_and_reports_carry_a_tell(text: str) -> None:
+def test_phishing_and_spam_carry_a_tell(text: str) -> None:
     assert find_tells(normalise_for_judging(text)), text
 
 
@@ -51,3 +49,80 @@ def test_a_tell_counts_only_where_no_threat_or_recorded_act_speaks_to_the_reader
     assert combiner_features(0.5, [tell, demand])[index] == 1.0
     assert combiner_features(0.5, [tell, demand, threat])[index] == 0.0
     assert combiner_features(0.5, [demand])[index] == 0.0
+
+
+# Mail about an extortion, written for these tests: a demand retold, not made.
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(
+            "My father got an email on Sunday. The sender claimed he had filmed him through the "
+            "webcam and demanded $900 in bitcoin within two days. Should I report it?",
+            id="en-retold",
+        ),
+        pytest.param(
+            "El remitente aseguraba que tenía vídeos de mi hijo y amenazaba con enviarlos a su "
+            "colegio si no pagaba 500 euros.",
+            id="es-retold",
+        ),
+        pytest.param(
+            "Recebi um e-mail estranho ontem; dizia que tinham gravado tudo pela câmera.",
+            id="pt-received",
+        ),
+        pytest.param(
+            "Der Absender behauptete, er habe meinen Rechner gehackt. Wir haben nicht bezahlt.",
+            id="de-retold",
+        ),
+        pytest.param(
+            "L'expéditeur exigeait 800 euros en bitcoin. Que dois-je faire ?", id="fr-retold"
+        ),
+        pytest.param(
+            "Il mittente sosteneva di avere delle foto e minacciava di pubblicarle.",
+            id="it-retold",
+        ),
+        pytest.param("送り主は動画を撮ったと主張していました。どうすればいいでしょうか。", id="ja"),
+        pytest.param("对方声称录下了视频,我们没有付钱。", id="zh-Hans"),
+        pytest.param("寄件人聲稱握有照片,這是常見的詐騙。", id="zh-Hant"),
+        pytest.param("警方已逮捕兩名涉嫌勒索的男子。", id="zh-Hant-report"),
+        pytest.param("Police have arrested two men accused of sextortion.", id="en-report"),
+    ],
+)
+def test_a_retold_demand_carries_a_retelling(text: str) -> None:
+    assert find_retellings(normalise_for_judging(text)), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(
+            "I recorded you through your webcam. If you do not pay 0.3 BTC within 48 hours "
+            "your colleagues get the video. This is not a scam.",
+            id="en",
+        ),
+        pytest.param(
+            "Sie haben noch nicht bezahlt. Wenn Sie nicht zahlen, geht das Video an Ihre Kollegen.",
+            id="de-reminder",
+        ),
+        pytest.param(
+            "Si vous ne payez pas 900 euros, la vidéo part à vos collègues. Ce n'est pas une "
+            "arnaque.",
+            id="fr",
+        ),
+        pytest.param(
+            "No es una estafa: si no pagas 500 euros, tus amigos verán el vídeo.", id="es"
+        ),
+        pytest.param("这不是骗局。如果你不付款,视频就会发给你的同事。", id="zh-Hans"),
+        pytest.param("支払わない場合、動画をあなたの同僚に送ります。", id="ja"),
+    ],
+)
+def test_a_demand_made_carries_no_retelling(text: str) -> None:
+    assert find_retellings(normalise_for_judging(text)) == (), text
+
+
+def test_a_retelling_counts_beside_a_threat_and_stops_the_text_model_deciding_alone() -> None:
+    retold = Cue(group="retold", evidence="the sender claimed")
+    threat = Cue(group="threat", evidence="i will send it to your colleagues")
+    demand = Cue(group="payment", evidence="pay 500 dollars")
+    index = COMBINER_FEATURES.index("retold")
+    assert combiner_features(0.5, [retold, threat, demand])[index] == 1.0
+    assert combiner_features(0.5, [threat, demand])[index] == 0.0

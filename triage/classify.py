@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from triage.cues import Cue, blank_payment, find_passage, guess_language
 from triage.normalize import normalise_for_judging
-from triage.tells import find_tells
+from triage.tells import find_retellings, find_tells
 
 if TYPE_CHECKING:
     import numpy as np
@@ -64,6 +64,7 @@ NGRAM_TEXT = "payment-blanked"
 # Inputs of the combiner, in order; the model file records them and must agree.
 CUE_GROUPS = (
     "threat", "recorded", "payment", "deadline", "wallet", "addressed", "secrecy", "tell",
+    "retold",
 )  # fmt: skip
 # The combiner reads the cues as what they mean together, not one flag each: a wallet, a
 # payment, a deadline, "do not reply" or the reader's name alone are every phishing mail,
@@ -76,8 +77,12 @@ CUE_FEATURES = (
     # What phishing and spam want (a login, a parcel fee, a prize, an order; triage.tells)
     # where no threat or recorded act speaks to the reader: evidence against extortion.
     "tell_without_exposure",
+    # The demand retold, not made (reported speech, a scam named, what was done about it;
+    # triage.tells), in the passage where the demand stands: mail about an extortion.
+    "retold",
 )
 COMBINER_FEATURES = ("model_logit", *CUE_FEATURES)
+_BENIGN_FEATURES = ("tell_without_exposure", "retold")
 _LOGIT_CLIP = 8.0
 # A part this sure while the other says less than DISAGREE_LOW is reported as a
 # disagreement, whichever way the verdict went.
@@ -199,7 +204,10 @@ class VerdictModel:
         """The score, and a note when one part decided against the other's silence."""
         combined = self.combine(features)
         cues = self.cues_score(features)
-        if model_score >= self.model_alone and combined < model_score:
+        # The text model decides alone when the cues are silent, not when they speak
+        # against it: a retelling reads like the letter it retells.
+        benign = any(features[COMBINER_FEATURES.index(f)] for f in _BENIGN_FEATURES)
+        if model_score >= self.model_alone and combined < model_score and not benign:
             return model_score, Cue(
                 group="decided",
                 evidence=f"by the text model alone ({model_score:.2f}, sure on unseen wording "
@@ -287,6 +295,7 @@ def message_cues_apart(text: MessageText, skeleton: str) -> tuple[tuple[Cue, ...
     if named:
         cues.append(Cue(group="addressed", evidence=named))
     cues.extend(find_tells(skeleton))
+    cues.extend(find_retellings(passage.text or skeleton))
     order = {g: i for i, g in enumerate(CUE_GROUPS)}
     return tuple(sorted(cues, key=lambda c: order[c.group])), passage.scattered
 
@@ -303,6 +312,7 @@ def combiner_features(model_score: float, cues: Sequence[Cue]) -> list[float]:
         "exposure_and_demand": exposure and demand,
         "exposure_demand_and_pressure": exposure and demand and pressure,
         "tell_without_exposure": "tell" in fired and not exposure,
+        "retold": "retold" in fired,
     }
     return [logit / _LOGIT_CLIP, *(float(values[name]) for name in CUE_FEATURES)]
 

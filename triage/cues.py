@@ -461,6 +461,9 @@ class Passage:
 
     cues: tuple[Cue, ...]  # the best passage's cue groups, in TEXT_GROUPS order, then wallet
     scattered: tuple[Cue, ...]  # groups that fired only outside it: reported, not counted
+    # The passage's own text (its first to its last counted cue, and PASSAGE_CHARS / 2 each
+    # side), where a retelling's "he demanded" stands beside the demand it retells.
+    text: str = ""
 
 
 def find_passage(skeleton: str, wallets: Sequence[str] = ()) -> Passage:
@@ -510,6 +513,11 @@ def find_passage(skeleton: str, wallets: Sequence[str] = ()) -> Passage:
     first: dict[str, re.Match[str]] = {}
     for _, group, match in matches:
         first.setdefault(group, match)
+    text = ""
+    if best:
+        low = max(0, min(m.start() for m in best.values()) - PASSAGE_CHARS // 2)
+        high = max(m.end() for m in best.values()) + PASSAGE_CHARS // 2
+        text = skeleton[low:high]
     cues = tuple(
         Cue(group=g, evidence=_evidence(skeleton, best[g])) for g in _PASSAGE_GROUPS if g in best
     )
@@ -518,7 +526,7 @@ def find_passage(skeleton: str, wallets: Sequence[str] = ()) -> Passage:
         for g in _PASSAGE_GROUPS
         if g in first and g not in best
     )
-    return Passage(cues=cues, scattered=scattered)
+    return Passage(cues=cues, scattered=scattered, text=text)
 
 
 # A word addressing the reader counts for a cue within its own sentence (measured on

@@ -8,6 +8,17 @@ else; "verify your account" or "20% off" in a letter is evidence it is not extor
 combiner weighs a tell against the rest (it is fitted on families held out whole), so a
 tell lowers a verdict and never decides one alone.
 
+Mail *about* an extortion attempt carries the threat, the amount and the wallet too: a
+constituent retelling the letter they got and asking what to do, a police advisory, a
+news report, the helpdesk's answer. It quotes the demand but does not make it: the demand
+is retold (reported speech, past tense, third person: "he demanded", "the email claimed",
+"I received a message"), or said to be a scam, or followed by what the writer did about
+it ("we did not pay", "should I report it?"). Those retellings are found apart from the
+tells above (group "retold"): they count even beside a threat, because a retelling always
+has one, but only in the passage where the demand stands, so a real letter is not excused
+by a news story pasted under it. An extortionist speaks in the first and second person
+and in the present or future; none of these phrases is his.
+
 Patterns run on the judging skeleton (lower case, accents folded, see cues.py). Written
 from the kinds of mail named above, in the languages of the cue lists.
 """
@@ -86,6 +97,26 @@ _PATTERNS: tuple[str, ...] = (
     r"(?:中奖|中獎|奖金|獎金|彩票|抽奖|抽獎)",
     r"(?:每天|每周|每週|每月)(?:赚|賺|收益)|(?:回报|回報|收益|利润|利潤)(?:率)?\s*\d+\s*%|(?:立即|马上|馬上)(?:订购|訂購|购买|購買)|(?:限时|限時)(?:优惠|優惠)|(?:交易机器人|交易機器人)",
 )
+_COMPILED = tuple(re.compile(p) for p in _PATTERNS)
+
+
+def find_tells(skeleton: str) -> tuple[Cue, ...]:
+    """Benign tells in the skeleton, group "tell", at most _MAX_TELLS, in text order."""
+    return _find(_COMPILED, skeleton, "tell")
+
+
+def _find(patterns: tuple[re.Pattern[str], ...], skeleton: str, group: str) -> tuple[Cue, ...]:
+    found: list[tuple[int, str]] = []
+    for pattern in patterns:
+        match = pattern.search(skeleton)
+        if match:
+            start = max(0, match.start() - 15)
+            end = min(len(skeleton), match.end() + 15)
+            found.append((match.start(), skeleton[start:end].strip()[:_EVIDENCE_CHARS]))
+    found.sort()
+    return tuple(Cue(group=group, evidence=evidence) for _, evidence in found[:_MAX_TELLS])
+
+
 # A crime reported in the third person: news and warnings retell extortion; a letter that
 # makes a demand does not speak of suspects, arrests and charges.
 _REPORTS: tuple[str, ...] = (
@@ -98,17 +129,60 @@ _REPORTS: tuple[str, ...] = (
     r"(?:逮捕|起訴|容疑者|被告)",
     r"(?:警方|警察|检方|檢方)(?:已)?(?:逮捕|拘捕|起诉|起訴|调查|調查)|(?:嫌疑人|嫌疑犯|被告|涉嫌)",
 )
-_COMPILED = tuple(re.compile(p) for p in (*_PATTERNS, *_REPORTS))
+# An extortion told about rather than made: its demand in reported speech (a third person,
+# or the mail itself, claimed, demanded, threatened), the mail received, said to be a scam,
+# what was (not) done about it, advice asked or given. None is said by an extortionist to
+# his victim; "this is not a scam" is his, "is this a scam?" is not.
+_RETELLINGS: tuple[str, ...] = (
+    # en
+    r"\b(?:he|she|they|someone|whoever sent it|(?:the|these|those|such) (?:senders?|scammers?|blackmailers?|extortionists?|writer|author|man|person|criminals?|e-?mails?|messages?|letters?|mails?))\s+(?:had\s+|has\s+|have\s+)?(?:said|says|claimed|claims|claiming|alleged|alleges|wrote|demanded|demands|demanding|threatened|threatens|threatening|asked for|asks for|wanted|insisted)\b|\b(?:they|(?:the|these|those|such) (?:senders|scammers|criminals|e-?mails|messages|letters|mails))\s+(?:say|claim|allege|demand|threaten|ask for)\b",
+    r"\b(?:claim(?:s|ed|ing)?|pretend(?:s|ed|ing)?|alleg(?:es|ed|ing))\s+to\s+(?:have|hold|possess)\b|\bthreaten(?:s|ed|ing)\s+to\s+(?:send|share|publish|release|leak|post|expose)\b",
+    r"\b(?:i|we|my \w+|our \w+|the member|(?:several|many|dozens of|\d+) (?:offices|colleagues|members|people|victims))\s+(?:have\s+|has\s+)?(?:received|got|were sent|was sent|have been sent|reported)\s+(?:an?\s+|this\s+|the\s+|these\s+|several\s+|such\s+|\d+\s+)?(?:(?:strange|suspicious|threatening|blackmail|extortion|similar)\s+)?(?:e-?mails?|messages?|letters?|mails?)\b",
+    r"\b(?:we|i) (?:did not|didn't|have not|haven't|never|will not|won't) (?:pay|paid)\b|\b(?:nobody|no one) (?:should pay|has paid|had paid|paid)\b|(?<!you )(?<!if )\b(?:do not|don't|never) pay\b",
+    r"\bis (?:this|it) (?:a |an )?(?:known |common )?(?:scam|hoax|fraud)\b|\b(?:it|this) is (?:a |an )?(?:known |common |mass[- ]mailed |well[- ]known )?(?:sextortion )?(?:scam|hoax|fraud)\b|\b(?:what should (?:i|we) do|should (?:i|we) (?:report|pay|tell|go to))\b",
+    # es
+    r"\b(?:el|la) (?:remitente|correo|mensaje|estafador|chantajista|extorsionador|hombre|autor)\s+(?:decia|dice|afirmaba|afirma|aseguraba|sostenia|exigia|exige|pedia|pide|amenazaba|amenaza)\b|\b(?:decia|afirmaba|aseguraba|sostenia|afirman|aseguran)\s+(?:que|tener|haber)\b|\bamenaza(?:ba|ban|ndo)? con\b",
+    r"\b(?:recibi|recibio|recibieron|recibimos|he recibido|ha recibido|han recibido|hemos recibido|denunciaron)\s+(?:un\s+|una\s+|el\s+|este\s+|varios\s+|\d+\s+)?(?:correos?|mensajes?|e-?mails?|cartas?)\b",
+    r"\bno (?:hemos|he|han) pagado\b|\bno pague nada\b|\bnadie debe pagar\b|(?<!si )\bno pague\b|(?<!no )\b(?:es|se trata de) una estafa\b|\bque debo hacer\b|\bdebo denunciar\w*\b",
+    # pt
+    r"\bo (?:remetente|e-?mail|golpista|chantagista|homem|autor)\s+(?:dizia|diz|afirmava|afirma|alegava|exigia|exige|pedia|pede|ameacava|ameaca)\b|\b(?:dizia|afirmava|alegava|afirmam|dizem)\s+(?:que|ter)\b|\bameaca(?:va|vam|ndo)\b",
+    r"\b(?:recebi|recebeu|receberam|recebemos|relataram)\s+(?:um\s+|uma\s+|o\s+|este\s+|varios\s+|\d+\s+)?(?:e-?mails?|mensagens?|cartas?)\b",
+    r"(?<!se )\bnao (?:pagamos|paguei|pague)\b|\bninguem deve pagar\b|(?<!nao )\be um golpe\b|\bo que devo fazer\b|\bdevo (?:registrar|denunciar)\w*\b",
+    # de
+    r"\b(?:der absender|der verfasser|der erpresser|die (?:e-)?mail|die nachricht|er|sie)\s+(?:behauptete|behauptet|schrieb|verlangte|forderte|drohte)\b|\bbehauptete\b|\bdrohte\b|\bzu (?:besitzen|haben) behaupte\w*\b|\bes hiess\b|\bheisst es\b",
+    r"\b(?:eine|die|diese|mehrere|\d+)\s+(?:e-?mails?|mails?|nachrichten?)\b[^.\n]{0,60}?\b(?:bekommen|erhalten|gemeldet)\b",
+    r"\b(?:wir haben|ich habe) (?:noch )?(?:nicht|nichts) (?:bezahlt|gezahlt)\b|\bniemand solle? zahlen\b|(?<!keine )\b(?:masche|betrugsmasche)\b|\bwas soll ich tun\b",
+    # fr
+    r"\bl'(?:expediteur|auteur|escroc|e-?mail)\s+(?:pretendait|pretend|affirmait|affirme|exigeait|exige|reclamait|reclame|menacait|menace)\b|\b(?:pretendait|pretendant|affirmait|pretendent|affirment)\s+(?:avoir|que|detenir)\b|\bmenacait\b|\bil etait (?:meme )?ecrit\b",
+    r"\b(?:j'ai|a|ont|avons)\s+(?:recu|signale)\s+(?:un\s+|une\s+|des\s+|cet\s+|ce\s+|plusieurs\s+|\d+\s+)?(?:e-?mails?|messages?|courriels?|lettres?)\b",
+    r"\bn'(?:avons|ai) (?:rien |pas )?paye\b|(?<!si vous )\bne payez pas\b|\bpersonne ne doit payer\b|(?<!pas une )(?<!pas d'une )\b(?:arnaque|escroquerie)\b|\bque dois-je faire\b",
+    # it
+    r"\b(?:il mittente|l'autore|il truffatore|il ricattatore|la mail|l'e-?mail)\s+(?:sosteneva|sostiene|diceva|dice|affermava|chiedeva|chiede|pretendeva|minacciava|minaccia)\b|\b(?:sosteneva|diceva|affermava|sostengono|affermano)\s+(?:di|che)\b|\bminacciava\b|\bc'era scritto\b",
+    r"\b(?:ho|ha|hanno|abbiamo)\s+(?:ricevuto|segnalato)\s+(?:un\s+|una\s+|questa\s+|diverse\s+|\d+\s+)?(?:e-?mail|messaggi?|lettere?)\b",
+    r"\bnon (?:abbiamo|ho) pagato\b|\bnessuno deve pagare\b|(?<!non )\b(?:e|si tratta di) una truffa\b|\bcosa devo fare\b",
+    # ja
+    r"と(?:主張|書いて|言って|脅して|要求して|称して)|と脅(?:し|迫)|(?:届いた|受け取った|送られてきた|届いている)(?:メール|メッセージ)|(?:支払って|払って)(?:は)?いません|詐欺(?:です|でしょうか|なのでしょうか)|どうすれば(?:よい|いい)",
+    # zh (simplified and traditional)
+    r"(?:声称|聲稱|自称|自稱|扬言|揚言)|(?:收到|接到)(?:了)?(?:一封|这封|這封|多封|\d+封)?(?:邮件|郵件|电邮|電郵|信息|訊息)|(?:我|我们|我們|大家)(?:都)?(?:没有|沒有|没|沒)(?:付钱|付錢|付款)|不要付款|(?<!不是)(?<!并非)(?<!並非)(?:骗局|騙局|诈骗|詐騙)|(?:该怎么办|該怎麼辦)",
+)
+# ... and the letter pasted whole inside someone's plea: how it came, where the quote
+# starts, that the one it was sent to has not paid, whether it is real. ("No ha pagado",
+# "non ha pagato" and "não pagou" are left out: with the formal "you" dropped they are an
+# extortionist's reminder.)
+_PASTED: tuple[str, ...] = (
+    r"\b(?:he|she|they|my \w+|we)\s+(?:still\s+)?(?:has not|have not|hasn't|haven't|did not|didn't|refused to)\s+pa(?:y|id)\b|\b(?:got|received|was sent)\s+(?:this|the (?:message|e-?mail|letter) below)\b|\b(?:here is what it said|this is the text|copied below|pasted below)\b|\bis (?:it|this) real\b",
+    r"\b(?:llego|enviaron) (?:esto|el mensaje de abajo)\b|\b(?:esto es lo que decia|copio el texto)\b|\bsi es real\b",
+    r"\brecebeu (?:isto|a mensagem abaixo)\b|\b(?:foi isto que dizia|copio o texto)\b|\bse e verdade\b",
+    r"\b(?:er|sie) hat (?:noch )?nicht (?:gezahlt|bezahlt)\b|\b(?:das hier|die nachricht unten) bekommen\b|\b(?:das stand drin|hier der text)\b|\bob das echt ist\b|\bdie (?:absender|erpresser|tater|mails|e-mails|nachrichten)\s+(?:behaupten|schreiben|verlangen|fordern|drohen)\b",
+    r"\b(?:il|elle) n'a pas paye\b|\ba recu (?:ceci|le message ci-dessous)\b|\b(?:voici ce qu'il disait|je copie le texte)\b|\bsi c'est serieux\b",
+    r"\bha ricevuto (?:questo|il messaggio qui sotto)\b|\b(?:ecco cosa diceva|copio il testo)\b|\bse e vero\b",
+    r"(?:まだ払っておらず|支払いはしておらず)|(?:本文を貼ります|内容は次のとおり)|本当なのか分かりません",
+    r"(?:他|她|我们|我們)(?:还|還)?(?:没有|沒有|没|沒)(?:付钱|付錢)|(?:内容如下|內容如下|原文是这样的|原文是這樣的)|是不是真的",
+)
+_RETELLINGS_COMPILED = tuple(re.compile(p) for p in (*_REPORTS, *_RETELLINGS, *_PASTED))
 
 
-def find_tells(skeleton: str) -> tuple[Cue, ...]:
-    """Benign tells in the skeleton, group "tell", at most _MAX_TELLS, in text order."""
-    found: list[tuple[int, str]] = []
-    for pattern in _COMPILED:
-        match = pattern.search(skeleton)
-        if match:
-            start = max(0, match.start() - 15)
-            end = min(len(skeleton), match.end() + 15)
-            found.append((match.start(), skeleton[start:end].strip()[:_EVIDENCE_CHARS]))
-    found.sort()
-    return tuple(Cue(group="tell", evidence=evidence) for _, evidence in found[:_MAX_TELLS])
+def find_retellings(text: str) -> tuple[Cue, ...]:
+    """Signs that the text tells of an extortion rather than makes one, group "retold",
+    at most _MAX_TELLS, in text order. Given the passage where the demand stands."""
+    return _find(_RETELLINGS_COMPILED, text, "retold")

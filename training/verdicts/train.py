@@ -153,10 +153,13 @@ def fit_combiner(
     scores of families the n-gram model did not see (`unseen`) and each row's cues. The
     n-gram weights of the result are empty: the caller puts its own in."""
     features = np.array([combiner_features(float(p), c) for p, c in zip(unseen, cues, strict=True)])
-    combiner = LogisticRegression(C=COMBINER_C, max_iter=5000, class_weight="balanced")
-    combiner.fit(features, labels)
-    cue_model = LogisticRegression(C=COMBINER_C, max_iter=5000, class_weight="balanced")
-    cue_model.fit(features[:, 1:], labels)
+    # Weighed by family as the n-gram model is: a new campaign is one new family, so each
+    # family's unseen scores count alike, not the assembled family's hundreds of rows more.
+    weights = family_weights(labels, families)
+    combiner = LogisticRegression(C=COMBINER_C, max_iter=5000)
+    combiner.fit(features, labels, sample_weight=weights)
+    cue_model = LogisticRegression(C=COMBINER_C, max_iter=5000)
+    cue_model.fit(features[:, 1:], labels, sample_weight=weights)
     cue_scores = _grouped_cue_scores(features[:, 1:], labels, families)
     return VerdictModel(
         ngram_coef=np.zeros(0, dtype=np.float32),
@@ -178,8 +181,11 @@ def _grouped_cue_scores(
     scores = np.zeros(len(labels))
     for family in sorted(set(families)):
         held = names == family
-        model = LogisticRegression(C=COMBINER_C, max_iter=5000, class_weight="balanced")
-        scores[held] = model.fit(features[~held], labels[~held]).predict_proba(features[held])[:, 1]
+        rest = ~held
+        weights = family_weights(labels[rest], names[rest].tolist())
+        model = LogisticRegression(C=COMBINER_C, max_iter=5000)
+        model.fit(features[rest], labels[rest], sample_weight=weights)
+        scores[held] = model.predict_proba(features[held])[:, 1]
     return scores
 
 

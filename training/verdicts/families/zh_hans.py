@@ -76,3 +76,25 @@ NEG.update(
 # cannot tell from a real one (58 of 108 flagged when held out; training on it cost three
 # Chinese demands of the fixture corpus), so it measures the hard negatives only.
 HELD_BACK = {"neg:victim_story": NEG.pop("neg:victim_story")}
+
+# A third batch: mail that speaks *about* an extortion attempt (a constituent retelling
+# it and asking what to do, a police advisory, a news digest, the helpdesk's answer, the
+# office's memo), quoting threats, amounts and wallets in reported speech. Tuned side.
+NEG.update(
+    {
+        "neg:scam_report": "[{name}议员您好|尊敬的{name}|您好],[我想反映|我来信是想说|转给您看]一封[我|我丈夫|我女儿][昨晚|周二|这周]收到的[邮件|信息]。[发件人|写信的人|对方]声称[他黑进了|入侵了][我的|她的|他的][电脑|手机|摄像头],还说[拍下了|录下了][我|她|他][浏览成人网站的画面|私密的样子]。[他要求|对方要求|信里要]在{hours}小时内把{amount}的{coin}转到地址{wallet},否则就把视频发给[我所有的联系人|她的同事|全家人]。[邮件里写着:“我录下了你。不付钱大家都会看到。”|信里甚至写着“你有{hours}小时,别去报警”。][我们没有付钱。|我一分钱都没付。][这是常见的骗局吗?|我应该报警吗?|我该怎么办?][希望您的办公室能给些建议。|谢谢您的帮助。][一位担心的选民|住在{n}号的居民]",
+        "neg:advisory": "[警方提示|CERT通报第{n}期|网络安全预警]:针对[议员|公职人员|政府工作人员]的性勒索邮件[近期再次出现|本月明显增多]。[这些邮件声称|发件人声称]已入侵收件人的设备并通过摄像头录下了受害人,[要求|索要]在{hours}小时内支付{amount}的{coin},并威胁把视频发给受害人的联系人。[有的邮件|不少邮件]还写出从数据泄露中得到的旧密码,[以显得可信|让人信以为真]。[应对建议|警方建议]:不要付款,不要回复,保留邮件作为证据,并[向网警报案|拨打110报警]。[已报告的钱包地址包括|被举报的地址之一:]{wallet}。",
+        "neg:digest": "[早间新闻摘要|今日要闻|一周新闻回顾]([{days}日|第{n}期])。[人大审议交通法草案|市议会通过年度预算]([本周|周四])。[性勒索邮件波及多名议员|针对议员的勒索邮件]:[{n}个办公室|数十个办公室][收到|报告]邮件,发件人自称握有[私密照片|不雅视频]并索要{amount}的{coin}。[警方提醒|有关部门强调]任何人都不要付款,图片均为合成。[体育:杯赛决赛进入加时。|天气:周末有雨。][全文请见网站。|详情见内文。]",
+        "neg:helpdesk": "[{name}您好|您好|同事您好],感谢您[报告|转发][今天上午|昨天]收到的[可疑邮件|信息](工单号{n})。[我们已核查|经技术组分析]:这是[常见的|群发的]性勒索诈骗。发件人声称有您的视频并索要{amount}的{coin},但没有发现您的[电脑|账号]被入侵的迹象。邮件里的钱包地址({wallet})[已加入黑名单|已上报],我们也从另外{n}个邮箱删除了同样的邮件。[您无需做任何处理。|不需要您采取任何行动。]如果邮件里出现了您的密码,请修改密码。[信息中心服务台|IT服务台]",
+        "neg:office_memo": "[内部通知|致全体工作人员|办公室通知]。事由:[勒索邮件|敲诈邮件事件]。[自周一以来|过去{days}天里],[议员|我们办公室|三位同事]收到[{n}封|多封]邮件,声称握有议员的[合成|伪造][照片|视频],索要{amount}的{coin}。[此事已交由|目前由][议会安保部门|警方]处理。请把此类邮件[作为附件|原样]转发到分拣邮箱,不要回复发件人,也不要对媒体谈论此事。[谢谢。|谢谢,办公室主任]",
+    }
+)
+
+# A second retelling, written after the first was measured with its family left out: the
+# scam pasted whole inside a relative's plea, so a retold demand is taught by two
+# families and either can be held out. Tuned side.
+NEG.update(
+    {
+        "neg:pasted_scam": "[您好|{name}您好],[我父亲|我年迈的母亲|我一个朋友][昨天|周日|前几天]收到了[这个|下面这条信息],[吓坏了|几天没睡好]。[内容如下|原文是这样的]:“[我知道你做了什么|我有你的视频|你的摄像头拍下了你]。{hours}小时内把{amount}的{coin}转到{wallet},否则[你的家人|你认识的所有人]都会看到。”[他没有付钱|我们还没付钱],也不知道是不是真的。[办公室能告诉我们该怎么做吗?|我们应该向哪里举报?][谢谢,|此致,][一位选民|磨坊路{n}号]"
+    }
+)

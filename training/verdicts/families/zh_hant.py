@@ -76,3 +76,25 @@ NEG.update(
 # cannot tell from a real one (58 of 108 flagged when held out; training on it cost three
 # Chinese demands of the fixture corpus), so it measures the hard negatives only.
 HELD_BACK = {"neg:victim_story": NEG.pop("neg:victim_story")}
+
+# A third batch: mail that speaks *about* an extortion attempt (a constituent retelling
+# it and asking what to do, a police advisory, a news digest, the helpdesk's answer, the
+# office's memo), quoting threats, amounts and wallets in reported speech. Tuned side.
+NEG.update(
+    {
+        "neg:scam_report": "[{name}議員您好|敬愛的{name}|您好],[我想反映|我寫信是想告訴您|轉給您看]一封[我|我先生|我女兒][昨晚|週二|這週]收到的[電郵|訊息]。[寄件人|寫信的人|對方]聲稱[他駭進了|入侵了][我的|她的|他的][電腦|手機|鏡頭],還說[拍下了|錄下了][我|她|他][瀏覽成人網站的畫面|私密的樣子]。[他要求|對方要求|信裡要]在{hours}小時內把{amount}的{coin}轉到地址{wallet},否則就把影片寄給[我所有的聯絡人|她的同事|全家人]。[電郵裡寫著:「我錄下了你。不付錢大家都會看到。」|信裡甚至寫著「你有{hours}小時,別去報警」。][我們沒有付錢。|我一毛錢都沒付。][這是常見的騙局嗎?|我應該報警嗎?|我該怎麼辦?][希望您的辦公室能給些建議。|謝謝您的幫忙。][一位擔心的選民|住在{n}號的居民]",
+        "neg:advisory": "[警方提醒|CERT通報第{n}期|資安警訊]:針對[議員|公職人員|政府員工]的性勒索電郵[近期再度出現|本月明顯增加]。[這些電郵聲稱|寄件人聲稱]已入侵收件人的裝置並透過鏡頭錄下受害人,[要求|索取]在{hours}小時內支付{amount}的{coin},並威脅把影片寄給受害人的聯絡人。[有的電郵|不少電郵]還寫出從資料外洩得到的舊密碼,[以顯得可信|讓人信以為真]。[應對建議|警方建議]:不要付款,不要回覆,保留電郵作為證據,並[向警方報案|撥打165反詐騙專線]。[已通報的錢包地址包括|被檢舉的地址之一:]{wallet}。",
+        "neg:digest": "[早安新聞摘要|今日要聞|一週新聞回顧]([{days}日|第{n}期])。[立法院審議交通法草案|市議會通過年度預算]([本週|週四])。[性勒索電郵波及多位議員|針對議員的勒索電郵]:[{n}個辦公室|數十個辦公室][收到|通報]電郵,寄件人自稱握有[私密照片|不雅影片]並索取{amount}的{coin}。[警方提醒|有關單位強調]任何人都不要付款,圖片均為合成。[體育:盃賽決賽進入延長賽。|天氣:週末有雨。][全文請見網站。|詳情見內文。]",
+        "neg:helpdesk": "[{name}您好|您好|同仁您好],感謝您[回報|轉寄][今天早上|昨天]收到的[可疑電郵|訊息](案件編號{n})。[我們已查核|經資訊組分析]:這是[常見的|大量寄送的]性勒索詐騙。寄件人聲稱有您的影片並索取{amount}的{coin},但沒有發現您的[電腦|帳號]遭入侵的跡象。電郵裡的錢包地址({wallet})[已列入黑名單|已通報],我們也從另外{n}個信箱刪除了同樣的電郵。[您不需要做任何處理。|不需要您採取任何行動。]如果電郵裡出現了您的密碼,請更改密碼。[資訊中心服務台|IT服務台]",
+        "neg:office_memo": "[內部通知|致全體同仁|辦公室公告]。主旨:[勒索電郵|恐嚇電郵事件]。[自週一以來|過去{days}天裡],[議員|本辦公室|三位同事]收到[{n}封|多封]電郵,聲稱握有議員的[合成|偽造][照片|影片],索取{amount}的{coin}。[此事已交由|目前由][議會安全部門|警方]處理。請把此類電郵[作為附件|原封不動]轉寄到分類信箱,不要回覆寄件人,也不要對媒體談論此事。[謝謝。|謝謝,辦公室主任]",
+    }
+)
+
+# A second retelling, written after the first was measured with its family left out: the
+# scam pasted whole inside a relative's plea, so a retold demand is taught by two
+# families and either can be held out. Tuned side.
+NEG.update(
+    {
+        "neg:pasted_scam": "[您好|{name}您好],[我父親|我年邁的母親|我一個朋友][昨天|週日|前幾天]收到了[這個|下面這則訊息],[嚇壞了|幾天沒睡好]。[內容如下|原文是這樣的]:「[我知道你做了什麼|我有你的影片|你的鏡頭拍下了你]。{hours}小時內把{amount}的{coin}轉到{wallet},否則[你的家人|你認識的所有人]都會看到。」[他沒有付錢|我們還沒付錢],也不知道是不是真的。[辦公室能告訴我們該怎麼做嗎?|我們應該向哪裡檢舉?][謝謝,|敬上,][一位選民|磨坊路{n}號]"
+    }
+)

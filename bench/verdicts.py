@@ -150,6 +150,19 @@ def bench_families(
     alarms: list[str] = []
     paths: dict[str, dict[str, int]] = {"tuned": defaultdict(int), "held-out": defaultdict(int)}
     names = np.array(families)
+
+    def judge_hard(i: int, judge: VerdictModel) -> None:
+        """Count hard negative i, judged by `judge`, in its part's tables."""
+        part, row, score, said = hard_negative_part(hard[i]), hard[i], hard_unseen[i], hard_cues[i]
+        flagged = _count(
+            hard_counts[part], str(hard_families[i]), row, judge, score, said, threshold
+        )
+        _count(hard_languages[part], row["language"], row, judge, score, said, threshold)
+        if flagged:
+            paths[part][_path(judge, score, said)] += 1
+        if flagged and why and part == "tuned":
+            alarms.append(_why(row, judge, score, said))
+
     for family in sorted(set(families)):
         keep = training & (names != family)
         combiner = fit_combiner(
@@ -164,43 +177,9 @@ def bench_families(
                 per_language, rows[i]["language"], rows[i], combiner, unseen[i], cues[i], threshold
             )
         for i in np.flatnonzero(hard_families == family):
-            part = hard_negative_part(hard[i])
-            flagged = _count(
-                hard_counts[part],
-                family,
-                hard[i],
-                combiner,
-                hard_unseen[i],
-                hard_cues[i],
-                threshold,
-            )
-            _count(
-                hard_languages[part], hard[i]["language"], hard[i], combiner, hard_unseen[i],
-                hard_cues[i], threshold,
-            )  # fmt: skip
-            if flagged:
-                paths[part][_path(combiner, hard_unseen[i], hard_cues[i])] += 1
-            if flagged and why and part == "tuned":
-                alarms.append(_why(hard[i], combiner, hard_unseen[i], hard_cues[i]))
+            judge_hard(int(i), combiner)
     for i in np.flatnonzero(~np.isin(hard_families, names)):  # never trained on: shipped
-        part = hard_negative_part(hard[i])
-        family = str(hard_families[i])
-        flagged = _count(
-            hard_counts[part], family, hard[i], model, hard_unseen[i], hard_cues[i], threshold
-        )
-        _count(
-            hard_languages[part],
-            hard[i]["language"],
-            hard[i],
-            model,
-            hard_unseen[i],
-            hard_cues[i],
-            threshold,
-        )
-        if flagged:
-            paths[part][_path(model, hard_unseen[i], hard_cues[i])] += 1
-        if flagged and why and part == "tuned":
-            alarms.append(_why(hard[i], model, hard_unseen[i], hard_cues[i]))
+        judge_hard(int(i), model)
     print("== held-out template families (leave-one-family-out: text model and combiner ==")
     print("== fitted without the family), per family ==")
     print(format_counts(per_family))

@@ -470,7 +470,7 @@ def _smallest(diffs: list[Array]) -> Array:
 
 
 def _box_from_evidence(
-    evidence: Array, seeds: Array, work: _Work, used: int, min_diff: float = MIN_DIFF
+    evidence: Array, seeds: Array, work: _Work, used: int, min_diff: float
 ) -> Localisation:
     """The biggest region grown from where the target differs from (nearly) every sibling
     (`seeds`) into where it differs from most of them (`evidence`).

@@ -18,6 +18,7 @@ from triage.manipulation.features import BLOCK, block_maps, feature_names
 from triage.manipulation.model import (
     MODEL_FILE,
     ModelUnavailable,
+    Trees,
     block_logits_of,
     model_from_json,
     picture_probability,
@@ -285,6 +286,60 @@ def test_a_model_file_for_other_features_is_refused() -> None:
     saved["block"]["left"][0][0] = 10**6  # a child out of range must not index anything
     with pytest.raises(ModelUnavailable):
         model_from_json(saved)
+
+
+def _walk_node_by_node(trees: Trees, x: np.ndarray) -> np.ndarray:
+    """The plain definition of a tree ensemble's logit: follow each tree from its root."""
+    out = np.full(x.shape[0], trees.base)
+    for t in range(trees.feature.shape[0]):
+        for s, row in enumerate(x):
+            node = 0
+            for _ in range(trees.depth):
+                if trees.feature[t, node] < 0:
+                    break
+                go_left = row[trees.feature[t, node]] <= trees.threshold[t, node]
+                node = trees.left[t, node] if go_left else trees.right[t, node]
+            out[s] += trees.value[t, node]
+    return out
+
+
+def _random_trees(rng: np.random.Generator, count: int, width: int, depth: int) -> Trees:
+    """Trees of uneven shape: any node may be a leaf, as boosting leaves them."""
+    nodes = 2 ** (depth + 1) - 1
+    feature = np.full((count, nodes), -1)
+    left = np.full((count, nodes), -1)
+    right = np.full((count, nodes), -1)
+    for t in range(count):
+        free = 1
+        queue = [(0, 0)]
+        while queue:
+            node, level = queue.pop(0)
+            if level < depth and (node == 0 or rng.random() < 0.7):
+                feature[t, node] = rng.integers(width)
+                left[t, node], right[t, node] = free, free + 1
+                queue += [(free, level + 1), (free + 1, level + 1)]
+                free += 2
+    return Trees(base=0.25, feature=feature, threshold=rng.normal(size=(count, nodes)),
+                 left=np.maximum(left, 0), right=np.maximum(right, 0),
+                 value=rng.normal(size=(count, nodes)), depth=depth)  # fmt: skip
+
+
+def test_tree_scoring_matches_walking_each_tree_node_by_node() -> None:
+    rng = np.random.default_rng(7)
+    trees = _random_trees(rng, count=40, width=6, depth=4)
+    x = rng.normal(size=(300, 6))
+    x[::7, trees.feature[0, 0]] = trees.threshold[0, 0]  # ties go left, as in scikit-learn
+    assert np.allclose(trees.logit(x), _walk_node_by_node(trees, x), rtol=0, atol=1e-12)
+
+
+def test_a_tree_that_loops_back_is_walked_for_its_stated_depth_only() -> None:
+    rng = np.random.default_rng(8)
+    trees = _random_trees(rng, count=3, width=4, depth=3)
+    trees.left[1, 0] = 0  # a malformed file: the root's left child is the root itself
+    looped = Trees(base=trees.base, feature=trees.feature, threshold=trees.threshold,
+                   left=trees.left, right=trees.right, value=trees.value, depth=3)  # fmt: skip
+    x = rng.normal(size=(50, 4))
+    assert np.allclose(looped.logit(x), _walk_node_by_node(looped, x), rtol=0, atol=1e-12)
 
 
 # ---- hostile pictures: a clear refusal or a score, never a crash ----

@@ -11,7 +11,7 @@ needs no scikit-learn at all and nothing is unpickled.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -24,6 +24,7 @@ from triage.manipulation.features import CUES, Array, BlockMaps, feature_names
 
 MODEL_FILE = "manipulation.json"
 _LINEAR = ("mean", "scale", "coef")
+MAX_DEPTH = 12  # scoring lays each tree out in 2^(depth+1) slots; ours are 4 deep
 FORMAT = 3  # bumped when the columns change; a stale file is refused, not misread
 POOLED = ("peak", "top4", "top5pct", "median", "log_blocks")
 # Beside the learned block logits, the picture model reads each cue's own strongest region
@@ -78,21 +79,31 @@ class Trees:
     value: Array
     depth: int
 
+    # The same trees laid out as complete binary heaps (node i's children at 2i+1 and 2i+2,
+    # a leaf above the last level copied down both ways), so scoring walks every tree with
+    # index arithmetic instead of per-node branching: a third of the time, same sums.
+    _heap: tuple[NDArray[np.int64], Array, Array, int] = field(
+        init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_heap", _heap_layout(self))
+
     def logit(self, x: Array) -> Array:
         clean = np.clip(np.nan_to_num(x), -1e3, 1e3)
-        trees, samples = self.feature.shape[0], clean.shape[0]
+        feature, threshold, value, levels = self._heap
+        trees, samples = feature.shape[0], clean.shape[0]
+        width = clean.shape[1]
+        flat = clean.ravel()
+        offsets = (np.arange(trees, dtype=np.int64) * feature.shape[1])[:, None]
+        rows = np.arange(samples, dtype=np.int64)[None, :] * width
         node = np.zeros((trees, samples), dtype=np.int64)
-        rows = np.arange(trees)[:, None]
-        for _ in range(self.depth):
-            feat = self.feature[rows, node]
-            leaf = feat < 0
-            go_left = (
-                clean[np.arange(samples)[None, :], np.maximum(feat, 0)]
-                <= (self.threshold[rows, node])
-            )
-            child = np.where(go_left, self.left[rows, node], self.right[rows, node])
-            node = np.where(leaf, node, child)
-        return np.asarray(self.base + self.value[rows, node].sum(axis=0), dtype=np.float64)
+        for _ in range(levels):
+            at = offsets + node
+            right = flat[rows + feature.ravel()[at]] > threshold.ravel()[at]
+            node = 2 * node + 1 + right
+        leaves = value.ravel()[offsets + node]
+        return np.asarray(self.base + leaves.sum(axis=0), dtype=np.float64)
 
     @classmethod
     def from_json(cls, blob: dict[str, Any], width: int) -> Trees:
@@ -106,6 +117,8 @@ class Trees:
                 raise ModelUnavailable("manipulation model has a child out of range")
         if np.any(feature >= width):
             raise ModelUnavailable("manipulation model reads a column it does not have")
+        if not 0 <= int(blob["depth"]) <= MAX_DEPTH:
+            raise ModelUnavailable(f"manipulation model's trees are deeper than {MAX_DEPTH}")
         return cls(
             base=float(blob["base"]), feature=feature,
             threshold=arrays["threshold"].astype(np.float64),
@@ -118,6 +131,42 @@ class Trees:
         return {"base": self.base, "depth": self.depth, "feature": self.feature.tolist(),
                 "threshold": self.threshold.tolist(), "left": self.left.tolist(),
                 "right": self.right.tolist(), "value": self.value.tolist()}  # fmt: skip
+
+
+def _heap_layout(trees: Trees) -> tuple[NDArray[np.int64], Array, Array, int]:
+    """Heap arrays (feature, threshold, value) over all trees, and the number of split levels.
+
+    Inside nodes keep their split (go right when x > threshold, as scikit-learn's trees go
+    left when x <= threshold); a leaf reached early becomes a node whose threshold nobody
+    exceeds, whose value its whole subtree repeats. A walk stops after `trees.depth` steps,
+    as the node-by-node walk did, so a malformed file cannot make it loop.
+    """
+
+    def levels(t: int, node: int, level: int) -> int:
+        if level == trees.depth or trees.feature[t, node] < 0:
+            return 0
+        below = (levels(t, int(child[t, node]), level + 1) for child in (trees.left, trees.right))
+        return 1 + max(below)
+
+    count = trees.feature.shape[0]
+    depth = max((levels(t, 0, 0) for t in range(count)), default=0)
+    size = 2 ** (depth + 1) - 1
+    feature = np.zeros((count, size), dtype=np.int64)
+    threshold = np.full((count, size), np.inf)
+    value = np.zeros((count, size))
+    for t in range(count):
+        stack = [(0, 0, 0)]  # (node in the tree, position in the heap, level)
+        while stack:
+            node, at, level = stack.pop()
+            if level < depth and trees.feature[t, node] >= 0:
+                feature[t, at], threshold[t, at] = trees.feature[t, node], trees.threshold[t, node]
+                stack += [(int(trees.left[t, node]), 2 * at + 1, level + 1),
+                          (int(trees.right[t, node]), 2 * at + 2, level + 1)]  # fmt: skip
+            elif level < depth:
+                stack += [(node, 2 * at + 1, level + 1), (node, 2 * at + 2, level + 1)]
+            else:
+                value[t, at] = trees.value[t, node]
+    return feature, threshold, value, depth
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,7 +35,9 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import Any
 
+import cv2
 import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
@@ -80,12 +82,13 @@ def feature_names() -> tuple[str, ...]:
 
 def block_maps(image: Image.Image, *, native: bool) -> BlockMaps:
     """Block cues, deviations and window features of an RGB picture of at most WORK_SIDE."""
-    rgb = _crop_to_blocks(np.asarray(image, dtype=np.float64))
+    pixels = _crop_to_blocks(np.asarray(image, dtype=np.uint8))  # RGB, as decode_image gives
+    rgb = pixels.astype(np.float64)
     luma, cb, cr = _ycbcr(rgb)
     rows, cols = luma.shape[0] // BLOCK, luma.shape[1] // BLOCK
     gradient = _gradient(luma)
     noise = np.log(0.05 + _block_noise(luma))
-    ela = np.log1p(_block_mean(_error_level(rgb)))
+    ela = np.log1p(_block_mean(_error_level(pixels)))
     cues = {
         "luma": _block_mean(luma),
         "cb": _block_mean(cb),
@@ -99,7 +102,7 @@ def block_maps(image: Image.Image, *, native: bool) -> BlockMaps:
         "clipped": _block_mean(((luma < CLIP_LOW) | (luma > CLIP_HIGH)).astype(np.float64)),
         "grain": noise - np.log(0.05 + _block_noise(_halved(luma), block=BLOCK // 2)),
         "chroma": np.log(0.05 + (_block_noise(cb) + _block_noise(cr)) / 2.0) - noise,
-        "ghost": np.log1p(_block_mean(_error_level(rgb, ELA_LOW))) - ela,
+        "ghost": np.log1p(_block_mean(_error_level(pixels, ELA_LOW))) - ela,
     }
     deviations = _deviations(cues)
     return BlockMaps(
@@ -180,7 +183,7 @@ def robust_residual(y: Array, regressors: list[Array], valid: NDArray[np.bool_])
     return np.where(valid.ravel(), z, 0.0).reshape(y.shape)
 
 
-def _crop_to_blocks(rgb: Array) -> Array:
+def _crop_to_blocks(rgb: NDArray[Any]) -> NDArray[Any]:
     h, w = (rgb.shape[0] // BLOCK) * BLOCK, (rgb.shape[1] // BLOCK) * BLOCK
     return rgb[:h, :w]
 
@@ -263,13 +266,15 @@ def _block_sharpness(luma: Array) -> Array:
     return np.where(bottom_b > 0, top_b / np.maximum(bottom_b, 1e-9), 0.0)
 
 
-def _error_level(rgb: Array, quality: int = ELA_QUALITY) -> Array:
-    """Luma difference against a re-save at `quality`: high where compression is fresh."""
-    image = Image.fromarray(np.clip(rgb, 0, 255).astype(np.uint8), "RGB")
+def _error_level(pixels: NDArray[np.uint8], quality: int = ELA_QUALITY) -> Array:
+    """Mean |RGB difference| against a re-save at `quality`: high where compression is fresh."""
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=quality)
-    resaved = np.asarray(Image.open(io.BytesIO(out.getvalue())).convert("RGB"), dtype=np.float64)
-    return np.asarray(np.abs(rgb - resaved).mean(axis=2), dtype=np.float64)
+    Image.fromarray(pixels, "RGB").save(out, "JPEG", quality=quality)
+    resaved = np.asarray(Image.open(io.BytesIO(out.getvalue())).convert("RGB"), dtype=np.uint8)
+    # Integer channel sums, divided once: the same values as a float mean, a tenth of the time.
+    difference = cv2.absdiff(pixels, resaved).astype(np.uint16)
+    total = difference[..., 0] + difference[..., 1] + difference[..., 2]
+    return np.asarray(total / 3.0, dtype=np.float64)
 
 
 def _block_grid(luma: Array) -> Array:

@@ -1,0 +1,126 @@
+"""Tesseract kept loaded in a child process: the command's text, stopped on time, restarted."""
+
+from __future__ import annotations
+
+import io
+import json
+import struct
+import subprocess
+import sys
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from tests.test_picturetext import DEMAND, text_picture
+from triage import ocrengine
+from triage.ocrengine import OcrEngine
+from triage.picturetext import _tesseract_command
+
+
+@pytest.fixture
+def engine():
+    """Fails (not skips) without libtesseract: make test installs it with tesseract-ocr."""
+    if ocrengine.library_path() is None:
+        pytest.fail("libtesseract not found (make test installs tesseract-ocr)")
+    kept = OcrEngine()
+    yield kept
+    kept.close()
+
+
+def grey(picture: bytes) -> tuple[bytes, int, int]:
+    im = Image.open(io.BytesIO(picture)).convert("L")
+    return im.tobytes(), im.width, im.height
+
+
+def scattered_words() -> bytes:
+    """Blocks of words in two places of a page: the command finds the blocks (its page
+    segmentation) before reading them; read as one uniform block the text comes out
+    otherwise (other line breaks, other letters)."""
+    im = Image.new("L", (1400, 900), 250)
+    draw = ImageDraw.Draw(im)
+    font = ImageFont.load_default(size=30)
+    draw.multiline_text((30, 30), "I recorded you\n\nthrough your webcam\n\nPay 2000 USD",
+                        fill=10, font=font)  # fmt: skip
+    draw.multiline_text((900, 400), "within 48 hours\n\nor I send it", fill=10, font=font)
+    out = io.BytesIO()
+    im.save(out, "PNG")
+    return out.getvalue()
+
+
+def test_the_kept_engine_reads_what_the_command_reads(engine: OcrEngine) -> None:
+    pixels, width, height = grey(scattered_words())
+    text, note = engine.read(pixels, width, height, ("eng",), timeout=30)
+    command, _ = _tesseract_command(scattered_words(), ("eng",), 30)
+    assert note == ""
+    assert "webcam" in text and "48 hours" in text
+    assert text == command
+    again, _ = engine.read(pixels, width, height, ("eng",), timeout=30)
+    assert again == text  # one loaded model reads picture after picture alike
+
+
+def test_a_reading_over_its_time_is_stopped_and_the_next_one_starts_afresh(
+    engine: OcrEngine,
+) -> None:
+    pixels, width, height = grey(text_picture(DEMAND * 6, size=(1800, 1800)))
+    text, note = engine.read(pixels, width, height, ("eng",), timeout=0.05)
+    assert (text, note) == ("", "not read: OCR took over 0.05s")
+    small, w, h = grey(text_picture("Pay 2000 USD in bitcoin"))
+    text, note = engine.read(small, w, h, ("eng",), timeout=30)
+    assert note == "" and "bitcoin" in text
+
+
+def test_a_reading_process_that_died_is_replaced(engine: OcrEngine) -> None:
+    pixels, width, height = grey(text_picture("Pay 2000 USD in bitcoin"))
+    assert engine.read(pixels, width, height, ("eng",), timeout=30)[1] == ""
+    assert engine._child is not None
+    engine._child.kill()  # as a crash inside the C library would end it
+    engine._child.wait()
+    text, note = engine.read(pixels, width, height, ("eng",), timeout=30)
+    assert note == "" and "bitcoin" in text
+
+
+def test_a_language_not_installed_is_a_note_not_a_crash(engine: OcrEngine) -> None:
+    pixels, width, height = grey(text_picture("Pay 2000 USD in bitcoin"))
+    text, note = engine.read(pixels, width, height, ("xxx",), timeout=30)
+    assert text == "" and note.startswith("not read: tesseract failed: cannot load")
+    assert engine.read(pixels, width, height, ("eng",), timeout=30)[1] == ""
+
+
+def test_pixels_that_are_not_the_stated_size_are_refused(engine: OcrEngine) -> None:
+    with pytest.raises(ValueError, match="width x height"):
+        engine.read(b"\x00" * 10, 4, 4, ("eng",), timeout=30)
+
+
+def _frames(*requests: bytes) -> io.BytesIO:
+    return io.BytesIO(b"".join(struct.pack(">I", len(r)) + r for r in requests))
+
+
+def _replies(out: io.BytesIO) -> list[dict[str, str]]:
+    data, replies = out.getvalue(), []
+    while data:
+        size = struct.unpack(">I", data[:4])[0]
+        replies.append(json.loads(data[4 : 4 + size]))
+        data = data[4 + size :]
+    return replies
+
+
+def test_the_child_answers_a_malformed_request_with_an_error_and_goes_on() -> None:
+    good = json.dumps({"languages": "eng", "width": 2, "height": 2}).encode() + b"\n" + b"\xff" * 4
+    short = json.dumps({"languages": "eng", "width": 9, "height": 9}).encode() + b"\n" + b"\xff"
+    out = io.BytesIO(_child(_frames(b"not json\n", short, good).getvalue()))
+    first, second, third = _replies(out)
+    assert "error" in first and "width x height" in second["error"]
+    assert third == {"text": ""}  # a blank 2x2 picture holds no words
+
+
+def test_the_child_stops_at_a_request_too_large_or_cut_short() -> None:
+    with pytest.raises(ValueError, match="request of"):
+        ocrengine._serve(io.BytesIO(struct.pack(">I", ocrengine.MAX_REQUEST + 1)), io.BytesIO())
+    assert _child(struct.pack(">I", 100) + b"cut") == b""
+
+
+def _child(stdin: bytes) -> bytes:
+    """What the child process (the library loaded in it, not in pytest) writes back."""
+    done = subprocess.run([sys.executable, "-m", "triage.ocrengine"], input=stdin,
+                          capture_output=True, timeout=60, check=True)  # fmt: skip
+    return done.stdout

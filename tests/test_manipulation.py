@@ -9,9 +9,9 @@ import sys
 
 import numpy as np
 import pytest
-from PIL import Image, ImageFilter
+from PIL import Image, ImageDraw, ImageFilter
 
-from fixtures.pictures import PastePlan, encode, make_scene, paste_face
+from fixtures.pictures import PastePlan, encode, make_face, make_scene, paste_face
 from triage.imagedecode import ImageRefused
 from triage.manipulation import render_heatmap, score_image
 from triage.manipulation.features import BLOCK, block_maps, feature_names
@@ -237,6 +237,38 @@ def _camera_scene(seed: str) -> Image.Image:
     rng = np.random.default_rng(int.from_bytes(seed.encode()) % 2**32)
     pixels = np.asarray(make_scene(seed).filter(ImageFilter.GaussianBlur(0.8)), dtype=np.float64)
     return _rgb(pixels + rng.normal(0, 3, pixels.shape[:2])[..., None])
+
+
+def _people_scene(seed: str) -> Image.Image:
+    """Two skin-coloured bodies with faces of their own, drawn BEFORE the camera's blur and noise:
+    the kind of picture an extortion pastes a face onto, with no paste in it."""
+    scene = make_scene(seed)
+    draw = ImageDraw.Draw(scene)
+    for cx, cy, rw, rh, tone in ((120, 230, 90, 130, 0.7), (360, 250, 80, 120, 0.4)):
+        skin = np.array([95, 60, 42]) + tone * np.array([160, 160, 150])
+        draw.ellipse((cx - rw, cy - rh, cx + rw, cy + rh), fill=tuple(int(c) for c in skin))
+    for i, corner in enumerate(((70, 40), (310, 60))):
+        face = make_face(f"{seed}-own-{i}").resize((100, 125))
+        scene.paste(face, corner, face)
+    rng = np.random.default_rng(int.from_bytes(seed.encode()) % 2**32)
+    pixels = np.asarray(scene.filter(ImageFilter.GaussianBlur(0.8)), dtype=np.float64)
+    return _rgb(pixels + rng.normal(0, 3, pixels.shape[:2])[..., None])
+
+
+@pytest.mark.parametrize("seed", ["a", "b", "c"])
+def test_pristine_skin_coloured_picture_scores_below_it_with_a_face_pasted(seed: str) -> None:
+    """Skin and faces of the picture's own are content; a face pasted onto a body is a paste.
+    A score that reads a block's colour rather than its traces cannot keep these apart."""
+    base = _people_scene(f"test-skin-{seed}")
+    plan = PastePlan(base="-", face=f"test-face-{seed}", center=(120, 230), face_width=110,
+                     mask="hard", colour_match=False, quality=85, post_scale=None,
+                     transforms=(), seed=seed)  # fmt: skip
+    pasted, box = paste_face(base.copy(), plan)
+    clean, dirty = score_image(encode(base, 85)), score_image(encode(pasted, 85))
+    assert clean.score < dirty.score
+    assert dirty.region is not None
+    x0, y0, x1, y1 = dirty.region
+    assert x0 < box[2] and box[0] < x1 and y0 < box[3] and box[1] < y1  # overlaps the paste
 
 
 @pytest.mark.parametrize("seed", ["f", "g", "h"])

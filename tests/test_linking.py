@@ -132,7 +132,7 @@ def test_link_keys_round_trip_through_bytes():
     assert (again.mirrored.descriptors == keys.mirrored.descriptors).all()
     assert (again.thumb == keys.thumb).all() and again.plain.shape == keys.plain.shape
     assert keys.colour is not None and np.array_equal(again.colour, keys.colour)
-    assert again.has_colour_part
+    assert again.has_colour_part and again.detected_twice and not again.outdated
     for damaged in (b"", keys.to_bytes()[:7], keys.to_bytes()[:-5], keys.to_bytes() + b"x"):
         with pytest.raises(ValueError):
             LinkKeys.from_bytes(damaged)
@@ -452,3 +452,31 @@ def test_another_shot_of_a_dim_room_exposed_otherwise_stays_apart(tmp_path: Path
         ("shot", message(3, body="", picture=shot)),
     ]
     assert partition(ingest(tmp_path, items)) == {frozenset({"room", "crop"}), frozenset({"shot"})}
+
+
+def test_a_faint_pictures_keys_stored_before_it_was_detected_twice_are_recomputed(
+    tmp_path: Path,
+):
+    """Keys stored by a version that looked at a dim room once hold too few keypoints for its
+    crop to match: they are recomputed when the crop arrives, then stored as today's."""
+    room = jpeg(base_picture("dark", "room-9"))
+    ingest(tmp_path, [("room", message(1, body="", picture=room))])
+    conn = sqlite3.connect(tmp_path / "t.db")
+    keys = LinkKeys.from_bytes(conn.execute("SELECT keys FROM image_keys").fetchone()[0])
+    few = len(keys.plain.points) // 4  # the strongest, as a higher threshold finds
+    once = LinkKeys(plain=keypoints.Keypoints(points=keys.plain.points[:few],
+                                              descriptors=keys.plain.descriptors[:few],
+                                              shape=keys.plain.shape),
+                    mirrored=keys.mirrored, thumb=keys.thumb, colour=keys.colour,
+                    detected_twice=False)  # fmt: skip
+    crop = edit(room, "crop-20")
+    assert not verify(once, link_keys_of(crop)).same_base
+    stored = once.to_bytes()
+    assert LinkKeys.from_bytes(stored).outdated and stored.startswith(b"LK2")
+    conn.execute("UPDATE image_keys SET keys = ?", [stored])
+    conn.commit()
+    found = ingest(tmp_path, [("crop", message(2, body="", picture=crop))])
+    assert partition(found) == {frozenset({"room", "crop"})}
+    rows = [LinkKeys.from_bytes(r[0]) for r in conn.execute("SELECT keys FROM image_keys")]
+    assert len(rows) == 2 and not any(k.outdated for k in rows)
+    assert all(len(k.plain.points) > few for k in rows)

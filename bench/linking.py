@@ -13,8 +13,9 @@ Sets: our generator's tuning split (the thresholds were chosen there), its held-
 (base kinds and edits tuning never saw), and, when present, an independently generated
 development set (measure only: nothing is tuned on it). Which kinds tuned what: scene and
 night chose the keypoint and cell thresholds, scene, night and dark the colour check, and all
-four with haze (low contrast, added for it) the colour check's limit of today (0.08). The
-held-out kinds fog and bedroom and linking-dev chose nothing.
+four with haze (low contrast, added for it) the colour check's limit of today (0.08), the
+exposure check's limit and the second, more sensitive detection of faint pictures (seeds 1,
+2, 4, 5 and 6). The held-out kinds fog and bedroom and linking-dev chose nothing.
 """
 
 from __future__ import annotations

@@ -192,9 +192,10 @@ class Linker:
         return found
 
     def _keys_from_store(self, sha: str, upgrade: bool = False) -> LinkKeys | None:
-        """With `upgrade`, keys stored before they held colour are recomputed from evidence
-        (a picture about to be verified). The index needs only descriptors: recomputing a
-        whole store's keys at start-up would stall the first run after an upgrade."""
+        """With `upgrade`, keys stored before they held colour, or before a faint picture
+        was detected a second time, are recomputed from evidence (a picture about to be
+        verified). The index needs only descriptors: recomputing a whole store's keys at
+        start-up would stall the first run after an upgrade."""
         raw = self.store.link_keys(sha)
         try:
             keys = LinkKeys.from_bytes(raw) if raw is not None else None
@@ -203,13 +204,13 @@ class Linker:
             keys = None
         if keys is None:
             return self._keys_from_evidence(sha)
-        if upgrade and not keys.has_colour_part:  # without evidence, colour goes unchecked
+        if upgrade and keys.outdated:  # without evidence, they are used as they are
             return self._keys_from_evidence(sha) or keys
         return keys
 
     def _keys_from_evidence(self, sha: str) -> LinkKeys | None:
-        """Pictures stored before keys were kept, or before keys held colour: computed once
-        from evidence, then stored."""
+        """Pictures stored before keys were kept, or with outdated keys: computed once from
+        evidence, then stored."""
         try:
             keys = link_keys_of(self.evidence.get(sha, "images"))
         except (ImageRefused, StoreError) as e:

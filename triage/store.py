@@ -313,11 +313,11 @@ class Store:
         return tuple(json.loads(row[0])) if row else None
 
     def add_link_keys(self, image: str, keys: bytes) -> None:
-        # Keys of the older layout (no "LK2" prefix) or damaged are replaced by recomputed
+        # Keys of an older layout (no "LK3" prefix) or damaged are replaced by recomputed
         # ones; current keys are left alone (a re-sent picture would rewrite 50 kB each time).
         self.db.execute(
             "INSERT INTO image_keys VALUES (?, ?) ON CONFLICT(image_sha256) DO UPDATE"
-            " SET keys = excluded.keys WHERE substr(image_keys.keys, 1, 4) != X'4C4B3200'",
+            " SET keys = excluded.keys WHERE substr(image_keys.keys, 1, 4) != X'4C4B3300'",
             [image, keys],
         )
 

@@ -7,6 +7,7 @@ import json
 import struct
 import subprocess
 import sys
+import threading
 
 import pytest
 from PIL import Image, ImageDraw, ImageFont
@@ -124,3 +125,27 @@ def _child(stdin: bytes) -> bytes:
     done = subprocess.run([sys.executable, "-m", "triage.ocrengine"], input=stdin,
                           capture_output=True, timeout=60, check=True)  # fmt: skip
     return done.stdout
+
+
+def test_a_reading_process_that_stops_taking_the_picture_is_stopped_on_time() -> None:
+    """A child that takes part of a picture and then hangs (stopped, stuck in the kernel):
+    the reading still ends at its timeout, not when the child reads on."""
+    stalled = OcrEngine()
+    hangs = "import sys, time; sys.stdin.buffer.read(100_000); time.sleep(60)"
+    child = stalled._child = subprocess.Popen(
+        [sys.executable, "-c", hangs], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
+    answers: list[tuple[str, str]] = []
+    picture = bytes(2000 * 2000)  # far more than a pipe holds
+    reader = threading.Thread(
+        target=lambda: answers.append(stalled.read(picture, 2000, 2000, ("eng",), timeout=1)),
+        daemon=True,
+    )
+    reader.start()
+    reader.join(15)
+    try:
+        assert answers == [("", "not read: OCR took over 1s")]
+    finally:
+        child.kill()  # lets a reader stuck in its write go
+        reader.join(5)
+        stalled.close()

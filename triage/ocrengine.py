@@ -98,6 +98,9 @@ def _exchange(child: subprocess.Popen[bytes], request: bytes, deadline: float) -
     pending = memoryview(struct.pack(">I", len(request)) + request)
     received = bytearray()
     wanted: int | None = None
+    # Writable means a few KB fit, not 64 KB: a blocking write of more would wait for the
+    # child to read on, past the deadline if it never does.
+    os.set_blocking(out, False)
     with selectors.DefaultSelector() as selector:
         selector.register(out, selectors.EVENT_WRITE)
         selector.register(into, selectors.EVENT_READ)
@@ -107,7 +110,10 @@ def _exchange(child: subprocess.Popen[bytes], request: bytes, deadline: float) -
                 raise TimeoutError
             for key, _ in selector.select(left):
                 if key.fd == out:
-                    written = os.write(out, pending[:65536])
+                    try:
+                        written = os.write(out, pending[:65536])
+                    except BlockingIOError:
+                        continue
                     pending = pending[written:]
                     if not pending:
                         selector.unregister(out)

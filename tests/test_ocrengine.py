@@ -149,3 +149,25 @@ def test_a_reading_process_that_stops_taking_the_picture_is_stopped_on_time() ->
         child.kill()  # lets a reader stuck in its write go
         reader.join(5)
         stalled.close()
+
+
+def test_threads_sharing_one_engine_each_get_their_own_picture_read(engine: OcrEngine) -> None:
+    pictures = {
+        "bitcoin": grey(text_picture("Pay 2000 USD in bitcoin")),
+        "wallet": grey(text_picture("Send it to this wallet")),
+    }
+    answers: dict[str, list[tuple[str, str]]] = {word: [] for word in pictures}
+
+    def read(word: str) -> None:
+        for _ in range(3):
+            answers[word].append(engine.read(*pictures[word], ("eng",), timeout=30))
+
+    threads = [threading.Thread(target=read, args=(word,)) for word in pictures]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    for word, other in (("bitcoin", "wallet"), ("wallet", "bitcoin")):
+        assert len(answers[word]) == 3
+        for text, note in answers[word]:
+            assert note == "" and word in text and other not in text

@@ -23,6 +23,7 @@ import selectors
 import struct
 import subprocess
 import sys
+import threading
 import time
 from typing import IO, Any
 
@@ -46,6 +47,9 @@ class OcrEngine:
 
     def __init__(self) -> None:
         self._child: subprocess.Popen[bytes] | None = None
+        # One reading at a time: two threads' frames interleaved on the pipe would read
+        # a mix of both pictures, or hand one thread the other's text.
+        self._lock = threading.RLock()
 
     def read(
         self, pixels: bytes, width: int, height: int, languages: tuple[str, ...], timeout: float
@@ -55,29 +59,31 @@ class OcrEngine:
             raise ValueError("pixels are not width x height bytes of greyscale")
         header = json.dumps({"languages": "+".join(languages), "width": width, "height": height})
         request = header.encode() + b"\n" + pixels
-        deadline = time.monotonic() + timeout
-        child = self._started()
-        try:
-            reply = _exchange(child, request, deadline)
-        except TimeoutError:
-            self.close()
-            return "", f"not read: OCR took over {timeout:g}s"
-        except (OSError, EOFError, ValueError) as e:
-            self.close()
-            return "", f"not read: tesseract failed: the reading process stopped ({e})"
+        with self._lock:
+            deadline = time.monotonic() + timeout
+            child = self._started()
+            try:
+                reply = _exchange(child, request, deadline)
+            except TimeoutError:
+                self.close()
+                return "", f"not read: OCR took over {timeout:g}s"
+            except (OSError, EOFError, ValueError) as e:
+                self.close()
+                return "", f"not read: tesseract failed: the reading process stopped ({e})"
         if "error" in reply:
             return "", f"not read: tesseract failed: {str(reply['error'])[:120]}"
         return str(reply.get("text", "")), ""
 
     def close(self) -> None:
-        child, self._child = self._child, None
-        if child is not None and child.poll() is None:
-            child.kill()
-        if child is not None:
-            child.wait()
-            for pipe in (child.stdin, child.stdout):
-                if pipe is not None:
-                    pipe.close()
+        with self._lock:
+            child, self._child = self._child, None
+            if child is not None and child.poll() is None:
+                child.kill()
+            if child is not None:
+                child.wait()
+                for pipe in (child.stdin, child.stdout):
+                    if pipe is not None:
+                        pipe.close()
 
     def _started(self) -> subprocess.Popen[bytes]:
         if self._child is None or self._child.poll() is not None:

@@ -171,3 +171,25 @@ def test_threads_sharing_one_engine_each_get_their_own_picture_read(engine: OcrE
         assert len(answers[word]) == 3
         for text, note in answers[word]:
             assert note == "" and word in text and other not in text
+
+
+def test_requests_for_models_not_installed_do_not_grow_the_reading_process(
+    engine: OcrEngine,
+) -> None:
+    """Each failed model load freed: a poll that asks again and again keeps its memory."""
+    blank = bytes(100 * 100)
+
+    def resident_kb() -> int:
+        assert engine._child is not None
+        with open(f"/proc/{engine._child.pid}/status") as status_file:
+            status = status_file.read()
+        return int(
+            next(line for line in status.splitlines() if line.startswith("VmRSS")).split()[1]
+        )
+
+    engine.read(blank, 100, 100, ("xxx",), timeout=30)
+    before = resident_kb()
+    for _ in range(80):
+        _, note = engine.read(blank, 100, 100, ("xxx",), timeout=30)
+        assert note.startswith("not read: tesseract failed: cannot load")
+    assert resident_kb() - before < 4000  # ~230 KB a failed load kept: 18 MB

@@ -150,6 +150,7 @@ class _Library:
         lib = ctypes.CDLL(path)
         lib.TessBaseAPICreate.restype = ctypes.c_void_p
         lib.TessBaseAPIInit3.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p]
+        lib.TessBaseAPIDelete.argtypes = [ctypes.c_void_p]
         lib.TessBaseAPISetPageSegMode.argtypes = [ctypes.c_void_p, ctypes.c_int]
         lib.TessBaseAPISetImage.argtypes = [
             ctypes.c_void_p,
@@ -170,6 +171,7 @@ class _Library:
         if languages not in self._apis:
             handle = self.lib.TessBaseAPICreate()
             if self.lib.TessBaseAPIInit3(handle, None, languages.encode()) != 0:
+                self.lib.TessBaseAPIDelete(handle)  # else each failed request keeps ~0.2 MB
                 raise EngineUnavailable(f"cannot load the {languages} models")
             self.lib.TessBaseAPISetPageSegMode(handle, PSM_AUTO)
             self._apis[languages] = handle

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import json
 import os
 import selectors
@@ -35,6 +36,7 @@ class EngineUnavailable(Exception):
     """libtesseract cannot be loaded here: read with the command, one process a picture."""
 
 
+@functools.cache  # find_library runs ldconfig (and gcc, ld when absent): 1-10 CPU ms a call
 def library_path() -> str | None:
     return ctypes.util.find_library("tesseract")
 

@@ -62,10 +62,14 @@ def test_the_kept_engine_reads_what_the_command_reads(engine: OcrEngine) -> None
 def test_a_reading_over_its_time_is_stopped_and_the_next_one_starts_afresh(
     engine: OcrEngine,
 ) -> None:
+    small, w, h = grey(text_picture("Pay 2000 USD in bitcoin"))
+    assert engine.read(small, w, h, ("eng",), timeout=30)[1] == ""  # started, model loaded
+    reading = engine._child
+    assert reading is not None
     pixels, width, height = grey(text_picture(DEMAND * 6, size=(1800, 1800)))
     text, note = engine.read(pixels, width, height, ("eng",), timeout=0.05)
     assert (text, note) == ("", "not read: OCR took over 0.05s")
-    small, w, h = grey(text_picture("Pay 2000 USD in bitcoin"))
+    assert reading.returncode is not None  # the process that overran was stopped
     text, note = engine.read(small, w, h, ("eng",), timeout=30)
     assert note == "" and "bitcoin" in text
 
@@ -193,3 +197,41 @@ def test_requests_for_models_not_installed_do_not_grow_the_reading_process(
         _, note = engine.read(blank, 100, 100, ("xxx",), timeout=30)
         assert note.startswith("not read: tesseract failed: cannot load")
     assert resident_kb() - before < 4000  # ~230 KB a failed load kept: 18 MB
+
+
+STOPPED = "not read: tesseract failed: the reading process stopped"
+
+
+@pytest.mark.parametrize(
+    ("reply", "note"),
+    [
+        (b"\x00\x00\x00\x09not json!", STOPPED),
+        (b"\x00\x00\x00\x05[1,2]", STOPPED),
+        (b'\x00\x00\x00\x20{"text": "half', "not read: OCR took over 1s"),
+        (b"\xff\xff\xff\xff garbage", "not read: OCR took over 1s"),
+        (b"", STOPPED),
+    ],
+    ids=["not-json", "not-an-object", "half-a-reply-then-hangs", "huge-length", "dies"],
+)
+def test_a_reading_process_that_answers_wrongly_costs_one_note_and_is_stopped(
+    reply: bytes, note: str
+) -> None:
+    """Whatever the child writes back, the reading ends by its timeout with a note, and that
+    child is stopped (the next reading starts a fresh one)."""
+    odd = OcrEngine()
+    then = "time.sleep(60)" if reply else "sys.exit(0)"
+    script = (
+        "import sys, time; sys.stdin.buffer.read(100); "
+        f"sys.stdout.buffer.write({reply!r}); sys.stdout.flush(); {then}"
+    )
+    child = odd._child = subprocess.Popen(
+        [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
+    try:
+        text, got = odd.read(bytes(100), 10, 10, ("eng",), timeout=1)
+        assert text == "" and got.startswith(note)
+        assert odd._child is None and child.returncode is not None
+    finally:
+        if child.poll() is None:
+            child.kill()
+        odd.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import struct
 import subprocess
 import sys
@@ -13,7 +14,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from tests.test_picturetext import DEMAND, text_picture
-from triage import ocrengine
+from triage import ocrengine, picturetext
 from triage.ocrengine import OcrEngine
 from triage.picturetext import _tesseract_command
 
@@ -235,3 +236,28 @@ def test_a_reading_process_that_answers_wrongly_costs_one_note_and_is_stopped(
         if child.poll() is None:
             child.kill()
         odd.close()
+
+
+def test_a_forked_process_reads_with_an_engine_of_its_own(engine: OcrEngine) -> None:
+    """A worker forked from a process that already reads pictures must not write into its
+    parent's pipes: both reading at once would get each other's pictures."""
+    bitcoin = grey(text_picture("Pay 2000 USD in bitcoin"))
+    wallet = grey(text_picture("Send it to this wallet"))
+    assert "bitcoin" in picturetext.ocr_grey(*bitcoin, 30)[0]  # this process's engine runs
+    into, out = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the forked process
+        try:
+            texts = [picturetext.ocr_grey(*wallet, 30)[0] for _ in range(4)]
+            os.write(out, json.dumps(texts).encode())
+            picturetext._engine().close()  # type: ignore[union-attr]
+        finally:
+            os._exit(0)
+    os.close(out)
+    mine = [picturetext.ocr_grey(*bitcoin, 30)[0] for _ in range(4)]
+    with os.fdopen(into, "rb") as answer:
+        theirs = json.loads(answer.read() or b"[]")
+    os.waitpid(pid, 0)
+    assert len(mine) == len(theirs) == 4
+    assert all("bitcoin" in text and "wallet" not in text for text in mine)
+    assert all("wallet" in text and "bitcoin" not in text for text in theirs)

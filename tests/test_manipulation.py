@@ -364,6 +364,17 @@ def test_tree_scoring_matches_walking_each_tree_node_by_node() -> None:
     assert np.allclose(trees.logit(x), _walk_node_by_node(trees, x), rtol=0, atol=1e-12)
 
 
+def test_a_split_on_a_nan_threshold_goes_right_as_the_node_by_node_walk_does() -> None:
+    """x <= NaN is false: such a split (in a damaged file) sends every row right."""
+    rng = np.random.default_rng(9)
+    trees = _random_trees(rng, count=20, width=5, depth=4)
+    trees.threshold[rng.random(trees.threshold.shape) < 0.3] = np.nan
+    damaged = Trees(base=trees.base, feature=trees.feature, threshold=trees.threshold,
+                    left=trees.left, right=trees.right, value=trees.value, depth=4)  # fmt: skip
+    x = rng.normal(size=(200, 5))
+    assert np.allclose(damaged.logit(x), _walk_node_by_node(damaged, x), rtol=0, atol=1e-12)
+
+
 def test_a_tree_that_loops_back_is_walked_for_its_stated_depth_only() -> None:
     rng = np.random.default_rng(8)
     trees = _random_trees(rng, count=3, width=4, depth=3)

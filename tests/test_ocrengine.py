@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import struct
 import subprocess
 import sys
+import threading
 
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from tests.test_picturetext import DEMAND, text_picture
-from triage import ocrengine
+from triage import ocrengine, picturetext
 from triage.ocrengine import OcrEngine
 from triage.picturetext import _tesseract_command
 
@@ -61,10 +63,14 @@ def test_the_kept_engine_reads_what_the_command_reads(engine: OcrEngine) -> None
 def test_a_reading_over_its_time_is_stopped_and_the_next_one_starts_afresh(
     engine: OcrEngine,
 ) -> None:
+    small, w, h = grey(text_picture("Pay 2000 USD in bitcoin"))
+    assert engine.read(small, w, h, ("eng",), timeout=30)[1] == ""  # started, model loaded
+    reading = engine._child
+    assert reading is not None
     pixels, width, height = grey(text_picture(DEMAND * 6, size=(1800, 1800)))
     text, note = engine.read(pixels, width, height, ("eng",), timeout=0.05)
     assert (text, note) == ("", "not read: OCR took over 0.05s")
-    small, w, h = grey(text_picture("Pay 2000 USD in bitcoin"))
+    assert reading.returncode is not None  # the process that overran was stopped
     text, note = engine.read(small, w, h, ("eng",), timeout=30)
     assert note == "" and "bitcoin" in text
 
@@ -124,3 +130,134 @@ def _child(stdin: bytes) -> bytes:
     done = subprocess.run([sys.executable, "-m", "triage.ocrengine"], input=stdin,
                           capture_output=True, timeout=60, check=True)  # fmt: skip
     return done.stdout
+
+
+def test_a_reading_process_that_stops_taking_the_picture_is_stopped_on_time() -> None:
+    """A child that takes part of a picture and then hangs (stopped, stuck in the kernel):
+    the reading still ends at its timeout, not when the child reads on."""
+    stalled = OcrEngine()
+    hangs = "import sys, time; sys.stdin.buffer.read(100_000); time.sleep(60)"
+    child = stalled._child = subprocess.Popen(
+        [sys.executable, "-c", hangs], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
+    answers: list[tuple[str, str]] = []
+    picture = bytes(2000 * 2000)  # far more than a pipe holds
+    reader = threading.Thread(
+        target=lambda: answers.append(stalled.read(picture, 2000, 2000, ("eng",), timeout=1)),
+        daemon=True,
+    )
+    reader.start()
+    reader.join(15)
+    try:
+        assert answers == [("", "not read: OCR took over 1s")]
+    finally:
+        child.kill()  # lets a reader stuck in its write go
+        reader.join(5)
+        stalled.close()
+
+
+def test_threads_sharing_one_engine_each_get_their_own_picture_read(engine: OcrEngine) -> None:
+    pictures = {
+        "bitcoin": grey(text_picture("Pay 2000 USD in bitcoin")),
+        "wallet": grey(text_picture("Send it to this wallet")),
+    }
+    answers: dict[str, list[tuple[str, str]]] = {word: [] for word in pictures}
+
+    def read(word: str) -> None:
+        for _ in range(3):
+            answers[word].append(engine.read(*pictures[word], ("eng",), timeout=30))
+
+    threads = [threading.Thread(target=read, args=(word,)) for word in pictures]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    for word, other in (("bitcoin", "wallet"), ("wallet", "bitcoin")):
+        assert len(answers[word]) == 3
+        for text, note in answers[word]:
+            assert note == "" and word in text and other not in text
+
+
+def test_requests_for_models_not_installed_do_not_grow_the_reading_process(
+    engine: OcrEngine,
+) -> None:
+    """Each failed model load freed: a poll that asks again and again keeps its memory."""
+    blank = bytes(100 * 100)
+
+    def resident_kb() -> int:
+        assert engine._child is not None
+        with open(f"/proc/{engine._child.pid}/status") as status_file:
+            status = status_file.read()
+        return int(
+            next(line for line in status.splitlines() if line.startswith("VmRSS")).split()[1]
+        )
+
+    engine.read(blank, 100, 100, ("xxx",), timeout=30)
+    before = resident_kb()
+    for _ in range(80):
+        _, note = engine.read(blank, 100, 100, ("xxx",), timeout=30)
+        assert note.startswith("not read: tesseract failed: cannot load")
+    assert resident_kb() - before < 4000  # ~230 KB a failed load kept: 18 MB
+
+
+STOPPED = "not read: tesseract failed: the reading process stopped"
+
+
+@pytest.mark.parametrize(
+    ("reply", "note"),
+    [
+        (b"\x00\x00\x00\x09not json!", STOPPED),
+        (b"\x00\x00\x00\x05[1,2]", STOPPED),
+        (b'\x00\x00\x00\x20{"text": "half', "not read: OCR took over 1s"),
+        (b"\xff\xff\xff\xff garbage", "not read: OCR took over 1s"),
+        (b"", STOPPED),
+    ],
+    ids=["not-json", "not-an-object", "half-a-reply-then-hangs", "huge-length", "dies"],
+)
+def test_a_reading_process_that_answers_wrongly_costs_one_note_and_is_stopped(
+    reply: bytes, note: str
+) -> None:
+    """Whatever the child writes back, the reading ends by its timeout with a note, and that
+    child is stopped (the next reading starts a fresh one)."""
+    odd = OcrEngine()
+    then = "time.sleep(60)" if reply else "sys.exit(0)"
+    script = (
+        "import sys, time; sys.stdin.buffer.read(100); "
+        f"sys.stdout.buffer.write({reply!r}); sys.stdout.flush(); {then}"
+    )
+    child = odd._child = subprocess.Popen(
+        [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
+    try:
+        text, got = odd.read(bytes(100), 10, 10, ("eng",), timeout=1)
+        assert text == "" and got.startswith(note)
+        assert odd._child is None and child.returncode is not None
+    finally:
+        if child.poll() is None:
+            child.kill()
+        odd.close()
+
+
+def test_a_forked_process_reads_with_an_engine_of_its_own(engine: OcrEngine) -> None:
+    """A worker forked from a process that already reads pictures must not write into its
+    parent's pipes: both reading at once would get each other's pictures."""
+    bitcoin = grey(text_picture("Pay 2000 USD in bitcoin"))
+    wallet = grey(text_picture("Send it to this wallet"))
+    assert "bitcoin" in picturetext.ocr_grey(*bitcoin, 30)[0]  # this process's engine runs
+    into, out = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the forked process
+        try:
+            texts = [picturetext.ocr_grey(*wallet, 30)[0] for _ in range(4)]
+            os.write(out, json.dumps(texts).encode())
+            picturetext._engine().close()  # type: ignore[union-attr]
+        finally:
+            os._exit(0)
+    os.close(out)
+    mine = [picturetext.ocr_grey(*bitcoin, 30)[0] for _ in range(4)]
+    with os.fdopen(into, "rb") as answer:
+        theirs = json.loads(answer.read() or b"[]")
+    os.waitpid(pid, 0)
+    assert len(mine) == len(theirs) == 4
+    assert all("bitcoin" in text and "wallet" not in text for text in mine)
+    assert all("wallet" in text and "bitcoin" not in text for text in theirs)

@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import json
 import os
 import selectors
 import struct
 import subprocess
 import sys
+import threading
 import time
 from typing import IO, Any
 
@@ -34,6 +36,7 @@ class EngineUnavailable(Exception):
     """libtesseract cannot be loaded here: read with the command, one process a picture."""
 
 
+@functools.cache  # find_library runs ldconfig (and gcc, ld when absent): 1-10 CPU ms a call
 def library_path() -> str | None:
     return ctypes.util.find_library("tesseract")
 
@@ -46,6 +49,9 @@ class OcrEngine:
 
     def __init__(self) -> None:
         self._child: subprocess.Popen[bytes] | None = None
+        # One reading at a time: two threads' frames interleaved on the pipe would read
+        # a mix of both pictures, or hand one thread the other's text.
+        self._lock = threading.RLock()
 
     def read(
         self, pixels: bytes, width: int, height: int, languages: tuple[str, ...], timeout: float
@@ -55,29 +61,31 @@ class OcrEngine:
             raise ValueError("pixels are not width x height bytes of greyscale")
         header = json.dumps({"languages": "+".join(languages), "width": width, "height": height})
         request = header.encode() + b"\n" + pixels
-        deadline = time.monotonic() + timeout
-        child = self._started()
-        try:
-            reply = _exchange(child, request, deadline)
-        except TimeoutError:
-            self.close()
-            return "", f"not read: OCR took over {timeout:g}s"
-        except (OSError, EOFError, ValueError) as e:
-            self.close()
-            return "", f"not read: tesseract failed: the reading process stopped ({e})"
+        with self._lock:
+            deadline = time.monotonic() + timeout
+            child = self._started()
+            try:
+                reply = _exchange(child, request, deadline)
+            except TimeoutError:
+                self.close()
+                return "", f"not read: OCR took over {timeout:g}s"
+            except (OSError, EOFError, ValueError) as e:
+                self.close()
+                return "", f"not read: tesseract failed: the reading process stopped ({e})"
         if "error" in reply:
             return "", f"not read: tesseract failed: {str(reply['error'])[:120]}"
         return str(reply.get("text", "")), ""
 
     def close(self) -> None:
-        child, self._child = self._child, None
-        if child is not None and child.poll() is None:
-            child.kill()
-        if child is not None:
-            child.wait()
-            for pipe in (child.stdin, child.stdout):
-                if pipe is not None:
-                    pipe.close()
+        with self._lock:
+            child, self._child = self._child, None
+            if child is not None and child.poll() is None:
+                child.kill()
+            if child is not None:
+                child.wait()
+                for pipe in (child.stdin, child.stdout):
+                    if pipe is not None:
+                        pipe.close()
 
     def _started(self) -> subprocess.Popen[bytes]:
         if self._child is None or self._child.poll() is not None:
@@ -98,6 +106,9 @@ def _exchange(child: subprocess.Popen[bytes], request: bytes, deadline: float) -
     pending = memoryview(struct.pack(">I", len(request)) + request)
     received = bytearray()
     wanted: int | None = None
+    # Writable means a few KB fit, not 64 KB: a blocking write of more would wait for the
+    # child to read on, past the deadline if it never does.
+    os.set_blocking(out, False)
     with selectors.DefaultSelector() as selector:
         selector.register(out, selectors.EVENT_WRITE)
         selector.register(into, selectors.EVENT_READ)
@@ -107,7 +118,10 @@ def _exchange(child: subprocess.Popen[bytes], request: bytes, deadline: float) -
                 raise TimeoutError
             for key, _ in selector.select(left):
                 if key.fd == out:
-                    written = os.write(out, pending[:65536])
+                    try:
+                        written = os.write(out, pending[:65536])
+                    except BlockingIOError:
+                        continue
                     pending = pending[written:]
                     if not pending:
                         selector.unregister(out)
@@ -138,6 +152,7 @@ class _Library:
         lib = ctypes.CDLL(path)
         lib.TessBaseAPICreate.restype = ctypes.c_void_p
         lib.TessBaseAPIInit3.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p]
+        lib.TessBaseAPIDelete.argtypes = [ctypes.c_void_p]
         lib.TessBaseAPISetPageSegMode.argtypes = [ctypes.c_void_p, ctypes.c_int]
         lib.TessBaseAPISetImage.argtypes = [
             ctypes.c_void_p,
@@ -158,6 +173,7 @@ class _Library:
         if languages not in self._apis:
             handle = self.lib.TessBaseAPICreate()
             if self.lib.TessBaseAPIInit3(handle, None, languages.encode()) != 0:
+                self.lib.TessBaseAPIDelete(handle)  # else each failed request keeps ~0.2 MB
                 raise EngineUnavailable(f"cannot load the {languages} models")
             self.lib.TessBaseAPISetPageSegMode(handle, PSM_AUTO)
             self._apis[languages] = handle

@@ -159,7 +159,10 @@ def _heap_layout(trees: Trees) -> tuple[NDArray[np.int64], Array, Array, int]:
         while stack:
             node, at, level = stack.pop()
             if level < depth and trees.feature[t, node] >= 0:
-                feature[t, at], threshold[t, at] = trees.feature[t, node], trees.threshold[t, node]
+                split = float(trees.threshold[t, node])
+                feature[t, at] = trees.feature[t, node]
+                # x <= NaN is false, so the node-by-node walk went right: as x > -inf does
+                threshold[t, at] = -np.inf if np.isnan(split) else split
                 stack += [(int(trees.left[t, node]), 2 * at + 1, level + 1),
                           (int(trees.right[t, node]), 2 * at + 2, level + 1)]  # fmt: skip
             elif level < depth:

@@ -515,3 +515,42 @@ def test_a_sure_text_model_does_not_decide_alone_against_a_retelling() -> None:
     score, note = model.decide(0.93, retold)
     assert score == pytest.approx(model.combine(retold))  # weighed, not carried alone
     assert note is None or "text model alone" not in note.evidence
+
+
+# Complaints about a video of the member, written for this test: one weak cue ("video of
+# you") and nothing else, the kind the text model is unsure of (a fixture complaint of
+# this kind, text model 0.54, was judged extortion at 0.60 by an earlier combiner).
+COMPLAINTS = (
+    "Dear Ms Kwok, the video of you laughing during the minute of silence is going around. "
+    "My whole office has seen it. I expect an explanation in your next newsletter.",
+    "Hon. Kwok, that video of you arguing with the bus driver is everywhere. My family saw "
+    "it last night. Please answer for it at the district meeting.",
+)
+
+
+@pytest.mark.parametrize("body", COMPLAINTS)
+def test_a_complaint_with_one_weak_cue_and_an_unsure_text_model_is_not_extortion(
+    body: str,
+) -> None:
+    verdict = judge_message(_text(body, subject="That video of you", name="Hon. Ada Kwok"))
+    assert 0.4 <= verdict.model_score <= 0.65, verdict.reasons()  # the case meant: unsure
+    assert _groups(verdict) & {"threat", "recorded", "payment", "deadline", "wallet"} == {
+        "recorded"
+    }
+    assert not verdict.extortion, verdict.reasons()
+
+
+@pytest.mark.parametrize("model_score", [0.5, 0.55, 0.6])
+def test_a_lone_exposure_cue_does_not_tip_a_mid_text_score_but_a_demand_beside_it_does(
+    model_score: float,
+) -> None:
+    model = load_model()
+    lone = [Cue(group="recorded", evidence="that video of you")]
+    score, _ = model.decide(model_score, combiner_features(model_score, lone))
+    assert score < 0.5
+    demand = [
+        *lone,
+        Cue(group="payment", evidence="send 0.3 btc"),
+        Cue(group="wallet", evidence=WALLET),
+    ]
+    assert model.decide(model_score, combiner_features(model_score, demand))[0] >= 0.5

@@ -80,6 +80,12 @@ CUE_FEATURES = (
     # The demand retold, not made (reported speech, a scam named, what was done about it;
     # triage.tells), in the passage where the demand stands: mail about an extortion.
     "retold",
+    # What the cues say when exposure and demand do not fall together, so that the
+    # intercept is one case (a lone exposure or pressure cue: a complaint about a video, a
+    # press deadline) and not the average of three: a demand with no threat found (most
+    # letters whose threat is worded in a way no pattern knows), and no cue at all.
+    "demand_without_exposure",
+    "no_cue",
 )
 COMBINER_FEATURES = ("model_logit", *CUE_FEATURES)
 _BENIGN_FEATURES = ("tell_without_exposure", "retold")
@@ -313,6 +319,8 @@ def combiner_features(model_score: float, cues: Sequence[Cue]) -> list[float]:
         "exposure_demand_and_pressure": exposure and demand and pressure,
         "tell_without_exposure": "tell" in fired and not exposure,
         "retold": "retold" in fired,
+        "demand_without_exposure": demand and not exposure,
+        "no_cue": not fired & {"threat", "recorded", "payment", "deadline", "secrecy", "wallet"},
     }
     return [logit / _LOGIT_CLIP, *(float(values[name]) for name in CUE_FEATURES)]
 

@@ -109,7 +109,10 @@ def test_a_benign_sounding_member_carrying_the_campaign_wallet_joins_it(tmp_path
     assert cluster["size"] == 3
     shown = show_cluster(ws.store, cluster["id"])
     notes = {m["source"]: m["joined_despite_text"] for m in shown["messages"]}
-    assert notes["spun"] == "joined by wallet; own text judged benign"
+    own = next(m["verdict"] for m in shown["messages"] if m["source"] == "spun")
+    assert own["score"] < 0.5  # its own text is not read as extortion
+    judged = "judged benign" if own["score"] < 0.2 else "not judged extortion (unsure)"
+    assert notes["spun"] == f"joined by wallet; own text {judged}"
     assert notes["c1"] is None
 
 

@@ -153,13 +153,15 @@ def show_cluster(store: Store, ident: str, rates: RoutingConfig | None = None) -
 def _joined_despite_text(
     sha: str, own_class: str | None, joins: list[dict[str, Any]], extortion: bool
 ) -> str | None:
-    """Why a member whose own text reads benign sits in an extortion cluster, or None."""
-    if own_class != "benign" or not extortion:
+    """Why a member whose own text does not read as extortion sits in an extortion cluster,
+    or None: its text judged benign, or too unsure either way (below the extortion line)."""
+    if own_class not in ("benign", "unknown") or not extortion:
         return None
     kinds = sorted({j["kind"] for j in joins if sha in (j["a"], j["b"])})
     if not kinds:
         return None
-    return f"joined by {' and '.join(kinds)}; own text judged benign"
+    judged = "judged benign" if own_class == "benign" else "not judged extortion (unsure)"
+    return f"joined by {' and '.join(kinds)}; own text {judged}"
 
 
 def resolve_cluster_id(store: Store, ident: str) -> str:

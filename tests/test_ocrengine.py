@@ -261,3 +261,12 @@ def test_a_forked_process_reads_with_an_engine_of_its_own(engine: OcrEngine) -> 
     assert len(mine) == len(theirs) == 4
     assert all("bitcoin" in text and "wallet" not in text for text in mine)
     assert all("wallet" in text and "bitcoin" not in text for text in theirs)
+
+
+def test_a_picture_over_the_request_limit_is_a_note_and_starts_no_process(
+    engine: OcrEngine,
+) -> None:
+    side = int(ocrengine.MAX_REQUEST**0.5) + 1
+    text, note = engine.read(bytes(side * side), side, side, ("eng",), timeout=30)
+    assert (text, note) == ("", f"not read: picture too large for OCR ({side}x{side})")
+    assert engine._child is None

@@ -61,6 +61,8 @@ class OcrEngine:
             raise ValueError("pixels are not width x height bytes of greyscale")
         header = json.dumps({"languages": "+".join(languages), "width": width, "height": height})
         request = header.encode() + b"\n" + pixels
+        if len(request) > MAX_REQUEST:  # the child would refuse it and stop: say so here
+            return "", f"not read: picture too large for OCR ({width}x{height})"
         with self._lock:
             deadline = time.monotonic() + timeout
             child = self._started()

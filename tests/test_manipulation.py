@@ -6,6 +6,7 @@ import io
 import json
 import subprocess
 import sys
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -369,8 +370,7 @@ def test_a_split_on_a_nan_threshold_goes_right_as_the_node_by_node_walk_does() -
     rng = np.random.default_rng(9)
     trees = _random_trees(rng, count=20, width=5, depth=4)
     trees.threshold[rng.random(trees.threshold.shape) < 0.3] = np.nan
-    damaged = Trees(base=trees.base, feature=trees.feature, threshold=trees.threshold,
-                    left=trees.left, right=trees.right, value=trees.value, depth=4)  # fmt: skip
+    damaged = replace(trees)  # laid out again from the damaged arrays
     x = rng.normal(size=(200, 5))
     assert np.allclose(damaged.logit(x), _walk_node_by_node(damaged, x), rtol=0, atol=1e-12)
 
@@ -379,8 +379,7 @@ def test_a_tree_that_loops_back_is_walked_for_its_stated_depth_only() -> None:
     rng = np.random.default_rng(8)
     trees = _random_trees(rng, count=3, width=4, depth=3)
     trees.left[1, 0] = 0  # a malformed file: the root's left child is the root itself
-    looped = Trees(base=trees.base, feature=trees.feature, threshold=trees.threshold,
-                   left=trees.left, right=trees.right, value=trees.value, depth=3)  # fmt: skip
+    looped = replace(trees)  # laid out again from the damaged arrays
     x = rng.normal(size=(50, 4))
     assert np.allclose(looped.logit(x), _walk_node_by_node(looped, x), rtol=0, atol=1e-12)
 

@@ -33,7 +33,9 @@ PSM_AUTO = 3  # the `tesseract` command's page segmentation; the library's own d
 
 
 class EngineUnavailable(Exception):
-    """libtesseract cannot be loaded here: read with the command, one process a picture."""
+    """In the child: libtesseract or the models asked for cannot be loaded. The request is
+    answered with an error (the parent's note); the parent never starts a child where the
+    library is not found (picturetext then starts the command a picture)."""
 
 
 @functools.cache  # find_library runs ldconfig (and gcc, ld when absent): 1-10 CPU ms a call

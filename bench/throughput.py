@@ -525,6 +525,10 @@ def main() -> None:
     parser.add_argument("--stage-sample", type=int, default=100)
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()))
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--descriptor-sizes", type=int, nargs="+", default=[10_000, 30_000],
+        help="stored pictures for the descriptor proposer's query time (300,000: ~3 min, 7 GB)",
+    )  # fmt: skip
     args = parser.parse_args()
     work = args.work / "triage-bench-throughput"
     work.mkdir(parents=True, exist_ok=True)
@@ -547,7 +551,7 @@ def main() -> None:
         results["poll"] = run_poll(main_corpus, args.poll, 2, work)
     results["fingerprint"] = fingerprint_rates(repeat=10)
     results["join"] = join_times([10_000, 100_000, 1_000_000])
-    results["descriptors"] = descriptor_join([10_000, 30_000])
+    results["descriptors"] = descriptor_join(args.descriptor_sizes)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n")
     print_table(results)

@@ -186,7 +186,8 @@ def run_ingest(corpus_dir: Path, workers: int, work: Path) -> dict[str, Any]:
 
 def quality(corpus_dir: Path, db: Path) -> dict[str, Any]:
     """What the timed store is worth: campaign clustering against the corpus's truth (and
-    against hard evidence alone), messages flagged through their clusters, pictures scored.
+    against hard evidence alone), messages flagged through their clusters, and the share of
+    the pictures that got a manipulation score scoring 0.5 or more (all of them are pasted).
     The corpus is all campaign mail (no benign messages, no pristine pictures): precision of
     verdicts and the manipulation score's ROC AUC are bench.verdicts' and bench.manipulation's."""
     truth = json.loads((corpus_dir / "truth.json").read_text())

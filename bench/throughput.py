@@ -448,7 +448,7 @@ def descriptor_join(sizes: list[int], queries: int = 50) -> dict[str, dict[str, 
         t = time.process_time()
         for p in probe:
             index.near(p, 8)
-        memory = sum(keys.nbytes + owners.nbytes for keys, owners in index._runs)
+        memory = index.nbytes
         out[f"{n:,}"] = {
             "query_ms": round(1000 * (time.process_time() - t) / queries, 2),
             "index_mb": round(memory / 2**20, 1),

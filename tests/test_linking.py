@@ -390,6 +390,33 @@ def test_descriptor_index_answers_the_same_whatever_the_order_of_adding():
         assert {sha for sha, _ in found[:4]} == {f"p{i:03d}" for i in range(b, 160, 40)}
 
 
+def test_descriptor_index_directory_finds_what_a_plain_search_finds():
+    """Large runs are searched through a directory of key groups (a store of thousands of
+    pictures); every vote must be what a binary search of the whole run counts, crowded
+    buckets (skipped) and the lowest and highest keys included."""
+    rng = np.random.default_rng(11)
+    common = rng.integers(0, 256, (1, 32), dtype=np.uint8)  # in every picture: crowded
+    edges = np.zeros((2, 32), dtype=np.uint8)
+    edges[1] = 255  # all-zero and all-one descriptors: the first and last keys of each table
+    pictures = []
+    for i in range(400):
+        own = rng.integers(0, 256, (60, 32), dtype=np.uint8)
+        kin = pictures[i // 2][:40] if i % 2 else own[:0]  # siblings share descriptors
+        pictures.append(np.concatenate([kin, own, common, edges[: i % 3]]))
+    plain, directed = DescriptorIndex(), DescriptorIndex(directory_min=1)
+    capped = DescriptorIndex(directory_min=1, max_run=3000)  # many runs that stop merging
+    for i, descriptors in enumerate(pictures):
+        for index in (plain, directed, capped):
+            index.add(f"p{i:03d}", descriptors)
+    assert directed.nbytes > plain.nbytes  # the directories exist
+    for i in range(0, 400, 9):
+        found = plain.near(pictures[i], 1000)
+        assert found  # the sibling at least
+        assert directed.near(pictures[i], 1000) == found
+        assert capped.near(pictures[i], 1000) == found
+    assert directed.near(edges, 1000) == plain.near(edges, 1000) == capped.near(edges, 1000)
+
+
 def test_another_shot_of_a_dim_room_with_a_slight_cast_stays_apart(tmp_path: Path):
     """The same dim room with some furniture changed and a slight colour cast, 8 bits of pHash
     from the base: keypoints and cells agree, and the cast (0.13) tells them apart. It passed

@@ -28,7 +28,7 @@ PER_PICTURE = 300  # strongest descriptors kept per stored picture
 CROWDED = 256  # a bucket with more entries than this is skipped
 MIN_VOTES = 4
 DIRECTORY_SHIFT = 6  # a run's directory has an entry per 64 consecutive keys (4 MB)
-DIRECTORY_MIN = 1 << 22  # runs of fewer entries are searched directly: fast enough, no memory
+DIRECTORY_MIN = 1 << 19  # runs of fewer entries (about 440 pictures) are searched directly
 # Runs stop merging at this many entries (about 110k pictures, 1 GB): merging two runs takes
 # about three times their size while it lasts, so unbounded merges would need tens of GB at
 # a million pictures; with directories, a few more runs cost a query little.
@@ -61,7 +61,8 @@ class _Run:
         self.directory: np.ndarray | None = None
         if len(keys) >= directory_min:
             starts = np.arange((_KEY_SPACE >> DIRECTORY_SHIFT) + 1, dtype=np.int64)
-            self.directory = np.searchsorted(keys, starts << DIRECTORY_SHIFT).astype(np.int64)
+            # positions fit 32 bits: runs stop merging at MAX_RUN entries
+            self.directory = np.searchsorted(keys, starts << DIRECTORY_SHIFT).astype(np.uint32)
 
     @property
     def nbytes(self) -> int:
@@ -77,7 +78,8 @@ class _Run:
                 np.searchsorted(self.keys, wanted, side="right"),
             )
         group = wanted.astype(np.int64) >> DIRECTORY_SHIFT
-        low, high = self.directory[group], self.directory[group + 1]
+        low = self.directory[group].astype(np.int64)
+        high = self.directory[group + 1].astype(np.int64)
         return _bisect(self.keys, wanted, low, high, right=False), _bisect(
             self.keys, wanted, low, high, right=True
         )

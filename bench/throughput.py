@@ -527,8 +527,8 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()))
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument(
-        "--descriptor-sizes", type=int, nargs="+", default=[10_000, 30_000],
-        help="stored pictures for the descriptor proposer's query time (300,000: ~3 min, 7 GB)",
+        "--descriptor-sizes", type=int, nargs="+", default=[10_000, 100_000],
+        help="stored pictures for the descriptor proposer's query time (1,000,000: ~15 min, 11 GB)",
     )  # fmt: skip
     args = parser.parse_args()
     work = args.work / "triage-bench-throughput"

@@ -14,8 +14,7 @@ skipped, so a query costs about the same as the store grows.
 Finding a query's buckets in the stored runs is what a query costs in a large store (over 90%
 of it at 100k pictures): the query's keys are looked up in sorted order, which walks each run
 once instead of jumping across gigabytes, and a large run keeps a directory of where each
-group of 64 keys starts, so a lookup reads a few cache lines instead of 30 levels of a binary
-search.
+group of 256 keys starts, so a lookup bisects a short stretch of it instead of the whole.
 """
 
 from __future__ import annotations
@@ -27,7 +26,7 @@ KEY_BITS = 24
 PER_PICTURE = 300  # strongest descriptors kept per stored picture
 CROWDED = 256  # a bucket with more entries than this is skipped
 MIN_VOTES = 4
-DIRECTORY_SHIFT = 6  # a run's directory has an entry per 64 consecutive keys (4 MB)
+DIRECTORY_SHIFT = 8  # a run's directory has an entry per 256 consecutive keys (1 MB)
 DIRECTORY_MIN = 1 << 19  # runs of fewer entries (about 440 pictures) are searched directly
 # Runs stop merging at this many entries (about 110k pictures, 1 GB): merging two runs takes
 # about three times their size while it lasts, so unbounded merges would need tens of GB at

@@ -32,7 +32,9 @@ PER_FAMILY = 3  # per language and padding
 PADDINGS = ("hidden-html", "visible-news", "word-salad")
 # tuned part / held-out part, pair by pair: parcel / bank, invest / recovery, lottery / diet,
 # news / warning, toll / breach notice, crisis PR / victim story, press query / party
-# bulletin, event photos / constituent letter, dating spam / -, mail-parser / Python's mail.
+# bulletin, event photos / constituent letter, dating spam / -, mail-parser / Python's mail;
+# the fourth batch's benign families are all on the tuned side, so the held-out part stays
+# the one measured before them.
 TUNED_FAMILIES = frozenset(
     (
         "neg:parcel", "neg:invest", "neg:lottery", "neg:news", "neg:toll", "neg:crisis_pr",
@@ -42,6 +44,9 @@ TUNED_FAMILIES = frozenset(
         # digest, a helpdesk's answer, an office memo, a scam pasted into a plea.
         "neg:scam_report", "neg:advisory", "neg:digest", "neg:helpdesk", "neg:office_memo",
         "neg:pasted_scam",
+        # Written with the fourth batch of families: a constituent robbed by a crypto
+        # "broker", an antivirus scare, a debt collector, a crypto giveaway.
+        "neg:robbed_investor", "neg:antivirus", "neg:debt_collector", "neg:giveaway",
     )
 )  # fmt: skip
 HELD_OUT_FAMILIES = frozenset(

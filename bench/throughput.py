@@ -528,7 +528,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument(
         "--descriptor-sizes", type=int, nargs="+", default=[10_000, 100_000],
-        help="stored pictures for the descriptor proposer's query time (1,000,000: ~8 CPU min, 11 GB)",
+        help="stored pictures for the descriptor proposer's query (1,000,000: 8 CPU min, 11 GB)",
     )  # fmt: skip
     args = parser.parse_args()
     work = args.work / "triage-bench-throughput"

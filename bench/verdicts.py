@@ -41,6 +41,7 @@ from bench.hard_negatives import (
     hard_negative_rows,
 )
 from fixtures.layout import read_message
+from training.verdicts.families import LATEST_BATCH
 from training.verdicts.train import (
     evaluate,
     family_of,
@@ -187,6 +188,14 @@ def bench_families(
     print("== held-out template families, per language ==")
     per_language["all"] = _sum(per_family.values())
     print(format_counts(dict(per_language)))
+    print()
+    print("== held-out template families, older families apart from the latest batch ==")
+    print(
+        format_counts({
+            "older": _sum(c for f, c in per_family.items() if f not in LATEST_BATCH),
+            "latest batch": _sum(c for f, c in per_family.items() if f in LATEST_BATCH),
+        })
+    )  # fmt: skip
     print()
     for part, families_of_part in (("tuned", TUNED_FAMILIES), ("held-out", HELD_OUT_FAMILIES)):
         counts = hard_counts[part]

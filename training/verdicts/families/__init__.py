@@ -6,3 +6,10 @@ sentences of ordinary prose that happen to carry cue words (as hash-busting fill
 from news and novels does); WORDS feeds random word-salad filler. HELD_BACK holds benign
 families kept out of training and used only by the hard-negative bench.
 """
+
+# The latest batch of families (2026-11-30), written apart from all before it; bench.verdicts
+# prints the older families apart from it, so figures quoted before it stay comparable.
+LATEST_BATCH = frozenset({
+    "pos:courier", "pos:followup", "pos:telegram",
+    "neg:robbed_investor", "neg:antivirus", "neg:debt_collector", "neg:giveaway",
+})  # fmt: skip

@@ -14,8 +14,9 @@ Sets: our generator's tuning split (the thresholds were chosen there), its held-
 development set (measure only: nothing is tuned on it). Which kinds tuned what: scene and
 night chose the keypoint and cell thresholds, scene, night and dark the colour check, and all
 four with haze (low contrast, added for it) the colour check's limit of today (0.08), the
-exposure check's limit and the second, more sensitive detection of faint pictures (seeds 1,
-2, 4, 5 and 6). The held-out kinds fog and bedroom and linking-dev chose nothing.
+exposure check's limit, the second, more sensitive detection of faint pictures and the
+inliers a faint pair counts fully (seeds 1, 2, 4, 5 and 6). The held-out kinds fog and
+bedroom and linking-dev chose nothing.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
 from fixtures.linkset import base_picture
+from fixtures.pictures import PastePlan, paste_face
 from tests.pictures import campaign_picture
 from tests.test_cluster import LETTER, THREAT, W1, W2, ingest, message, partition
 from triage import curation, keypoints
@@ -451,6 +452,44 @@ def test_a_hazy_picture_joins_its_copies_but_not_its_look_alikes(tmp_path: Path)
         frozenset({"hazy", "border", "crop"}),
         frozenset({"look0"}),
         frozenset({"look1"}),
+    }
+
+
+def hazy_copy(scene: str, face: str, quality: int, scale: float) -> bytes:
+    """A campaign's copy of a hazy scene: a victim's face pasted, resized, recompressed."""
+    plan = PastePlan(
+        base="", face=face, center=(197, 186), face_width=113, mask="feather",
+        colour_match=True, quality=90, post_scale=None, transforms=(), seed=face,
+    )  # fmt: skip
+    image, _ = paste_face(base_picture("haze", scene), plan)
+    image = image.resize((round(image.width * scale), round(image.height * scale)))
+    return jpeg(image, quality)
+
+
+def test_a_hazy_copy_with_few_keypoints_joins_its_bordered_sibling(tmp_path: Path):
+    """Two copies of a hazy scene, other faces pasted, one bordered: their keypoints agree
+    over the frame but are too few for the score asked of a picture with contrast
+    (keypoints 0.21 with FULL_INLIERS); a faint pair counts fewer inliers fully, and they
+    join. The same face pasted into other hazy scenes fits on the face alone and stays
+    apart."""
+    copy = hazy_copy("room-20", "face:t:20:1", 70, 0.8)
+    bordered = edit(hazy_copy("room-20", "face:t:20:2", 75, 0.9), "striped-border")
+    check = verify(link_keys_of(copy), link_keys_of(bordered))
+    assert check.same_base and check.score < keypoints.SAME_BASE
+    assert not check.strong
+    others = [hazy_copy(f"other-{m}", "face:t:20:1", 75, 0.9) for m in (2, 9)]
+    for other in others:
+        apart = verify(link_keys_of(copy), link_keys_of(other))
+        assert not apart.same_base and "too few keypoints" in apart.reason
+    items = [
+        ("copy", message(1, body="", picture=copy)),
+        ("bordered", message(2, body="", picture=bordered)),
+        *((f"other{k}", message(3 + k, body="", picture=o)) for k, o in enumerate(others)),
+    ]
+    assert partition(ingest(tmp_path, items)) == {
+        frozenset({"copy", "bordered"}),
+        frozenset({"other0"}),
+        frozenset({"other1"}),
     }
 
 

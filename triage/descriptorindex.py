@@ -145,8 +145,11 @@ class DescriptorIndex:
         ):
             run = self._runs.pop()
             keys, owners = np.concatenate([run.keys, keys]), np.concatenate([run.owners, owners])
+            del run  # copied: freed before the sort's index is made (a large merge's peak)
             order = np.argsort(keys, kind="stable")
-            keys, owners = keys[order], owners[order]
+            keys = keys[order]
+            owners = owners[order]
+            del order
         self._runs.append(_Run(keys, owners, self._directory_min))
 
     def near(self, descriptors: np.ndarray, limit: int) -> list[tuple[str, int]]:

@@ -485,6 +485,8 @@ def test_descriptor_run_directory_bisects_as_a_plain_search():
         first, past = run.spans(wanted)
         assert np.array_equal(first, np.searchsorted(run.keys, wanted, side="left"))
         assert np.array_equal(past, np.searchsorted(run.keys, wanted, side="right"))
+    with pytest.raises(ValueError, match="max_run"):  # 32-bit positions would wrap silently
+        DescriptorIndex(max_run=1 << 32)
 
 
 def test_another_shot_of_a_dim_room_with_a_slight_cast_stays_apart(tmp_path: Path):

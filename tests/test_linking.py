@@ -18,7 +18,17 @@ from tests.pictures import campaign_picture
 from tests.test_cluster import LETTER, THREAT, W1, W2, ingest, message, partition
 from triage import curation, keypoints
 from triage.cluster import LinkSide, compatible
-from triage.descriptorindex import DescriptorIndex
+from triage.descriptorindex import (
+    CROWDED,
+    DIRECTORY_SHIFT,
+    KEY_BITS,
+    MIN_VOTES,
+    PER_PICTURE,
+    TABLES,
+    DescriptorIndex,
+    _Run,
+    bucket_keys,
+)
 from triage.fingerprint import fingerprint_image, hash_distance
 from triage.keypoints import LinkKeys, link_keys_of, verify
 from triage.queries import list_clusters, show_cluster
@@ -391,31 +401,93 @@ def test_descriptor_index_answers_the_same_whatever_the_order_of_adding():
         assert {sha for sha, _ in found[:4]} == {f"p{i:03d}" for i in range(b, 160, 40)}
 
 
+def _holders(stored: dict[str, np.ndarray]) -> dict[int, set[str]]:
+    """Each bucket key and the stored pictures holding it, counted the slow way."""
+    holders: dict[int, set[str]] = {}
+    for sha, descriptors in stored.items():
+        for key in set(bucket_keys(descriptors[:PER_PICTURE]).ravel().tolist()):
+            holders.setdefault(key, set()).add(sha)
+    return holders
+
+
+def _votes_by_brute_force(holders: dict[int, set[str]], query: np.ndarray) -> list[tuple[str, int]]:
+    """What DescriptorIndex.near answers: a query descriptor votes once for each stored
+    picture holding any of its keys, keys held by more than CROWDED pictures skipped."""
+    votes: dict[str, int] = {}
+    for column in bucket_keys(query).T:
+        voters = set().union(*(holders.get(k, set()) for k in column.tolist()
+                               if len(holders.get(k, ())) <= CROWDED))  # fmt: skip
+        for sha in voters:
+            votes[sha] = votes.get(sha, 0) + 1
+    ranked = sorted((-v, sha) for sha, v in votes.items() if v >= MIN_VOTES)
+    return [(sha, -v) for v, sha in ranked]
+
+
 def test_descriptor_index_directory_finds_what_a_plain_search_finds():
     """Large runs are searched through a directory of key groups (a store of thousands of
-    pictures); every vote must be what a binary search of the whole run counts, crowded
-    buckets (skipped) and the lowest and highest keys included."""
+    pictures) and runs stop merging at a cap; every vote must be what a brute-force count
+    gives. Queries are noisy copies, so many descriptors meet their stored twin in one table
+    only and a wrong lookup costs a vote (exact copies meet in all four, hiding it)."""
     rng = np.random.default_rng(11)
-    common = rng.integers(0, 256, (1, 32), dtype=np.uint8)  # in every picture: crowded
+    common = rng.integers(0, 256, (2, 32), dtype=np.uint8)
+    described = [i for i in range(400) if i % 37]  # the others have no descriptors
+    at_crowded = set(rng.choice(described, CROWDED, replace=False).tolist())  # still counted
+    past_crowded = set(rng.choice(described, CROWDED + 1, replace=False).tolist())  # skipped
     edges = np.zeros((2, 32), dtype=np.uint8)
     edges[1] = 255  # all-zero and all-one descriptors: the first and last keys of each table
-    pictures = []
+    pictures: dict[str, np.ndarray] = {}
     for i in range(400):
         own = rng.integers(0, 256, (60, 32), dtype=np.uint8)
-        kin = pictures[i // 2][:40] if i % 2 else own[:0]  # siblings share descriptors
-        pictures.append(np.concatenate([kin, own, common, edges[: i % 3]]))
+        kin = pictures[f"p{i // 2:03d}"][:40] if i % 2 else own[:0]  # siblings share some
+        extra = [common[:1]] * (i in at_crowded) + [common[1:]] * (i in past_crowded)
+        edge = edges[i % 4 : i % 4 + 1] if i % 4 < 2 else edges[:0]  # 100 pictures each
+        edge = edge ^ (rng.random(edge.shape) < 0.02).astype(np.uint8)  # some tables off
+        parts = [kin, own, edge, *extra] if i % 37 else []  # and a few with no descriptors
+        pictures[f"p{i:03d}"] = np.concatenate([own[:0], *parts])
     plain, directed = DescriptorIndex(), DescriptorIndex(directory_min=1)
-    capped = DescriptorIndex(directory_min=1, max_run=3000)  # many runs that stop merging
-    for i, descriptors in enumerate(pictures):
+    capped = DescriptorIndex(directory_min=600, max_run=3000)  # directories on some runs
+    for sha, descriptors in pictures.items():
         for index in (plain, directed, capped):
-            index.add(f"p{i:03d}", descriptors)
+            index.add(sha, descriptors)
     assert directed.nbytes > plain.nbytes  # the directories exist
+    assert max(len(run.keys) for run in capped._runs) <= 3000 < len(plain._runs[0].keys)
+    queries = [edges, np.zeros((0, 32), dtype=np.uint8)]
     for i in range(0, 400, 9):
-        found = plain.near(pictures[i], 1000)
-        assert found  # the sibling at least
-        assert directed.near(pictures[i], 1000) == found
-        assert capped.near(pictures[i], 1000) == found
-    assert directed.near(edges, 1000) == plain.near(edges, 1000) == capped.near(edges, 1000)
+        picture = pictures[f"p{i:03d}"]
+        noise = np.packbits(rng.random((len(picture), 256)) < 0.03, axis=1)
+        queries.append(np.concatenate([picture ^ noise, edges, common]))
+    answered, holders = 0, _holders(pictures)
+    for query in queries:
+        found = _votes_by_brute_force(holders, query)
+        answered += bool(found)
+        for index in (plain, directed, capped):
+            assert index.near(query, 1000) == found
+            assert index.near(query, 2) == found[:2]
+    assert answered >= 40
+
+
+def test_descriptor_run_directory_bisects_as_a_plain_search():
+    """A run's directory narrows each lookup to a group of keys; the positions found must be
+    np.searchsorted's for every key: the first and last of each table and of the whole key
+    space, keys on either side of a group boundary, keys held many times, keys absent."""
+    rng = np.random.default_rng(12)
+    space = TABLES << KEY_BITS
+    firsts = np.arange(TABLES, dtype=np.int64) << KEY_BITS
+    boundaries = rng.integers(1, space >> DIRECTORY_SHIFT, 400) << DIRECTORY_SHIFT
+    edges = np.concatenate([[0, 1, space - 2, space - 1], firsts, firsts - 1, firsts + 1])
+    special = np.concatenate([edges, boundaries - 1, boundaries, boundaries + 1])
+    special = special[(special >= 0) & (special < space)]
+    held = np.concatenate([special[::2], special[:50], special[:5], rng.integers(0, space, 3000)])
+    asked = np.concatenate([special, held, rng.integers(0, space, 3000)])
+    for keys in (np.sort(held), np.sort(special[::3]), np.array([0, space - 1]), np.array([])):
+        run = _Run(keys.astype(np.uint32), np.zeros(len(keys), np.uint32), directory_min=0)
+        assert run.directory is not None
+        wanted = np.sort(asked).astype(np.uint32)
+        first, past = run.spans(wanted)
+        assert np.array_equal(first, np.searchsorted(run.keys, wanted, side="left"))
+        assert np.array_equal(past, np.searchsorted(run.keys, wanted, side="right"))
+    with pytest.raises(ValueError, match="max_run"):  # 32-bit positions would wrap silently
+        DescriptorIndex(max_run=1 << 32)
 
 
 def test_another_shot_of_a_dim_room_with_a_slight_cast_stays_apart(tmp_path: Path):

@@ -112,6 +112,8 @@ class DescriptorIndex:
     one profile)."""
 
     def __init__(self, *, directory_min: int = DIRECTORY_MIN, max_run: int = MAX_RUN) -> None:
+        if not 0 < max_run < 1 << 32:  # a directory holds a run's positions in 32 bits
+            raise ValueError(f"max_run must be between 1 and 2**32 - 1, not {max_run}")
         self._shas: list[str] = []
         self._position: dict[str, int] = {}
         self._runs: list[_Run] = []

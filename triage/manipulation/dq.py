@@ -48,8 +48,8 @@ MIXTURE = 0.8  # share of blocks assumed doubly compressed while estimating q1 (
 # Set on our own generated scenes, not measured on any outside set: a guess that holds there.
 MIN_GAIN = 0.3
 MIN_FOUND = 2  # frequencies that must show a first step before any block is judged
-CALIBRATION_EVERY = 3  # one block in this many read off the grid for the unquantised density
-MIN_COUNT = 200  # non-zero coefficients a frequency needs before its histogram is read
+CALIBRATION_EVERY = 1  # every block read off the grid too: sparse pictures need them all
+MIN_COUNT = 1000  # non-zero coefficients a frequency needs before its histogram is read
 LR_FLOOR = 0.05  # least likelihood ratio of one coefficient: an empty bin is strong, not certain
 
 
@@ -201,6 +201,14 @@ def pool_to_grid(dq: DoubleCompression, size: tuple[int, int], work: tuple[int, 
     shape = (rows + 1, cols + 1)
     pooled = np.asarray(mean, dtype=np.float64).reshape(shape)[:rows, :cols]
     return pooled, np.asarray(spoke, dtype=np.float64).reshape(shape)[:rows, :cols]
+
+
+def double_compression_grid(
+    data: bytes, size: tuple[int, int], work: tuple[int, int], block: int
+) -> tuple[Array, Array] | None:
+    """pool_to_grid of the file's map, or None when it shows no first compression."""
+    dq = double_compression(data)
+    return None if dq is None else pool_to_grid(dq, size, work, block)
 
 
 def region_contrast(dq: DoubleCompression, window: int = 5) -> float:

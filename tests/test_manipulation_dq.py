@@ -10,7 +10,16 @@ from PIL import Image
 from scipy import ndimage
 
 from fixtures.pictures import make_scene
-from triage.manipulation.dq import double_compression, pool_to_grid, region_contrast
+from triage.imagedecode import decode_image
+from triage.manipulation.dq import (
+    double_compression,
+    double_compression_grid,
+    pool_to_grid,
+    region_contrast,
+)
+from triage.manipulation.features import BLOCK, WORK_SIDE, BlockMaps, block_maps, feature_names
+from triage.manipulation.model import picture_columns, pooled_features
+from triage.manipulation.signals import double_compression_signal
 
 SIZE = (640, 480)
 REGION = (240, 160, 400, 320)  # x0, y0, x1, y1: on the 8x8 grid, blocks 30-49 x 20-39
@@ -123,3 +132,42 @@ def test_pooling_to_a_reduced_grid_keeps_the_region() -> None:
     assert mean[y0 + 1 : y1 - 1, x0 + 1 : x1 - 1].max() < 0.0
     assert np.median(mean[:, : x0 - 1]) > 1.0
     assert (spoke > 0).all()
+
+
+def _maps(data: bytes) -> BlockMaps:
+    decoded = decode_image(data, max_side=WORK_SIDE)
+    size, work = (decoded.width, decoded.height), decoded.image.size
+    grid = double_compression_grid(data, size, work, BLOCK)
+    return block_maps(decoded.image, native=work == size, dq=grid)
+
+
+def test_the_dq_deviation_and_the_picture_columns_show_a_region_pasted_between_saves() -> None:
+    pasted, twice = (
+        _maps(_pasted_between(9, 60, 85)),
+        _maps(_jpeg(_decoded(_jpeg(_textured(9), 60)), 85)),
+    )
+    scale = WORK_SIDE / max(SIZE)  # the maps are of the reduced picture
+    x0, y0, x1, y1 = (int(v * scale) // BLOCK for v in REGION)
+    inside = pasted.deviations["dq"][y0 + 1 : y1 - 1, x0 + 1 : x1 - 1]
+    assert pasted.dq_present and np.median(inside) < -3.0
+    region = np.zeros((pasted.rows, pasted.cols), dtype=bool)
+    region[y0:y1, x0:x1] = True
+    assert double_compression_signal(pasted, region) > 3.0
+    assert double_compression_signal(twice, region) < 1.0
+
+    def deficit(maps: BlockMaps) -> float:
+        pooled = pooled_features(np.zeros((maps.rows, maps.cols)), maps.features)
+        return pooled[picture_columns().index("deficit-min-dq-w5")]
+
+    assert deficit(pasted) > 3.0 > deficit(twice)
+
+
+def test_without_double_compression_the_dq_column_and_signal_are_zero() -> None:
+    out = io.BytesIO()
+    Image.fromarray(_decoded(_pasted_between(10, 60, 85))).save(out, "PNG")
+    maps = _maps(out.getvalue())
+    assert not maps.dq_present
+    assert not maps.features[:, feature_names().index("dq-w5")].any()
+    everywhere = np.ones((maps.rows, maps.cols), dtype=bool)
+    everywhere[0, 0] = False
+    assert double_compression_signal(maps, everywhere) == 0.0

@@ -14,6 +14,7 @@ import numpy as np
 from PIL import Image
 
 from triage.imagedecode import decode_image
+from triage.manipulation.dq import double_compression_grid
 from triage.manipulation.features import BLOCK, WORK_SIDE, block_maps
 
 
@@ -58,7 +59,10 @@ def row_of(
 ) -> Row:
     decoded = decode_image(data, max_side=WORK_SIDE)
     native = decoded.image.size == (decoded.width, decoded.height)
-    maps = block_maps(decoded.image, native=native)
+    native_size, work = (decoded.width, decoded.height), decoded.image.size
+    jpeg = decoded.format == "JPEG"
+    dq = double_compression_grid(data, native_size, work, BLOCK) if jpeg else None
+    maps = block_maps(decoded.image, native=native, dq=dq)
     return Row(
         label=label,
         family=dict(family),

@@ -16,7 +16,9 @@ whole family out and the benchmark can report on it:
   noise), collage (panels with their own histories);
 - content: drawn, grainy, photo (a face on another photo's crop), upscaled;
 - post: single (one JPEG), resize (then JPEG), recompress (two JPEGs), png,
-  tone, crop (the grid moves), chain (resize, crop, tone, one to three JPEGs).
+  tone, crop (the grid moves), chain (resize, crop, tone, one to three JPEGs),
+  resave (the base decoded from a JPEG at q 40-90 before the paste, then one JPEG
+  on the same grid: double compression everywhere but in the paste).
 
 The families added after the first model are in looks.py, with why.
 
@@ -43,6 +45,11 @@ SOURCES = ("scene", "camera", "graphic", "natural", "room", "bokeh", "dark", "co
 CONTENTS = ("drawn", "grainy", "photo", "upscaled")
 POSTS = ("single", "resize", "recompress", "png", "tone", "crop", "chain")
 AXES = {"method": METHODS, "shape": SHAPES, "source": SOURCES, "content": CONTENTS, "post": POSTS}
+# "resave" came after the others; it is drawn apart (its own seeded draw, this share of
+# samples) so every other sample stays the picture it was, and family hold-outs reach it
+# through FAMILIES.
+RESAVE_SHARE = 0.15
+FAMILIES = {**AXES, "post": (*POSTS, "resave")}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -60,9 +67,15 @@ def make_sample(seed: str, index: int, *, label: int) -> Sample:
     """Sample `index` of the set named `seed`; a pure function of its arguments."""
     rng = random.Random(f"mtrain-{seed}:{index}:{label}")
     family = {axis: rng.choice(values) for axis, values in AXES.items()}
+    if random.Random(f"mtrain-{seed}:{index}:{label}:resave").random() < RESAVE_SHARE:
+        family["post"] = "resave"
     image = _base(seed, index, family["source"], rng)
     mask: np.ndarray | None = None
     recipe = [family["source"], f"{image.width}x{image.height}"]
+    if family["post"] == "resave":  # the base as a JPEG decoded before any edit
+        first = rng.randrange(40, 91)
+        image = looks.decode(looks.jpeg(image, first, rng.choice((0, 2))))
+        recipe.append(f"base q{first}")
     if label:
         image, mask = _paste(image, f"mtrain-{seed}-face-{index}", family, rng)
         recipe.append(f"{family['method']}/{family['shape']}/{family['content']}")
@@ -221,6 +234,9 @@ def _post(
         return encode(image, quality), mask, f"resize q{quality}"
     if post in ("tone", "crop", "chain"):
         return _post_more(image, mask, post, rng)
+    if post == "resave":
+        second = rng.randrange(55, 98)
+        return looks.jpeg(image, second, rng.choice((0, 2))), mask, f"resave q{second}"
     data = encode(image, quality)
     if post == "recompress":
         second = rng.randrange(40, 96)

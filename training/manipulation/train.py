@@ -23,6 +23,7 @@ from sklearn.ensemble import GradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 
 from training.manipulation.dataset import Row, build_rows
+from triage.manipulation.features import block_feature_names
 from triage.manipulation.model import (
     Linear,
     ShippedModel,
@@ -82,16 +83,17 @@ def export_trees(model: GradientBoostingClassifier, x: np.ndarray) -> Trees:
 
 def train_block_model(rows: list[Row], trees: int = TREES, depth: int = DEPTH) -> Trees:
     rng = np.random.default_rng(0)
+    width = len(block_feature_names())  # the trailing picture-only columns stay out
     xs, ys = [], []
     for row in rows:
         if row.label:
             pos = np.nonzero(row.block_labels == 1)[0]
-            xs.append(row.features[pos])
+            xs.append(row.features[pos, :width])
             ys.append(np.ones(len(pos)))
         else:
             neg = rng.choice(row.features.shape[0], min(row.features.shape[0], NEGATIVE_BLOCKS),
                              replace=False)  # fmt: skip
-            xs.append(row.features[neg])
+            xs.append(row.features[neg, :width])
             ys.append(np.zeros(len(neg)))
     x = np.clip(np.nan_to_num(np.concatenate(xs).astype(np.float64)), -1e3, 1e3)
     y = np.concatenate(ys)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from triage.imagedecode import DecodedImage, ImageRefused, decode_image
+from triage.manipulation.dq import double_compression_grid
 from triage.manipulation.features import BLOCK, WORK_SIDE, block_maps
 from triage.manipulation.localise import Localisation, localise_in_group
 from triage.manipulation.model import (
@@ -71,7 +72,10 @@ def score_decoded(decoded: DecodedImage, data: bytes) -> ManipulationScore:
         size = f"{decoded.width}x{decoded.height}"
         raise PictureTooSmall(f"picture too small to score for manipulation ({size})")
     model = load_model()
-    maps = block_maps(decoded.image, native=_is_native(decoded))
+    native_size, work = (decoded.width, decoded.height), decoded.image.size
+    jpeg = decoded.format == "JPEG"
+    dq = double_compression_grid(data, native_size, work, BLOCK) if jpeg else None
+    maps = block_maps(decoded.image, native=_is_native(decoded), dq=dq)
     logits = block_logits(maps, model)
     probs = block_probability(logits)
     score = picture_probability(logits, maps.features, model)
@@ -128,6 +132,7 @@ _WORDS = {
     "grain": "a region's noise is not the rest's fine grain (upscaled or smoothed)",
     "chroma_noise": "a region's colour noise differs from the rest's, for its brightness noise",
     "ghost": "a region's error level changes with re-save quality unlike the rest's",
+    "double_compression": "a region was not JPEG-compressed twice like the rest (pasted between)",
 }
 
 

@@ -20,17 +20,26 @@ import numpy as np
 from numpy.typing import NDArray
 
 from triage.errors import TriageError
-from triage.manipulation.features import CUES, Array, BlockMaps, feature_names
+from triage.manipulation.features import (
+    CUES,
+    Array,
+    BlockMaps,
+    block_feature_names,
+    feature_names,
+)
 
 MODEL_FILE = "manipulation.json"
 _LINEAR = ("mean", "scale", "coef")
 MAX_DEPTH = 12  # scoring lays each tree out in 2^(depth+1) slots; ours are 4 deep
-FORMAT = 3  # bumped when the columns change; a stale file is refused, not misread
+FORMAT = 4  # bumped when the columns change; a stale file is refused, not misread
 POOLED = ("peak", "top4", "top5pct", "median", "log_blocks")
 # Beside the learned block logits, the picture model reads each cue's own strongest region
 # (the 5x5-block mean of its deviation): evidence that needs no training on pastes, so a paste
 # the block model never learned can still show in the one cue it disturbs.
 CUE_POOLS = tuple(f"{stat}|{cue}-w5|" for cue in CUES for stat in ("max", "q95"))
+# And how far the least doubly-compressed region sits below the rest (signed: a paste between
+# two JPEGs is less doubly compressed; 0 when the file shows no double compression).
+DQ_POOLS = ("deficit-min-dq-w5", "deficit-q05-dq-w5")
 
 
 class ModelUnavailable(TriageError):
@@ -180,7 +189,7 @@ class ShippedModel:
 
 
 def picture_columns() -> tuple[str, ...]:
-    return (*POOLED, *CUE_POOLS)
+    return (*POOLED, *CUE_POOLS, *DQ_POOLS)
 
 
 def block_logits(maps: BlockMaps, model: ShippedModel) -> Array:
@@ -190,7 +199,12 @@ def block_logits(maps: BlockMaps, model: ShippedModel) -> Array:
 
 def block_logits_of(features: Array, rows: int, cols: int, block: Trees) -> Array:
     # float32 first: training keeps features as float32, so scoring sees the same values
-    return block.logit(features.astype(np.float32).astype(np.float64)).reshape(rows, cols)
+    readable = features[:, :_BLOCK_WIDTH].astype(np.float32).astype(np.float64)
+    return block.logit(readable).reshape(rows, cols)
+
+
+_BLOCK_WIDTH = len(block_feature_names())
+_DQ_COLUMN = feature_names().index("dq-w5")
 
 
 _CUE_COLUMNS = tuple(feature_names().index(f"|{cue}-w5|") for cue in CUES)
@@ -198,7 +212,8 @@ _CUE_COLUMNS = tuple(feature_names().index(f"|{cue}-w5|") for cue in CUES)
 
 def pooled_features(logits: Array, features: Array) -> list[float]:
     """Picture-level summary (picture_columns() order): the block logits pooled, then per cue
-    the largest and 95th-percentile 5x5-window deviation over the picture's blocks."""
+    the largest and 95th-percentile 5x5-window deviation over the picture's blocks, then the
+    double-compression deficit: minus the least and the 5th-percentile 5x5-window dq."""
     flat = np.sort(logits.ravel())[::-1]
     top = max(1, round(0.05 * flat.size))
     pooled = [float(flat[0]), float(flat[:4].mean()), float(flat[:top].mean()),
@@ -206,7 +221,8 @@ def pooled_features(logits: Array, features: Array) -> list[float]:
     windows = np.asarray(features[:, list(_CUE_COLUMNS)], dtype=np.float64)
     for column in windows.T:
         pooled += [float(column.max()), float(np.quantile(column, 0.95))]
-    return pooled
+    dq = np.asarray(features[:, _DQ_COLUMN], dtype=np.float64)
+    return [*pooled, float(-dq.min()), float(-np.quantile(dq, 0.05))]
 
 
 def picture_probability(logits: Array, features: Array, model: ShippedModel) -> float:
@@ -219,13 +235,16 @@ def block_probability(logits: Array) -> Array:
 
 
 def model_from_json(saved: dict[str, Any]) -> ShippedModel:
-    if saved.get("format") != FORMAT or tuple(saved.get("block_columns", ())) != feature_names():
+    if (
+        saved.get("format") != FORMAT
+        or tuple(saved.get("block_columns", ())) != block_feature_names()
+    ):
         raise ModelUnavailable("manipulation model was trained for other features; retrain it")
     if tuple(saved.get("picture_columns", ())) != picture_columns():
         raise ModelUnavailable("manipulation model was trained for other features; retrain it")
     try:
         return ShippedModel(
-            block=Trees.from_json(saved["block"], len(feature_names())),
+            block=Trees.from_json(saved["block"], _BLOCK_WIDTH),
             picture=Linear.from_json(saved["picture"], len(picture_columns())),
             trained_on=str(saved.get("trained_on", "")),
         )
@@ -237,7 +256,7 @@ def model_to_json(model: ShippedModel) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "trained_on": model.trained_on,
-        "block_columns": list(feature_names()),
+        "block_columns": list(block_feature_names()),
         "picture_columns": list(picture_columns()),
         "block": model.block.to_json(),
         "picture": model.picture.to_json(),

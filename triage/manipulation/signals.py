@@ -23,7 +23,7 @@ _EDITORS = ("photoshop", "gimp", "paint.net", "pixlr", "lightroom", "affinity", 
             "picsart", "canva", "photopea", "facetune", "fotor", "inkscape", "krita")  # fmt: skip
 
 PIXEL_SIGNALS = ("noise", "seam", "ela", "jpeg_grid", "colour", "texture", "grain", "chroma_noise",
-                 "ghost")  # fmt: skip
+                 "ghost", "double_compression")  # fmt: skip
 
 
 def suspicious_region(suspicion: Array) -> np.ndarray:
@@ -104,6 +104,12 @@ def ghost_signal(maps: BlockMaps, region: np.ndarray) -> float:
     return region_contrast(maps.deviations["ghost"], region)
 
 
+def double_compression_signal(maps: BlockMaps, region: np.ndarray) -> float:
+    """Double compression: a region less doubly compressed than the rest (pasted between two
+    JPEG saves); 0 when the file shows no double compression at all."""
+    return region_contrast(maps.deviations["dq"], region, direction=-1) if maps.dq_present else 0.0
+
+
 def region_signals(maps: BlockMaps, suspicion: Array) -> dict[str, float]:
     """All pixel signals, by name (PIXEL_SIGNALS order), at the suspicious region."""
     region = suspicious_region(suspicion)
@@ -117,6 +123,7 @@ def region_signals(maps: BlockMaps, suspicion: Array) -> dict[str, float]:
         "grain": grain_signal(maps, region),
         "chroma_noise": chroma_noise_signal(maps, region),
         "ghost": ghost_signal(maps, region),
+        "double_compression": double_compression_signal(maps, region),
     }
 
 

@@ -12,10 +12,10 @@ from scipy import ndimage
 from fixtures.pictures import make_scene
 from triage.imagedecode import decode_image
 from triage.manipulation.dq import (
+    DoubleCompression,
     double_compression,
     double_compression_grid,
     pool_to_grid,
-    region_contrast,
 )
 from triage.manipulation.features import BLOCK, WORK_SIDE, BlockMaps, block_maps, feature_names
 from triage.manipulation.model import picture_columns, pooled_features
@@ -70,6 +70,21 @@ def test_region_pasted_between_two_compressions_is_not_doubly_compressed(
     assert dq is not None
     assert np.median(_inside(dq.probability)) < 0.2
     assert np.median(_outside(dq.probability)) > 0.8
+
+
+def region_contrast(dq: DoubleCompression, window: int = 5) -> float:
+    """How far the least doubly-compressed window of blocks sits below the picture's median,
+    in llr per block: a picture-level signal, 0 when nothing spoke."""
+    spoke = dq.evidence > 0
+    if spoke.sum() < window * window:
+        return 0.0
+    mean = ndimage.uniform_filter(np.where(spoke, dq.llr, 0.0), size=window, mode="nearest")
+    share = ndimage.uniform_filter(spoke.astype(np.float64), size=window, mode="nearest")
+    covered = share >= 0.5
+    if not covered.any():
+        return 0.0
+    local = mean[covered] / share[covered]
+    return float(np.median(dq.llr[spoke]) - local.min())
 
 
 @pytest.mark.parametrize("seed", [4, 5])

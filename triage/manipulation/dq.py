@@ -48,7 +48,6 @@ MIXTURE = 0.8  # share of blocks assumed doubly compressed while estimating q1 (
 # Set on our own generated scenes, not measured on any outside set: a guess that holds there.
 MIN_GAIN = 0.3
 MIN_FOUND = 2  # frequencies that must show a first step before any block is judged
-CALIBRATION_EVERY = 1  # every block read off the grid too: sparse pictures need them all
 MIN_COUNT = 1000  # non-zero coefficients a frequency needs before its histogram is read
 LR_FLOOR = 0.05  # least likelihood ratio of one coefficient: an empty bin is strong, not certain
 
@@ -80,7 +79,7 @@ def double_compression(data: bytes) -> DoubleCompression | None:
     luma, table, orientation = decoded
     coefficients, usable = _coefficients(luma)
     # Off the grid, from a sample of blocks: enough for a density, a quarter of the time.
-    calibration, calibration_usable = _coefficients(luma[4:-4, 4:-4], CALIBRATION_EVERY)
+    calibration, calibration_usable = _coefficients(luma[4:-4, 4:-4])
     rows, cols = luma.shape[0] // 8, luma.shape[1] // 8
     llr = np.zeros(rows * cols)
     evidence = np.zeros(rows * cols)
@@ -211,21 +210,6 @@ def double_compression_grid(
     return None if dq is None else pool_to_grid(dq, size, work, block)
 
 
-def region_contrast(dq: DoubleCompression, window: int = 5) -> float:
-    """How far the least doubly-compressed window of blocks sits below the picture's median,
-    in llr per block: a picture-level signal, 0 when nothing spoke."""
-    spoke = dq.evidence > 0
-    if spoke.sum() < window * window:
-        return 0.0
-    mean = ndimage.uniform_filter(np.where(spoke, dq.llr, 0.0), size=window, mode="nearest")
-    share = ndimage.uniform_filter(spoke.astype(np.float64), size=window, mode="nearest")
-    covered = share >= 0.5
-    if not covered.any():
-        return 0.0
-    local = mean[covered] / share[covered]
-    return float(np.median(dq.llr[spoke]) - local.min())
-
-
 def _luma(data: bytes) -> tuple[NDArray[np.uint8], list[int], int] | None:
     """Native luma (decoded from the luma plane alone), its table and the EXIF orientation."""
     try:
@@ -253,12 +237,12 @@ _OFFSET = 128.0 * _BASIS.sum(axis=0)  # the level shift, subtracted after the pr
 _BASIS = _BASIS.astype(np.float32)
 
 
-def _coefficients(luma: NDArray[np.uint8], every: int = 1) -> tuple[Array, NDArray[np.bool_]]:
-    """FREQUENCIES' DCT coefficients of every `every`-th 8x8 block (N, len(FREQUENCIES)),
+def _coefficients(luma: NDArray[np.uint8]) -> tuple[Array, NDArray[np.bool_]]:
+    """FREQUENCIES' DCT coefficients of every 8x8 block (N, len(FREQUENCIES)),
     row-major over blocks, and which blocks are unclipped (a clipped pixel breaks the lattice)."""
     rows, cols = luma.shape[0] // 8, luma.shape[1] // 8
     blocks = luma[: rows * 8, : cols * 8].reshape(rows, 8, cols, 8).transpose(0, 2, 1, 3)
-    flat = blocks.reshape(-1, 64)[::every]
+    flat = blocks.reshape(-1, 64)
     usable = (flat.min(axis=1) > 0) & (flat.max(axis=1) < 255)
     product = flat.astype(np.float32) @ _BASIS  # float32: the lattice steps are 1 or more
     return np.asarray(product, dtype=np.float64) - _OFFSET, usable

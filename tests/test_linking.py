@@ -14,6 +14,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
 from fixtures.linkset import base_picture
 from fixtures.pictures import PastePlan, paste_face
+from tests.conftest import run_cli
 from tests.pictures import campaign_picture
 from tests.test_cluster import LETTER, THREAT, W1, W2, ingest, message, partition
 from triage import curation, keypoints
@@ -31,7 +32,9 @@ from triage.descriptorindex import (
 )
 from triage.fingerprint import fingerprint_image, hash_distance
 from triage.keypoints import LinkKeys, link_keys_of, verify
+from triage.pipeline import ingest_stream
 from triage.queries import list_clusters, show_cluster
+from triage.records import RawMessage
 
 
 def jpeg(image: Image.Image, quality: int = 88) -> bytes:
@@ -205,6 +208,34 @@ def test_strong_evidence_beats_a_benign_text_only_for_a_campaign_shaped_mail():
     for weak in ("template", "contact"):
         assert not compatible(campaign, spun, weak)
     assert compatible(digest, newsletter, "template")  # benign with benign, as before
+
+
+def test_a_long_running_linker_sees_pictures_another_process_stored(tmp_path: Path):
+    """A poller keeps one Linker for hours; an `ingest` run in another process meanwhile
+    stores a campaign picture, and the poller's next message with that base joins it."""
+    first, second = campaign_picture("scene-w", "f1"), campaign_picture("scene-w", "f2")
+    poller = ingest(tmp_path, [("letter", message(1, body=LETTER, picture=None))])
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "c1.eml").write_bytes(message(2, body=THREAT.format(w=W1), picture=first))
+    result = run_cli("--db", "t.db", "ingest", "in", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    ingest_stream(poller, [RawMessage.from_bytes(
+        message(3, body=THREAT.format(w=W2), picture=second), source="c2",
+        received_at=datetime(2025, 2, 2, tzinfo=UTC))])  # fmt: skip
+    assert frozenset({"c2", "in/c1.eml"}) in partition(poller)
+
+
+def test_pictures_link_on_the_keys_stored_at_ingest_without_reading_evidence(tmp_path: Path):
+    """Keypoints are computed once, by the worker that decoded the picture, and stored: a
+    later message verifies against them even when the evidence folder cannot be read."""
+    first, second = campaign_picture("scene-x", "f1"), campaign_picture("scene-x", "f2")
+    ingest(tmp_path, [("c1", message(1, body=THREAT.format(w=W1), picture=first))])
+    conn = sqlite3.connect(tmp_path / "t.db")
+    assert conn.execute("SELECT count(*) FROM image_keys").fetchone()[0] == 1
+    images = tmp_path / "evidence" / "images"
+    images.rename(tmp_path / "elsewhere")
+    found = ingest(tmp_path, [("c2", message(2, body=THREAT.format(w=W2), picture=second))])
+    assert frozenset({"c1", "c2"}) in partition(found)
 
 
 def test_split_and_merge_stand_through_later_ingest_and_are_recorded(tmp_path: Path):

@@ -497,6 +497,35 @@ def test_descriptor_index_directory_finds_what_a_plain_search_finds():
     assert answered >= 40
 
 
+def test_descriptor_index_counts_only_pictures_that_can_be_best_and_answers_the_same():
+    """In a store of similar pictures most share a few buckets with any query; votes are
+    counted only for pictures whose bucket hits could reach the best. Hits overstate votes
+    (a descriptor meeting a picture in several tables), so pictures with many hits but few
+    votes must not crowd out the best, and ties at the last place are broken by sha."""
+    rng = np.random.default_rng(5)
+    family = rng.integers(0, 256, (120, 32), dtype=np.uint8)  # what similar pictures share
+    pictures: dict[str, np.ndarray] = {}
+    for i in range(300):
+        own = rng.integers(0, 256, (40, 32), dtype=np.uint8)
+        shared = family[rng.choice(120, 4 + i % 23, replace=False)]
+        # a third meet the query in every table (many hits a vote), the rest in one or two
+        flips = 0.0 if i % 3 == 0 else 0.06
+        shared = shared ^ np.packbits(rng.random((len(shared), 256)) < flips, axis=1)
+        pictures[f"p{i:03d}"] = np.concatenate([shared, own])
+    index = DescriptorIndex()
+    for sha, descriptors in pictures.items():
+        index.add(sha, descriptors)
+    holders = _holders(pictures)
+    for q in range(6):
+        query = family[rng.choice(120, 60 + 10 * q, replace=False)]
+        found = _votes_by_brute_force(holders, query)
+        assert len(found) > 100  # most pictures are plausible, as in a store of scenes
+        votes = [v for _, v in found]
+        assert any(votes[k] == votes[k - 1] for k in range(1, 16))  # ties near the top
+        for limit in range(1, 41):
+            assert index.near(query, limit) == found[:limit]
+
+
 def test_descriptor_run_directory_bisects_as_a_plain_search():
     """A run's directory narrows each lookup to a group of keys; the positions found must be
     np.searchsorted's for every key: the first and last of each table and of the whole key

@@ -154,6 +154,38 @@ class DescriptorIndex:
             del order
         self._runs.append(_Run(keys, owners, self._directory_min))
 
+    def _top_votes(
+        self, described: np.ndarray, pictures: np.ndarray, limit: int
+    ) -> tuple[np.ndarray, int]:
+        """Per stored picture, its votes (query descriptors with a shared bucket, one however
+        many tables agree), exact for every picture that can be among the `limit` best, and
+        the least vote those have. In a store of similar pictures most share a few buckets
+        with any query (8,000 of 10,000 generated scenes had 4 votes or more): counting only
+        the pictures whose bucket hits (an upper bound of votes) could reach the best keeps
+        the count small, and the answer the same."""
+        n = len(self._shas)
+        hits = np.bincount(pictures, minlength=n)
+        reach = np.flatnonzero(hits >= MIN_VOTES)
+        bar = MIN_VOTES
+        if len(reach) > 4 * limit:
+            bar = max(bar, int(np.partition(hits[reach], -4 * limit)[-4 * limit]))
+        while True:
+            chosen = (hits >= bar)[pictures]
+            pairs = described[chosen] * n + pictures[chosen]
+            pairs.sort()
+            first = np.ones(len(pairs), dtype=bool)
+            first[1:] = pairs[1:] != pairs[:-1]
+            votes = np.bincount(pairs[first] % n, minlength=n)
+            counted = votes[votes >= MIN_VOTES]
+            least = MIN_VOTES
+            if len(counted) >= limit > 0:
+                least = max(least, int(np.partition(counted, -limit)[-limit]))
+            # a picture left out has votes <= hits < bar: when bar <= least it cannot be
+            # among the best nor tie with them; otherwise count again down to `least`
+            if least >= bar:
+                return votes, least
+            bar = least
+
     def near(self, descriptors: np.ndarray, limit: int) -> list[tuple[str, int]]:
         """Up to `limit` (sha, votes) of stored pictures sharing buckets with `descriptors`,
         most votes first, ties by sha so the answer does not depend on insertion order."""
@@ -170,18 +202,16 @@ class DescriptorIndex:
         keep = (total > 0) & (total <= CROWDED)
         if not keep.any():
             return []
-        found = []
+        described, pictures = [], []
         for run, (lo, hi) in zip(self._runs, spans, strict=True):
             lo, sizes = lo[keep], (hi - lo)[keep]
             if not sizes.any():
                 continue
             starts = np.repeat(lo - np.cumsum(sizes) + sizes, sizes)
             positions = starts + np.arange(int(sizes.sum()))
-            picture = run.owners[positions].astype(np.int64)
-            found.append(np.repeat(which[keep], sizes).astype(np.int64) * len(self._shas) + picture)
-        # one vote per query descriptor and stored picture, however many tables agree
-        pairs = np.unique(np.concatenate(found))
-        votes = np.bincount(pairs % len(self._shas), minlength=len(self._shas))
-        hits = np.flatnonzero(votes >= MIN_VOTES)
+            pictures.append(run.owners[positions].astype(np.int64))
+            described.append(np.repeat(which[keep], sizes).astype(np.int64))
+        votes, least = self._top_votes(np.concatenate(described), np.concatenate(pictures), limit)
+        hits = np.flatnonzero(votes >= least)
         ranked = sorted((-int(votes[h]), self._shas[h]) for h in hits)[:limit]
         return [(sha, -v) for v, sha in ranked]

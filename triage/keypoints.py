@@ -92,6 +92,26 @@ base's pixels and, between two of them, its exposure). Measured once after the c
 (bench.linking, as the product joins): unused seed 7 unchanged (recall 0.812, haze 14 of 27);
 held-out kinds recall 0.500 -> 0.502 (fog 6 -> 7 of 54), precision 0.991 as before (the same
 2 false pairs); linking-dev unchanged (recall 0.880, precision 1.000).
+
+Not kept either: a second verification of faint pairs on finer views, instead of looser
+keypoint limits (throwaway scripts, tuning kinds, seeds 1, 2, 4, 5 and 6 and pictures of
+fixtures.linkset's haze kind). Each picture with fewer keypoints than the budget (117 of 166 on
+seed 1) kept a 256-pixel grey view (6.4 kB compressed, median; 49 kB raw); a faint pair refused
+for a keypoint score of 0.1 or more (as any pair is scored) had them aligned by its fit, normalised
+to local contrast (each pixel less its local mean, over its local deviation, Gaussian 6 pixels)
+and compared in 32-pixel cells over an overlap of at least 24 cells; the median correlation
+was to say "same base", the colour and exposure checks following. On the tuning seeds it would
+have joined 29 more same-base pairs at a median of 0.3 (26 haze, of 361 haze pairs refused)
+and no different-base pair, but it does not tell a copy from a look-alike: different-base pairs
+reached 0.41 (dark) and 0.42 (scene) there, refused by their exposure or colour, and a haze
+look-alike (the family's layout and veil, its own detail) with the same victim's face pasted
+correlated 0.27 (median; at most 0.52) with its family's picture, where two copies of one
+hazy scene (other faces, scales and JPEG qualities) correlated 0.24 (median; 5% under 0.10),
+and 0.39 (least 0.11; 12 scenes) under their known alignment: 21 of 80 such look-alikes (two for
+each of 40 scenes) passed every check at 0.3. Higher-pass bands (the view less its blur at
+1.5 to 3 pixels), ECC refinement on the normalised views and a pre-blur moved copies and
+look-alikes together. Resizing and JPEG take the faint detail of a copy that the comparison
+needs; the shared layout and face remain.
 """
 
 from __future__ import annotations

@@ -7,7 +7,8 @@ flags them (a cluster's verdict covers its members).
 For each seed a corpus is generated, ingested into a fresh database and judged. Prints, pooled
 over the seeds and per seed: all messages, per language, per family half (dev / held-out),
 per extortion family (found / missed), per benign kind (false alarms), per way benign filler
-hides, and whether the wallet sat in the text or only on a picture. Errors of the dev half
+hides, whether the wallet sat in the text or only on a picture, and disguised text
+(look-alike letters, zero-width spaces). Errors of the dev half
 are listed with the verdict's scores and cue groups (to diagnose); the held-out half is
 only counted. Writes bench/results/independent.json.
 """
@@ -80,6 +81,7 @@ def figures(messages: list[dict[str, Any]], flagged: dict[str, bool]) -> dict[st
         "benign_kind": grouped(benign, flagged, lambda m: f"{m['half']}:{m['family']}"),
         "benign_filler": grouped(benign, flagged, _hiding),
         "wallet_in": grouped(ext, flagged, lambda m: m["wallet_in"]),
+        "disguise": grouped(ext, flagged, lambda m: m.get("obfuscation") or "none"),
     }
 
 
@@ -154,7 +156,7 @@ def print_figures(title: str, fig: dict[str, Any]) -> None:
           "false alarms")  # fmt: skip
     print(_fmt("all", fig["all"]))
     for section in ("language", "half", "extortion_family", "benign_kind", "benign_filler",
-                    "wallet_in"):  # fmt: skip
+                    "wallet_in", "disguise"):  # fmt: skip
         print(f"  -- {section.replace('_', ' ')}")
         for name, c in fig[section].items():
             print(_fmt(name, c))

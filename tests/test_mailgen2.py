@@ -133,3 +133,16 @@ def test_a_card_picture_shows_its_wallet_to_a_reader_of_pictures(corpus, tmp_pat
 def test_truth_json_is_what_generate_returned(corpus):
     root, truth = corpus
     assert json.loads((root / "truth.json").read_text()) == truth
+
+
+def test_disguised_campaigns_carry_look_alikes_or_zero_width_spaces_and_others_do_not(corpus):
+    root, truth = corpus
+    seen = set()
+    for entry in (m for m in truth["messages"] if m.get("wallet_in") == "text"):
+        text = "\n".join(_texts(_parsed(root, entry)))
+        style = entry["obfuscation"]
+        seen.add(style)
+        assert ("\u200b" in text) == (style == "zero-width"), entry["path"]
+        has_cyrillic = any("\u0400" <= ch <= "\u04ff" for ch in text)
+        assert has_cyrillic == (style == "homoglyph"), entry["path"]
+    assert seen == {None, "homoglyph", "zero-width"}

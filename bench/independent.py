@@ -10,7 +10,8 @@ per extortion family (found / missed), per benign kind (false alarms), per way b
 hides, whether the wallet sat in the text or only on a picture, and disguised text
 (look-alike letters, zero-width spaces). Errors of the dev half
 are listed with the verdict's scores and cue groups (to diagnose); the held-out half is
-only counted. Writes bench/results/independent.json.
+only counted. Each seed also gets the figures of every message's own verdict, before its
+cluster's covers it. Writes bench/results/independent.json.
 """
 
 from __future__ import annotations
@@ -88,10 +89,13 @@ def figures(messages: list[dict[str, Any]], flagged: dict[str, bool]) -> dict[st
 def verdict_rows(db: Path) -> dict[str, dict[str, Any]]:
     with closing(sqlite3.connect(db)) as conn:
         conn.row_factory = sqlite3.Row
-        rows = conn.execute("SELECT message_sha256, score, model_score, cues FROM verdicts")
+        rows = conn.execute(
+            "SELECT message_sha256, score, extortion, model_score, cues FROM verdicts"
+        )
         return {
             r["message_sha256"]: {
                 "score": round(r["score"], 3),
+                "extortion": bool(r["extortion"]),
                 "model_score": round(r["model_score"], 3),
                 "cues": sorted({c["group"] for c in json.loads(r["cues"])}),
             }
@@ -134,6 +138,8 @@ def run_seed(seed: int, victims: int, per_kind: int, keep: Path | None) -> dict[
         "corpus": str(corpus) if keep else None,
         "ingest_seconds": round(seconds, 1),
         "figures": figures(messages, flagged),
+        # Each message by its own verdict, before its cluster's covers it.
+        "alone": counts(messages, {s: v["extortion"] for s, v in verdicts.items()}),
         "dev_errors": dev_errors(messages, flagged, verdicts),
         "messages": messages,
         "flagged": flagged,
@@ -185,6 +191,9 @@ def main() -> None:
         print(f"\nseed {r['seed']}: ingest {r['ingest_seconds']} s; precision {a['precision']} "
               f"recall {a['recall']}, {a['fp']} false alarms of {a['benign']} benign, "
               f"{a['fn']} misses of {a['extortion']}")  # fmt: skip
+        b = r["alone"]
+        print(f"  each message by its own verdict (no cluster): precision {b['precision']} "
+              f"recall {b['recall']}, {b['fp']} false alarms, {b['fn']} misses")  # fmt: skip
         for e in r["dev_errors"]:
             print(f"  dev {e['error']}: {e['family']}/{e['language']} {e['path']} "
                   f"{e['forward']} score {e['score']} model {e.get('model_score')} "

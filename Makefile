@@ -130,6 +130,7 @@ bench: $(STAMP) $(CORPUS)/truth.json  ## figures: clustering, verdicts, scale (p
 	$(BIN)/python -m fixtures.generate --seed 12 --profile per-victim --campaigns 16 --victims 100 --benign 700 --out $(BENCH_CORPUS)-pv
 	$(BIN)/python -m bench.campaigns --corpus $(BENCH_CORPUS)-pv --no-localise
 	$(BIN)/python -m bench.verdicts
+	nice -n 10 $(BIN)/python -m bench.independent
 	$(BIN)/python -m bench.scale
 	nice -n 10 $(BIN)/python -m bench.throughput $(if $(BENCH_10K),--also 10000)
 	nice -n 10 $(BIN)/python -m bench.manipulation

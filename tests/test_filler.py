@@ -195,3 +195,26 @@ def test_a_cue_counts_in_its_own_sentence_and_in_chinese_one_sentence_on():
     # ... but Chinese drops the pronoun once the reader is named.
     letter = normalise_for_judging("陳先生,我們知道你是誰。否則照片會公開給傳媒。")
     assert "threat" in {c.group for c in find_passage(letter).cues}
+
+
+# A crypto spam whose link line ends without a full stop, and a sentence lifted from a
+# novel in the next paragraph: the link line's "your" must not make the novel speak to the
+# reader ("intimate" is a recorded-act cue word).
+_SPAM_LINK_LINE = (
+    f"Send any amount of ETH to {WALLET} and get double back within the hour."
+    "\n\nOpen your account: https://promo.test/start"
+)
+_LIFTED_LINE = "Years of intimate friendships filled her youth in the old port town."
+
+
+@pytest.mark.parametrize(
+    ("joiner", "counted"),
+    [("\n\n", False), ("\n", True), (" ", True)],
+    ids=["blank-line-ends-the-sentence", "line-break-does-not", "same-line-does-not"],
+)
+def test_a_paragraph_break_ends_the_sentence_a_lifted_line_is_judged_in(joiner, counted):
+    verdict = judge_message(_text(_SPAM_LINK_LINE + joiner + _LIFTED_LINE, (WALLET,)))
+    groups = {c.group for c in verdict.cues}
+    assert ("recorded" in groups) is counted
+    if not counted:
+        assert not verdict.extortion

@@ -104,6 +104,7 @@ _HONORIFICS = frozenset(
     )
 )  # fmt: skip
 _CJK_HONORIFICS = re.compile(r"(?:议员|議員|先生|女士|小姐|様|さま|さん)$")
+_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -269,10 +270,16 @@ def judge_message(
 
 
 def judging_text(text: MessageText) -> str:
-    """Subject, body and PDF texts as one skeleton; the inputs are left as they are."""
+    """Subject, body and PDF texts as one skeleton; the inputs are left as they are.
+
+    A paragraph break (a blank line) stays as one newline, where a sentence ends for the
+    cues: a greeting or a link line with no full stop must not lend its "you" to a sentence
+    lifted from elsewhere in the next paragraph. The n-gram model splits words on any
+    whitespace, so it reads the same words either way."""
     parts = (text.subject, text.body, *text.attachment_texts, *text.picture_texts)
     joined = "\n".join(p for p in parts if p)[:MAX_JUDGED_CHARS]
-    return normalise_for_judging(joined)
+    paragraphs = (normalise_for_judging(p) for p in _PARAGRAPH_BREAK.split(joined))
+    return "\n".join(p for p in paragraphs if p)
 
 
 def message_cues(text: MessageText, skeleton: str) -> tuple[Cue, ...]:

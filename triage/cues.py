@@ -536,7 +536,8 @@ _ADDRESS_REACH = 240
 _ADDRESS_SENTENCES = 0
 _ADDRESS_SENTENCES_CJK = 1
 _CJK_CUE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
-_SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f](?=\s|$)|[\u3002\uff01\uff1f]")
+# A newline in the skeleton is a paragraph break (classify.judging_text keeps only those).
+_SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f](?=\s|$)|[\u3002\uff01\uff1f]|\n")
 
 
 def _addressed(skeleton: str, match: re.Match[str]) -> bool:

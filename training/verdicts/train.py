@@ -70,7 +70,10 @@ def row_text(row: dict[str, Any]) -> MessageText:
 
 
 def is_held_out(row: dict[str, Any]) -> bool:
-    digest = hashlib.sha256(judging_text(row_text(row)).encode()).digest()
+    # Whitespace folded to single spaces, as the skeleton was before it kept paragraph
+    # breaks, so the held-out rows stay the rows they were.
+    skeleton = " ".join(judging_text(row_text(row)).split())
+    digest = hashlib.sha256(skeleton.encode()).digest()
     return int.from_bytes(digest[:4], "big") % HELD_OUT_EVERY == 0
 
 

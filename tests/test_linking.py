@@ -526,6 +526,65 @@ def test_descriptor_index_counts_only_pictures_that_can_be_best_and_answers_the_
             assert index.near(query, limit) == found[:limit]
 
 
+def _meeting(descriptor: np.ndarray, tables: int) -> np.ndarray:
+    """A copy of `descriptor` sharing its bucket in the first `tables` tables only: for each
+    other table a bit flipped that it samples and no other table does."""
+    zero = np.zeros((1, 32), dtype=np.uint8)
+    out = descriptor.copy()
+    for t in range(tables, TABLES):
+        for bit in range(256):
+            one = zero.copy()
+            one[0, bit // 8] = 0x80 >> (bit % 8)  # np.unpackbits' order: high bit first
+            moved = bucket_keys(one)[:, 0] != bucket_keys(zero)[:, 0]
+            if moved.tolist() == [u == t for u in range(TABLES)]:
+                out[bit // 8] ^= one[0, bit // 8]
+                break
+    return out
+
+
+def test_descriptor_index_counts_a_picture_whose_hits_equal_the_bar() -> None:
+    """Votes are counted for pictures whose hits (an upper bound of votes) reach a bar; a
+    picture whose every vote is one hit has hits equal to its votes, so when the bar lands
+    on them it can still tie at the last place and win it by sha: it must be counted, in the
+    first count (the bar set from the hits) and in a count again (the bar lowered)."""
+    rng = np.random.default_rng(13)
+    query = rng.integers(0, 256, (12, 32), dtype=np.uint8)
+
+    def picture(votes: int, tables: int) -> np.ndarray:
+        shared = [_meeting(d, tables) for d in query[rng.choice(12, votes, replace=False)]]
+        return np.concatenate([np.array(shared), rng.integers(0, 256, (30, 32), np.uint8)])
+
+    low, high = MIN_VOTES, MIN_VOTES + 1
+    # sha: (votes, tables each vote meets the query in). With limit 1 the bar starts at the
+    # 4th most hits: `a`'s own in the first store; in the second, 4 * MIN_VOTES, and the
+    # count, all of MIN_VOTES, lowers it to `a`'s.
+    stores = {
+        "first count": {
+            "a": (high, 1),
+            "b": (high, 4),
+            "c": (low, 4),
+            "d": (low, 4),
+            "e": (low, 1),
+        },
+        "count again": {"a": (low, 1), "b": (low, 4), "c": (low, 4), "d": (low, 4), "e": (low, 4)},
+    }
+    for name, spec in stores.items():
+        pictures = {sha: picture(*votes_tables) for sha, votes_tables in spec.items()}
+        index = DescriptorIndex()
+        for sha in sorted(pictures, reverse=True):  # owners not in sha order
+            index.add(sha, pictures[sha])
+        asked = bucket_keys(query)
+        for sha, (votes, tables) in spec.items():  # hits: votes times tables met
+            held = set(bucket_keys(pictures[sha]).ravel().tolist())
+            assert sum(k in held for k in asked.ravel().tolist()) == votes * tables, name
+        found = _votes_by_brute_force(_holders(pictures), query)
+        assert found == sorted(
+            [(sha, v) for sha, (v, _) in spec.items()], key=lambda f: (-f[1], f[0])
+        ), name
+        for limit in range(len(spec) + 2):
+            assert index.near(query, limit) == found[:limit], (name, limit)
+
+
 def test_descriptor_run_directory_bisects_as_a_plain_search():
     """A run's directory narrows each lookup to a group of keys; the positions found must be
     np.searchsorted's for every key: the first and last of each table and of the whole key

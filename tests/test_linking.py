@@ -227,15 +227,22 @@ def test_a_long_running_linker_sees_pictures_another_process_stored(tmp_path: Pa
 
 def test_pictures_link_on_the_keys_stored_at_ingest_without_reading_evidence(tmp_path: Path):
     """Keypoints are computed once, by the worker that decoded the picture, and stored: a
-    later message verifies against them even when the evidence folder cannot be read."""
-    first, second = campaign_picture("scene-x", "f1"), campaign_picture("scene-x", "f2")
+    later message verifies against them, not against keys computed again from evidence. With
+    another scene's bytes in the first picture's evidence file it still joins (keys computed
+    from evidence would not match), and so it does with the evidence folder unreadable."""
+    first, second, third = (campaign_picture("scene-x", f) for f in ("f1", "f2", "f3"))
     ingest(tmp_path, [("c1", message(1, body=THREAT.format(w=W1), picture=first))])
     conn = sqlite3.connect(tmp_path / "t.db")
+    (sha,) = conn.execute("SELECT image_sha256 FROM image_keys").fetchall()[0]
     assert conn.execute("SELECT count(*) FROM image_keys").fetchone()[0] == 1
     images = tmp_path / "evidence" / "images"
-    images.rename(tmp_path / "elsewhere")
+    (images / sha[:2] / sha[2:4] / sha).write_bytes(campaign_picture("scene-y", "f1"))
     found = ingest(tmp_path, [("c2", message(2, body=THREAT.format(w=W2), picture=second))])
     assert frozenset({"c1", "c2"}) in partition(found)
+    images.rename(tmp_path / "elsewhere")
+    w3 = "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"  # no wallet shared with c1 or c2
+    found = ingest(tmp_path, [("c3", message(3, body=THREAT.format(w=w3), picture=third))])
+    assert frozenset({"c1", "c2", "c3"}) in partition(found)
 
 
 def test_split_and_merge_stand_through_later_ingest_and_are_recorded(tmp_path: Path):
@@ -583,6 +590,10 @@ def test_descriptor_index_counts_a_picture_whose_hits_equal_the_bar() -> None:
         ), name
         for limit in range(len(spec) + 2):
             assert index.near(query, limit) == found[:limit], (name, limit)
+    # a query meeting one picture in fewer buckets than MIN_VOTES: no answer at any limit
+    few = _meeting(pictures["a"][-1], MIN_VOTES - 1)[None]
+    for limit in (0, 1, 5):
+        assert index.near(few, limit) == []
 
 
 def test_descriptor_run_directory_bisects_as_a_plain_search():

@@ -212,9 +212,12 @@ def test_strong_evidence_beats_a_benign_text_only_for_a_campaign_shaped_mail():
 
 def test_a_long_running_linker_sees_pictures_another_process_stored(tmp_path: Path):
     """A poller keeps one Linker for hours; an `ingest` run in another process meanwhile
-    stores a campaign picture, and the poller's next message with that base joins it."""
+    stores a campaign picture, and the poller's next message with that base joins it. The
+    poller's index already holds a picture of its own, so an index loaded once is not enough."""
     first, second = campaign_picture("scene-w", "f1"), campaign_picture("scene-w", "f2")
-    poller = ingest(tmp_path, [("letter", message(1, body=LETTER, picture=None))])
+    own = campaign_picture("scene-v", "f1")
+    poller = ingest(tmp_path, [("letter", message(1, body=LETTER, picture=own))])
+    assert len(poller.linker._index) == 1
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "c1.eml").write_bytes(message(2, body=THREAT.format(w=W1), picture=first))
     result = run_cli("--db", "t.db", "ingest", "in", cwd=tmp_path)

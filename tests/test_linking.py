@@ -212,9 +212,12 @@ def test_strong_evidence_beats_a_benign_text_only_for_a_campaign_shaped_mail():
 
 def test_a_long_running_linker_sees_pictures_another_process_stored(tmp_path: Path):
     """A poller keeps one Linker for hours; an `ingest` run in another process meanwhile
-    stores a campaign picture, and the poller's next message with that base joins it."""
+    stores a campaign picture, and the poller's next message with that base joins it. The
+    poller's index already holds a picture of its own, so an index loaded once is not enough."""
     first, second = campaign_picture("scene-w", "f1"), campaign_picture("scene-w", "f2")
-    poller = ingest(tmp_path, [("letter", message(1, body=LETTER, picture=None))])
+    own = campaign_picture("scene-v", "f1")
+    poller = ingest(tmp_path, [("letter", message(1, body=LETTER, picture=own))])
+    assert len(poller.linker._index) == 1
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "c1.eml").write_bytes(message(2, body=THREAT.format(w=W1), picture=first))
     result = run_cli("--db", "t.db", "ingest", "in", cwd=tmp_path)
@@ -227,15 +230,22 @@ def test_a_long_running_linker_sees_pictures_another_process_stored(tmp_path: Pa
 
 def test_pictures_link_on_the_keys_stored_at_ingest_without_reading_evidence(tmp_path: Path):
     """Keypoints are computed once, by the worker that decoded the picture, and stored: a
-    later message verifies against them even when the evidence folder cannot be read."""
-    first, second = campaign_picture("scene-x", "f1"), campaign_picture("scene-x", "f2")
+    later message verifies against them, not against keys computed again from evidence. With
+    another scene's bytes in the first picture's evidence file it still joins (keys computed
+    from evidence would not match), and so it does with the evidence folder unreadable."""
+    first, second, third = (campaign_picture("scene-x", f) for f in ("f1", "f2", "f3"))
     ingest(tmp_path, [("c1", message(1, body=THREAT.format(w=W1), picture=first))])
     conn = sqlite3.connect(tmp_path / "t.db")
+    (sha,) = conn.execute("SELECT image_sha256 FROM image_keys").fetchall()[0]
     assert conn.execute("SELECT count(*) FROM image_keys").fetchone()[0] == 1
     images = tmp_path / "evidence" / "images"
-    images.rename(tmp_path / "elsewhere")
+    (images / sha[:2] / sha[2:4] / sha).write_bytes(campaign_picture("scene-y", "f1"))
     found = ingest(tmp_path, [("c2", message(2, body=THREAT.format(w=W2), picture=second))])
     assert frozenset({"c1", "c2"}) in partition(found)
+    images.rename(tmp_path / "elsewhere")
+    w3 = "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"  # no wallet shared with c1 or c2
+    found = ingest(tmp_path, [("c3", message(3, body=THREAT.format(w=w3), picture=third))])
+    assert frozenset({"c1", "c2", "c3"}) in partition(found)
 
 
 def test_split_and_merge_stand_through_later_ingest_and_are_recorded(tmp_path: Path):
@@ -524,6 +534,69 @@ def test_descriptor_index_counts_only_pictures_that_can_be_best_and_answers_the_
         assert any(votes[k] == votes[k - 1] for k in range(1, 16))  # ties near the top
         for limit in range(1, 41):
             assert index.near(query, limit) == found[:limit]
+
+
+def _meeting(descriptor: np.ndarray, tables: int) -> np.ndarray:
+    """A copy of `descriptor` sharing its bucket in the first `tables` tables only: for each
+    other table a bit flipped that it samples and no other table does."""
+    zero = np.zeros((1, 32), dtype=np.uint8)
+    out = descriptor.copy()
+    for t in range(tables, TABLES):
+        for bit in range(256):
+            one = zero.copy()
+            one[0, bit // 8] = 0x80 >> (bit % 8)  # np.unpackbits' order: high bit first
+            moved = bucket_keys(one)[:, 0] != bucket_keys(zero)[:, 0]
+            if moved.tolist() == [u == t for u in range(TABLES)]:
+                out[bit // 8] ^= one[0, bit // 8]
+                break
+    return out
+
+
+def test_descriptor_index_counts_a_picture_whose_hits_equal_the_bar() -> None:
+    """Votes are counted for pictures whose hits (an upper bound of votes) reach a bar; a
+    picture whose every vote is one hit has hits equal to its votes, so when the bar lands
+    on them it can still tie at the last place and win it by sha: it must be counted, in the
+    first count (the bar set from the hits) and in a count again (the bar lowered)."""
+    rng = np.random.default_rng(13)
+    query = rng.integers(0, 256, (12, 32), dtype=np.uint8)
+
+    def picture(votes: int, tables: int) -> np.ndarray:
+        shared = [_meeting(d, tables) for d in query[rng.choice(12, votes, replace=False)]]
+        return np.concatenate([np.array(shared), rng.integers(0, 256, (30, 32), np.uint8)])
+
+    low, high = MIN_VOTES, MIN_VOTES + 1
+    # sha: (votes, tables each vote meets the query in). With limit 1 the bar starts at the
+    # 4th most hits: `a`'s own in the first store; in the second, 4 * MIN_VOTES, and the
+    # count, all of MIN_VOTES, lowers it to `a`'s.
+    stores = {
+        "first count": {
+            "a": (high, 1),
+            "b": (high, 4),
+            "c": (low, 4),
+            "d": (low, 4),
+            "e": (low, 1),
+        },
+        "count again": {"a": (low, 1), "b": (low, 4), "c": (low, 4), "d": (low, 4), "e": (low, 4)},
+    }
+    for name, spec in stores.items():
+        pictures = {sha: picture(*votes_tables) for sha, votes_tables in spec.items()}
+        index = DescriptorIndex()
+        for sha in sorted(pictures, reverse=True):  # owners not in sha order
+            index.add(sha, pictures[sha])
+        asked = bucket_keys(query)
+        for sha, (votes, tables) in spec.items():  # hits: votes times tables met
+            held = set(bucket_keys(pictures[sha]).ravel().tolist())
+            assert sum(k in held for k in asked.ravel().tolist()) == votes * tables, name
+        found = _votes_by_brute_force(_holders(pictures), query)
+        assert found == sorted(
+            [(sha, v) for sha, (v, _) in spec.items()], key=lambda f: (-f[1], f[0])
+        ), name
+        for limit in range(len(spec) + 2):
+            assert index.near(query, limit) == found[:limit], (name, limit)
+    # a query meeting one picture in fewer buckets than MIN_VOTES: no answer at any limit
+    few = _meeting(pictures["a"][-1], MIN_VOTES - 1)[None]
+    for limit in (0, 1, 5):
+        assert index.near(few, limit) == []
 
 
 def test_descriptor_run_directory_bisects_as_a_plain_search():

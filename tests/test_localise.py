@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
-from fixtures.localiseset import DEV, localise_groups, paste
+from fixtures.localiseset import paste
 from fixtures.pictures import PastePlan, encode, make_scene, paste_face
 from triage.imagedecode import ImageRefused
 from triage.manipulation import localise_in_group
@@ -249,27 +249,3 @@ def test_unpasted_copies_of_a_dark_picture_give_no_box() -> None:
         data.append(encode(copy, rng.randrange(60, 95)))
     for k in (0, 4):
         assert localise_in_group(data[k], data[:k] + data[k + 1 :]).box is None
-
-
-# ---- faint pictures and faces matched to the scene: compared by local pattern too ----
-
-
-def _dev_group(seed: str, campaign: int) -> tuple[list[bytes], list[Box]]:
-    """One campaign of the development part: a faint base, faces matched to the scene."""
-    members = localise_groups(seed, DEV, campaigns=campaign + 1)[campaign]
-    assert all(m.box is not None for m in members)
-    return [m.data for m in members], [m.box for m in members if m.box is not None]
-
-
-def test_faint_faces_in_a_hazy_picture_are_found() -> None:
-    """Haze at a fraction of the scene's contrast, faces given the mean colour around them and
-    the picture's own spread (3 of 7 found before the local pattern was compared too)."""
-    data, boxes = _dev_group("test-b", 0)
-    assert _found_leaving_each_out(data, boxes) >= 6
-
-
-def test_faces_histogram_matched_to_the_scene_are_found() -> None:
-    """Faces given the tones of the scene around them: grey levels tell them from their
-    siblings' faces by little more than JPEG noise (1 of 7 found before)."""
-    data, boxes = _dev_group("test-a", 0)
-    assert _found_leaving_each_out(data, boxes) >= 6

@@ -15,12 +15,6 @@ target's face in places, so the smallest difference there is low. The siblings'
 own disagreement keeps out what the target alone did (a caption laid over the
 picture, a border, a grayscale copy's colours): those differ from every
 sibling, but not between siblings.
-
-The difference is in grey levels and colour, plus how unlike the local pattern
-is (SSIM's contrast-structure term): in a dim or hazy picture, or where the
-face was given the scene's colours, grey levels differ by little more than
-JPEG noise, but a face's eyes, mouth and outline are a pattern the base picture
-and the other faces do not share.
 """
 
 from __future__ import annotations
@@ -39,7 +33,6 @@ from triage.imagedecode import ImageRefused, decode_image
 
 Array = NDArray[np.float64]
 Box = tuple[int, int, int, int]
-Placed = tuple[Array, Array | None]  # luma, chroma (None if grey)
 
 WORK_SIDE = 320  # alignment and differencing size; the corpus's faces are ~60 px here
 COARSE_SIDE = 96  # scale search size: cheap FFTs, still enough structure to lock on
@@ -81,15 +74,6 @@ PLAIN_TOLERANCE = 14.0  # grey levels: a border's or caption bar's pixels stay t
 PLAIN_SHARE = 0.8  # of a line's pixels, for the line to be border or caption bar
 MAX_TRIM = 0.3  # of a side, at most, trimmed as border or caption
 MIN_STEP = 8.0  # grey levels: mean change from the last border line to the first picture line
-# Structure: the contrast-structure term of SSIM between target and sibling (see
-# _structure_differences). The first values tried, kept after the first eight campaigns of
-# fixtures/localiseset.py's development and tuning parts (found 55 and 54 of 56, 41 and 54
-# before); also measured there and dropped: comparing the siblings among themselves on
-# structure too (tuning 47 of 56, stars in night skies). Only our fixtures justify them.
-STRUCTURE_WINDOW = 7  # work pixels: about a face's eye; local pattern compared over it
-STRUCTURE_NOISE = 3.0  # grey levels: local spread under this is flat (JPEG, banding, grain)
-STRUCTURE_WEIGHT = 30.0  # grey levels a wholly unlike local pattern adds to a difference
-SHIFTS = ((0, 0), (0, 1), (0, -1), (1, 0), (-1, 0))  # misalignment forgiven, as SLACK is
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -148,12 +132,9 @@ def localise_in_group(target: bytes, others: Sequence[bytes]) -> Localisation:
     return _localise_placed(work, placed)
 
 
-def _localise_placed(work: _Work, placed: list[Placed]) -> Localisation:
+def _localise_placed(work: _Work, placed: list[tuple[Array, Array | None]]) -> Localisation:
     """The box from the target and its siblings placed on its work pixels."""
-    diffs = [
-        _difference((work.luma, work.chroma), p) + STRUCTURE_WEIGHT * structure
-        for p, structure in zip(placed, _structure_differences(work.luma, placed), strict=True)
-    ]
+    diffs = [_difference(work.luma, work.chroma, p) for p in placed]
     evidence, seeds = _consensus(diffs), _smallest(diffs)
     unit = contrast_unit(work.luma)
     if len(placed) >= 2:  # only where the siblings differ among themselves: the campaign's place
@@ -381,7 +362,7 @@ def _overlap_correlation(moved: Array, target: Array, dx: int, dy: int) -> float
 
 
 def _place_work(sibling: _Work, shape: tuple[int, ...], alignment: Alignment,
-                grey: bool) -> Placed:  # fmt: skip
+                grey: bool) -> tuple[Array, Array | None]:  # fmt: skip
     """The sibling's luma and chroma in the target's work pixels; NaN where it has none."""
     luma = _place(sibling.luma, shape, alignment)
     if grey or sibling.chroma is None:
@@ -390,9 +371,9 @@ def _place_work(sibling: _Work, shape: tuple[int, ...], alignment: Alignment,
     return luma, np.stack(chroma, axis=2)
 
 
-def _difference(own: Placed, placed: Placed) -> Array:
+def _difference(luma: Array, chroma: Array | None, placed: tuple[Array, Array | None]) -> Array:
     """Per-pixel difference of a picture and a placed sibling; NaN where the sibling has none."""
-    (luma, chroma), (other_luma, other_chroma) = own, placed
+    other_luma, other_chroma = placed
     diff = _distance_to_range(luma, other_luma)
     if chroma is not None and other_chroma is not None:
         for k in range(2):
@@ -400,42 +381,7 @@ def _difference(own: Placed, placed: Placed) -> Array:
     return diff
 
 
-def _structure_differences(luma: Array, placed: list[Placed]) -> list[Array]:
-    """Per sibling, how unlike the target's local pattern its own is: 0 alike (or both flat),
-    1 unrelated, 2 opposed; NaN where the sibling has no pixels.
-
-    One minus the contrast-structure term of SSIM over STRUCTURE_WINDOW, the best of the
-    SHIFTS. Grey-level differences shrink with a picture's contrast and vanish where a face
-    was given the scene's colours and brightness; a face's pattern (eyes, brows, mouth,
-    outline) differs from the base picture's and from another face's at any contrast above
-    STRUCTURE_NOISE. Not used between siblings (see _campaign_region): small bright spots
-    such as stars, resampled differently in each copy, differ in pattern from copy to copy.
-    """
-    noise = 2.0 * STRUCTURE_NOISE**2
-    mean = _box_mean(luma)
-    var = _box_mean(luma * luma) - mean * mean
-    out = []
-    for other, _ in placed:
-        missing = np.isnan(other)
-        filled = np.where(missing, luma, other)  # masked out below; keeps the means finite
-        other_mean = _box_mean(filled)
-        other_var = _box_mean(filled * filled) - other_mean * other_mean
-        best = np.full(luma.shape, -1.0)
-        for dy, dx in SHIFTS:
-            moved = np.roll(filled, (dy, dx), axis=(0, 1))
-            moved_mean = np.roll(other_mean, (dy, dx), axis=(0, 1))
-            moved_var = np.roll(other_var, (dy, dx), axis=(0, 1))
-            cov = _box_mean(luma * moved) - mean * moved_mean
-            best = np.maximum(best, (2.0 * cov + noise) / (var + moved_var + noise))
-        out.append(np.where(missing, np.nan, 1.0 - best))
-    return out
-
-
-def _box_mean(values: Array) -> Array:
-    return np.asarray(ndimage.uniform_filter(values, size=STRUCTURE_WINDOW), dtype=np.float64)
-
-
-def _campaign_region(placed: list[Placed]) -> Array:
+def _campaign_region(placed: list[tuple[Array, Array | None]]) -> Array:
     """Where the aligned siblings differ from one another: where the campaign pastes.
 
     Each sibling carries its own face at the campaign's place, so there the
@@ -449,7 +395,7 @@ def _campaign_region(placed: list[Placed]) -> Array:
         luma = np.nan_to_num(first[0], nan=-1e6)  # uncovered: masked out below
         chroma = None if first[1] is None else np.nan_to_num(first[1], nan=-1e6)
         for second in placed[i + 1 :]:
-            diff = _difference((luma, chroma), second)
+            diff = _difference(luma, chroma, second)
             pairs.append(np.where(np.isnan(first[0]), np.nan, diff))
     return _consensus(pairs)
 

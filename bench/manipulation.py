@@ -17,8 +17,8 @@
 6. Time per 2-megapixel JPEG on one thread.
 7. Cluster localisation on the fixture corpus's campaign pictures, on
    generated campaigns with harder disguises, on generated campaigns with the
-   edits and pastes of fixtures/localiseset.py (a tuning part and a held-out
-   part) and on linking-dev (measured only).
+   edits and pastes of fixtures/localiseset.py (tuning, development and held-out
+   parts) and on linking-dev (measured only).
 """
 
 from __future__ import annotations
@@ -282,6 +282,7 @@ def main() -> None:
         report_localisation()
         report_campaigns()
         localiseset.report(localiseset.TUNE, localiseset.CAMPAIGNS)
+        localiseset.report(localiseset.DEV, localiseset.CAMPAIGNS)
         localiseset.report(localiseset.HELD_OUT, localiseset.CAMPAIGNS)
         report_dev_localisation()
 

@@ -296,6 +296,7 @@ def test_search_by_wallet_subject_and_picture(page: Any, site: str, corpus: Corp
     subject = campaigns[0]["messages"][0]["subject"]
     page.fill("#search input[name=q]", " ".join(subject.split()[:2]))
     page.click("#search button")
+    page.wait_for_load_state("load")  # .all() does not wait: under load it read a page half made
     assert target in [a.text_content() for a in page.locator(".hit-group h2 a").all()]
     # a stored picture of the campaign, uploaded: its own campaign comes first, 0 bits apart
     store = Store(corpus.db)

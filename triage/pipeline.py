@@ -189,13 +189,17 @@ def prepare_in_worker(config: Config, raw: RawMessage) -> Prepared | str:
 
 
 def analyse_on_one_core() -> None:
-    """OpenCV's own threads off in a process that analyses or stores messages: ingest spreads
-    messages over processes, and OpenCV's parallel loops on one picture cost more CPU than
-    they save (connected components of a 2 MP picture took twice the CPU on two threads),
-    CPU the other processes then lack. Results are the same on one thread."""
+    """OpenCV's and BLAS's own threads off in a process that analyses or stores messages:
+    ingest spreads messages over processes, and parallel loops on one picture cost more CPU
+    than they save (connected components of a 2 MP picture took twice the CPU on two
+    threads; OpenBLAS's threads for the double-compression map's matrix product, spinning
+    beside the other worker, took ingest from 0.195 to 0.257 CPU s a message), CPU the other
+    processes then lack. Results are the same on one thread."""
     import cv2
+    from threadpoolctl import threadpool_limits
 
     cv2.setNumThreads(1)
+    threadpool_limits(limits=1)
 
 
 @contextmanager

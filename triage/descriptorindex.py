@@ -212,6 +212,6 @@ class DescriptorIndex:
             pictures.append(run.owners[positions].astype(np.int64))
             described.append(np.repeat(which[keep], sizes).astype(np.int64))
         votes, least = self._top_votes(np.concatenate(described), np.concatenate(pictures), limit)
-        hits = np.flatnonzero(votes >= least)
-        ranked = sorted((-int(votes[h]), self._shas[h]) for h in hits)[:limit]
+        best = np.flatnonzero(votes >= least)  # few: the limit and its ties
+        ranked = sorted((-int(votes[b]), self._shas[b]) for b in best)[:limit]
         return [(sha, -v) for v, sha in ranked]

@@ -109,18 +109,26 @@ def test_password_notices_and_breach_alerts_stay_benign(subject: str, body: str)
     assert not verdict.extortion, (verdict.score, verdict.cues)
 
 
-def test_a_german_advisory_retelling_the_scam_in_reported_speech_stays_benign() -> None:
-    body = (
-        "Sehr geehrte Damen und Herren,\n\n"
-        "derzeit gehen bei Abgeordnetenbüros Mails ein, in denen die Absender behaupten, "
-        "den Rechner des Empfängers übernommen und ihn vor der Webcam gefilmt zu haben. "
-        "Der Erpresser verlange 1.500 Euro in Bitcoin binnen 72 Stunden, sonst gehe das "
-        "Video an die Familie und die Kollegen. Andere geben an, sie hätten Spionagesoftware "
-        "auf dem Handy installiert.\n\n"
-        "Sie fordern eine Zahlung innerhalb von drei Tagen. Zahlen Sie nicht und leiten "
-        "Sie die Mail an die Poststelle weiter.\n\n"
-        "Ihre IT-Sicherheit"
-    )
-    verdict = judge_message(_text(body, "Warnung: Erpressungsmails", (_BTC,)))
+# A scam advisory in German reported speech. The first is the shape that was judged
+# extortion at 0.98 by the cues alone ("sie fordern eine Zahlung" reads as "you demand",
+# the retelling "in denen sie behaupten, ... zu haben" was not known); the second retells
+# in Konjunktiv I and II.
+GERMAN_ADVISORIES = (
+    "Hallo, sie fordern eine Zahlung in Bitcoin, meist 900 Euro, innerhalb von 48 Stunden.\n\n"
+    "Unbekannte versenden derzeit Mails an Abgeordnetenbüros, in denen sie behaupten, Sie vor "
+    "der Webcam gefilmt zu haben, und drohen, das Video an Ihre Kontakte zu schicken.\n\n"
+    "Leiten Sie solche Mails bitte an die Poststelle weiter.\n\nIhre IT-Sicherheit",
+    "Sehr geehrte Damen und Herren,\n\n"
+    "derzeit gehen bei Abgeordnetenbüros Mails ein, deren Absender angeben, sie hätten den "
+    "Rechner des Empfängers übernommen und ihn vor der Webcam gefilmt. Der Erpresser verlange "
+    "1.500 Euro in Bitcoin binnen 72 Stunden, sonst gehe das Video an die Familie und die "
+    "Kollegen.\n\nSie fordern eine Zahlung innerhalb von drei Tagen. Zahlen Sie nicht und "
+    "leiten Sie die Mail an die Poststelle weiter.\n\nIhre IT-Sicherheit",
+)
+
+
+@pytest.mark.parametrize("body", GERMAN_ADVISORIES, ids=["relative-clause", "konjunktiv"])
+def test_a_german_advisory_retelling_the_scam_in_reported_speech_stays_benign(body: str) -> None:
+    verdict = judge_message(_text(body, "Bitte nicht zahlen!"))
     assert not verdict.extortion, (verdict.score, verdict.cues)
     assert any(c.group == "retold" for c in verdict.cues)

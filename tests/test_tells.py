@@ -96,9 +96,6 @@ def test_a_tell_counts_only_where_no_threat_or_recorded_act_speaks_to_the_reader
         pytest.param(
             "Ils auraient piraté la webcam, selon le message reçu par l'élue.", id="fr-hearsay"
         ),
-        pytest.param(
-            "The password in the email comes from an old data breach.", id="en-leak-explained"
-        ),
     ],
 )
 def test_a_retold_demand_carries_a_retelling(text: str) -> None:
@@ -138,6 +135,15 @@ def test_a_retold_demand_carries_a_retelling(text: str) -> None:
             id="de-indicative",
         ),
         pytest.param("我录下了你的视频。你该怎么办?付给我一千美元。", id="zh-what-should-you-do"),
+        pytest.param(
+            "Sie haben diese E-Mail von Ihrem eigenen Konto erhalten. Ihr Passwort stammt aus "
+            "einem alten Datenleck, aber gefilmt habe ich Sie selbst. Zahlen Sie 900 Euro.",
+            id="de-own-account",
+        ),
+        pytest.param(
+            "Você recebeu este e-mail porque eu gravei você. Pague 900 reais ou todos verão.",
+            id="pt-you-received",
+        ),
     ],
 )
 def test_a_demand_made_carries_no_retelling(text: str) -> None:

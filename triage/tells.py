@@ -147,11 +147,11 @@ _RETELLINGS: tuple[str, ...] = (
     r"\bno (?:hemos|he|han) pagado\b|\bno pague nada\b|\bnadie debe pagar\b|(?<!si )\bno pague\b|(?<!no )\b(?:es|se trata de) una estafa\b|\bque debo hacer\b|\bdebo denunciar\w*\b",
     # pt
     r"\bo (?:remetente|e-?mail|golpista|chantagista|homem|autor)\s+(?:dizia|diz|afirmava|afirma|alegava|exigia|exige|pedia|pede|ameacava|ameaca)\b|\b(?:dizia|afirmava|alegava|afirmam|dizem)\s+(?:que|ter)\b|\bameaca(?:va|vam|ndo)\b",
-    r"\b(?:recebi|recebeu|receberam|recebemos|relataram)\s+(?:um\s+|uma\s+|o\s+|este\s+|varios\s+|\d+\s+)?(?:e-?mails?|mensagens?|cartas?)\b",
+    r"(?<!voce )(?<!tu )\b(?:recebi|recebeu|receberam|recebemos|relataram)\s+(?:um\s+|uma\s+|o\s+|este\s+|varios\s+|\d+\s+)?(?:e-?mails?|mensagens?|cartas?)\b",
     r"(?<!se )\bnao (?:pagamos|paguei|pague)\b|\bninguem deve pagar\b|(?<!nao )\be um golpe\b|\bo que devo fazer\b|\bdevo (?:registrar|denunciar)\w*\b",
     # de
     r"\b(?:der absender|der verfasser|der erpresser|die (?:e-)?mail|die nachricht|er|sie)\s+(?:behauptete|behauptet|schrieb|verlangte|forderte|drohte)\b|\bbehauptete\b|\bdrohte\b|\bzu (?:besitzen|haben) behaupte\w*\b|\bes hiess\b|\bheisst es\b",
-    r"\b(?:eine|die|diese|mehrere|\d+)\s+(?:e-?mails?|mails?|nachrichten?)\b[^.\n]{0,60}?\b(?:bekommen|erhalten|gemeldet)\b",
+    r"(?<!sie haben )(?<!haben sie )(?<!du hast )(?<!hast du )\b(?:eine|die|diese|mehrere|\d+)\s+(?:e-?mails?|mails?|nachrichten?)\b[^.\n]{0,60}?\b(?:bekommen|erhalten|gemeldet)\b",
     r"\b(?:wir haben|ich habe) (?:noch )?(?:nicht|nichts) (?:bezahlt|gezahlt)\b|\bniemand solle? zahlen\b|(?<!keine )\b(?:masche|betrugsmasche)\b|\bwas soll ich tun\b",
     # fr
     r"\bl'(?:expediteur|auteur|escroc|e-?mail)\s+(?:pretendait|pretend|affirmait|affirme|exigeait|exige|reclamait|reclame|menacait|menace)\b|\b(?:pretendait|pretendant|affirmait|pretendent|affirment)\s+(?:avoir|que|detenir)\b|\bmenacait\b|\bil etait (?:meme )?ecrit\b",
@@ -169,8 +169,8 @@ _RETELLINGS: tuple[str, ...] = (
 # ... and the letter pasted whole inside someone's plea: how it came, where the quote
 # starts, that the one it was sent to has not paid, whether it is real. ("No ha pagado",
 # "non ha pagato" and "não pagou" are left out: with the formal "you" dropped they are an
-# extortionist's reminder; so is "you got this mail": password letters open with "you
-# wonder why you got this mail".)
+# extortionist's reminder; so are "you got this mail", "você recebeu este e-mail" and "Sie
+# haben diese E-Mail erhalten": the password letters say them to their reader.)
 _PASTED: tuple[str, ...] = (
     r"\b(?:he|she|they|my \w+|we)\s+(?:still\s+)?(?:has not|have not|hasn't|haven't|did not|didn't|refused to)\s+pa(?:y|id)\b|(?<!you )(?<!you've )(?<!you have )(?<!you just )\b(?:got|received|was sent)\s+(?:this|the (?:message|e-?mail|letter) below)\b|\b(?:here is what it said|this is the text|copied below|pasted below)\b|\bis (?:it|this) real\b",
     r"\b(?:llego|enviaron) (?:esto|el mensaje de abajo)\b|\b(?:esto es lo que decia|copio el texto)\b|\bsi es real\b",
@@ -186,8 +186,8 @@ _PASTED: tuple[str, ...] = (
 # infinitive ("behaupten, Sie gefilmt zu haben"), a third person's Konjunktiv I, or a
 # Konjunktiv II after a verb of saying ("geben an, sie hätten ...", folded to "hatten");
 # the hearsay conditional of the Romance languages ("ils auraient piraté", "habrían
-# hackeado"); and the leaked password explained as such. An extortionist states his acts
-# in the indicative, of himself, and never says where the quoted password really came from.
+# hackeado"). An extortionist states his acts in the indicative, of himself. (That the
+# quoted password "comes from an old leak" is no retelling: password letters say so too.)
 _REPORTED: tuple[str, ...] = (
     # de
     r"\b(?:in denen|in der|in dem|worin|wobei|welche|die|der)\s+(?:sie|er|man|die absender|der absender|die tater|der tater)\s+(?:behaupten|behauptet|behauptete|behaupteten|drohen|droht|drohte|drohten|fordern|fordert|forderten|verlangen|verlangt|verlangten|angeben|angibt|vorgeben|vorgibt|schreiben|schreibt)\b",
@@ -197,14 +197,6 @@ _REPORTED: tuple[str, ...] = (
     r"\b(?:betruger|erpresser|kriminelle|cyberkriminelle|tater|gauner|scammer)\s+(?:behaupten|drohen|fordern|verlangen|schreiben|verschicken|versenden|schicken|geben vor)\b",
     # fr, es, pt, it: the hearsay conditional of a third person plural
     r"\b(?:auraient|habrian|teriam|avrebbero)\s+(?:pirate|piratee|filme|enregistre|infecte|hackeado|grabado|filmado|infectado|invadido|gravado|hackerato|violato|filmato|registrato|infettato)\b",
-    # the quoted password explained: it comes from an old leak
-    r"\bpasswords?\b[^.\n]{0,60}?\b(?:comes?|came|taken|stems?)\s+from\s+(?:an?\s+|the\s+)?(?:old\s+|earlier\s+|past\s+|previous\s+)?(?:data\s+)?(?:breach|leak)",
-    r"\bpasswort\w*\b[^.\n]{0,60}?\b(?:stammt|stammen|stamme|kommt|kommen)\s+aus\s+(?:einem\s+|einer\s+)?(?:alten\s+|fruheren\s+)?(?:datenleck|datenpanne|leck|leak|hack)",
-    r"\bmot de passe\b[^.\n]{0,60}?\b(?:provient|vient)\s+d'une\s+(?:ancienne\s+)?fuite",
-    r"\bcontrasena\b[^.\n]{0,60}?\b(?:viene|procede|proviene)\s+de\s+una\s+(?:antigua\s+)?filtracion",
-    r"\bsenha\b[^.\n]{0,60}?\b(?:vem|veio|provem)\s+de\s+um\s+(?:antigo\s+)?vazamento",
-    r"\bpassword\b[^.\n]{0,60}?\b(?:viene|proviene)\s+da\s+una\s+(?:vecchia\s+)?(?:fuga|violazione)",
-    r"(?:密码|密碼|パスワード)[^。\n]{0,20}?(?:来自|來自|は)[^。\n]{0,20}?(?:泄露|外洩|流出)",
 )
 _RETELLINGS_COMPILED = tuple(re.compile(p) for p in (*_REPORTS, *_RETELLINGS, *_PASTED, *_REPORTED))
 

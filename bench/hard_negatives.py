@@ -47,6 +47,11 @@ TUNED_FAMILIES = frozenset(
         # Written with the fourth batch of families: a constituent robbed by a crypto
         # "broker", an antivirus scare, a debt collector, a crypto giveaway.
         "neg:robbed_investor", "neg:antivirus", "neg:debt_collector", "neg:giveaway",
+        # Written with the fifth batch: password reset and expiry notices, a breach-check
+        # alert, a newsletter explaining the password scam, a helpdesk's answer about it,
+        # a public video of the member that family and colleagues have seen.
+        "neg:password_notice", "neg:breach_check", "neg:scam_explainer",
+        "neg:password_helpdesk", "neg:viral_clip",
     )
 )  # fmt: skip
 HELD_OUT_FAMILIES = frozenset(

@@ -85,6 +85,17 @@ def test_a_tell_counts_only_where_no_threat_or_recorded_act_speaks_to_the_reader
         pytest.param("寄件人聲稱握有照片,這是常見的詐騙。", id="zh-Hant"),
         pytest.param("警方已逮捕兩名涉嫌勒索的男子。", id="zh-Hant-report"),
         pytest.param("Police have arrested two men accused of sextortion.", id="en-report"),
+        pytest.param(
+            "Betrüger verschicken Mails, in denen sie behaupten, Sie gefilmt zu haben.",
+            id="de-relative-clause",
+        ),
+        pytest.param(
+            "Die Erpresser geben an, sie hätten die Kamera übernommen.", id="de-konjunktiv-ii"
+        ),
+        pytest.param("Der Verfasser sei im Besitz eines Videos.", id="de-konjunktiv-i"),
+        pytest.param(
+            "Ils auraient piraté la webcam, selon le message reçu par l'élue.", id="fr-hearsay"
+        ),
     ],
 )
 def test_a_retold_demand_carries_a_retelling(text: str) -> None:
@@ -113,6 +124,26 @@ def test_a_retold_demand_carries_a_retelling(text: str) -> None:
         ),
         pytest.param("这不是骗局。如果你不付款,视频就会发给你的同事。", id="zh-Hans"),
         pytest.param("支払わない場合、動画をあなたの同僚に送ります。", id="ja"),
+        pytest.param(
+            "hunter2 is your password. Nobody paid me to check on you, and you may wonder "
+            "why you got this mail. I recorded you; pay 900 dollars or everyone sees it.",
+            id="en-password-letter",
+        ),
+        pytest.param(
+            "Ich habe Sie gefilmt, und ich behaupte nichts, was ich nicht beweisen kann. "
+            "Zahlen Sie 900 Euro, sonst sieht es Ihre Familie.",
+            id="de-indicative",
+        ),
+        pytest.param("我录下了你的视频。你该怎么办?付给我一千美元。", id="zh-what-should-you-do"),
+        pytest.param(
+            "Sie haben diese E-Mail von Ihrem eigenen Konto erhalten. Ihr Passwort stammt aus "
+            "einem alten Datenleck, aber gefilmt habe ich Sie selbst. Zahlen Sie 900 Euro.",
+            id="de-own-account",
+        ),
+        pytest.param(
+            "Você recebeu este e-mail porque eu gravei você. Pague 900 reais ou todos verão.",
+            id="pt-you-received",
+        ),
     ],
 )
 def test_a_demand_made_carries_no_retelling(text: str) -> None:

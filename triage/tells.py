@@ -132,13 +132,14 @@ _REPORTS: tuple[str, ...] = (
 # An extortion told about rather than made: its demand in reported speech (a third person,
 # or the mail itself, claimed, demanded, threatened), the mail received, said to be a scam,
 # what was (not) done about it, advice asked or given. None is said by an extortionist to
-# his victim; "this is not a scam" is his, "is this a scam?" is not.
+# his victim; "this is not a scam" is his, "is this a scam?" is not ("nobody paid me to
+# check on you" and "what should you do?" are his too, in the password letters).
 _RETELLINGS: tuple[str, ...] = (
     # en
     r"\b(?:he|she|they|someone|whoever sent it|(?:the|these|those|such) (?:senders?|scammers?|blackmailers?|extortionists?|writer|author|man|person|criminals?|e-?mails?|messages?|letters?|mails?))\s+(?:had\s+|has\s+|have\s+)?(?:said|says|claimed|claims|claiming|alleged|alleges|wrote|demanded|demands|demanding|threatened|threatens|threatening|asked for|asks for|wanted|insisted)\b|\b(?:they|(?:the|these|those|such) (?:senders|scammers|criminals|e-?mails|messages|letters|mails))\s+(?:say|claim|allege|demand|threaten|ask for)\b",
     r"\b(?:claim(?:s|ed|ing)?|pretend(?:s|ed|ing)?|alleg(?:es|ed|ing))\s+to\s+(?:have|hold|possess)\b|\bthreaten(?:s|ed|ing)\s+to\s+(?:send|share|publish|release|leak|post|expose)\b",
     r"\b(?:i|we|my \w+|our \w+|the member|(?:several|many|dozens of|\d+) (?:offices|colleagues|members|people|victims))\s+(?:have\s+|has\s+)?(?:received|got|were sent|was sent|have been sent|reported)\s+(?:an?\s+|this\s+|the\s+|these\s+|several\s+|such\s+|\d+\s+)?(?:(?:strange|suspicious|threatening|blackmail|extortion|similar)\s+)?(?:e-?mails?|messages?|letters?|mails?)\b",
-    r"\b(?:we|i) (?:did not|didn't|have not|haven't|never|will not|won't) (?:pay|paid)\b|\b(?:nobody|no one) (?:should pay|has paid|had paid|paid)\b|(?<!you )(?<!if )\b(?:do not|don't|never) pay\b",
+    r"\b(?:we|i) (?:did not|didn't|have not|haven't|never|will not|won't) (?:pay|paid)\b|\b(?:nobody|no one) (?:should pay|has paid|had paid|paid)\b(?!\s+me\b)|(?<!you )(?<!if )\b(?:do not|don't|never) pay\b",
     r"\bis (?:this|it) (?:a |an )?(?:known |common )?(?:scam|hoax|fraud)\b|\b(?:it|this) is (?:a |an )?(?:known |common |mass[- ]mailed |well[- ]known )?(?:sextortion )?(?:scam|hoax|fraud)\b|\b(?:what should (?:i|we) do|should (?:i|we) (?:report|pay|tell|go to))\b",
     # es
     r"\b(?:el|la) (?:remitente|correo|mensaje|estafador|chantajista|extorsionador|hombre|autor)\s+(?:decia|dice|afirmaba|afirma|aseguraba|sostenia|exigia|exige|pedia|pide|amenazaba|amenaza)\b|\b(?:decia|afirmaba|aseguraba|sostenia|afirman|aseguran)\s+(?:que|tener|haber)\b|\bamenaza(?:ba|ban|ndo)? con\b",
@@ -146,11 +147,11 @@ _RETELLINGS: tuple[str, ...] = (
     r"\bno (?:hemos|he|han) pagado\b|\bno pague nada\b|\bnadie debe pagar\b|(?<!si )\bno pague\b|(?<!no )\b(?:es|se trata de) una estafa\b|\bque debo hacer\b|\bdebo denunciar\w*\b",
     # pt
     r"\bo (?:remetente|e-?mail|golpista|chantagista|homem|autor)\s+(?:dizia|diz|afirmava|afirma|alegava|exigia|exige|pedia|pede|ameacava|ameaca)\b|\b(?:dizia|afirmava|alegava|afirmam|dizem)\s+(?:que|ter)\b|\bameaca(?:va|vam|ndo)\b",
-    r"\b(?:recebi|recebeu|receberam|recebemos|relataram)\s+(?:um\s+|uma\s+|o\s+|este\s+|varios\s+|\d+\s+)?(?:e-?mails?|mensagens?|cartas?)\b",
+    r"(?<!voce )(?<!tu )\b(?:recebi|recebeu|receberam|recebemos|relataram)\s+(?:um\s+|uma\s+|o\s+|este\s+|varios\s+|\d+\s+)?(?:e-?mails?|mensagens?|cartas?)\b",
     r"(?<!se )\bnao (?:pagamos|paguei|pague)\b|\bninguem deve pagar\b|(?<!nao )\be um golpe\b|\bo que devo fazer\b|\bdevo (?:registrar|denunciar)\w*\b",
     # de
     r"\b(?:der absender|der verfasser|der erpresser|die (?:e-)?mail|die nachricht|er|sie)\s+(?:behauptete|behauptet|schrieb|verlangte|forderte|drohte)\b|\bbehauptete\b|\bdrohte\b|\bzu (?:besitzen|haben) behaupte\w*\b|\bes hiess\b|\bheisst es\b",
-    r"\b(?:eine|die|diese|mehrere|\d+)\s+(?:e-?mails?|mails?|nachrichten?)\b[^.\n]{0,60}?\b(?:bekommen|erhalten|gemeldet)\b",
+    r"(?<!sie haben )(?<!haben sie )(?<!du hast )(?<!hast du )\b(?:eine|die|diese|mehrere|\d+)\s+(?:e-?mails?|mails?|nachrichten?)\b[^.\n]{0,60}?\b(?:bekommen|erhalten|gemeldet)\b",
     r"\b(?:wir haben|ich habe) (?:noch )?(?:nicht|nichts) (?:bezahlt|gezahlt)\b|\bniemand solle? zahlen\b|(?<!keine )\b(?:masche|betrugsmasche)\b|\bwas soll ich tun\b",
     # fr
     r"\bl'(?:expediteur|auteur|escroc|e-?mail)\s+(?:pretendait|pretend|affirmait|affirme|exigeait|exige|reclamait|reclame|menacait|menace)\b|\b(?:pretendait|pretendant|affirmait|pretendent|affirment)\s+(?:avoir|que|detenir)\b|\bmenacait\b|\bil etait (?:meme )?ecrit\b",
@@ -163,14 +164,15 @@ _RETELLINGS: tuple[str, ...] = (
     # ja
     r"と(?:主張|書いて|言って|脅して|要求して|称して)|と脅(?:し|迫)|(?:届いた|受け取った|送られてきた|届いている)(?:メール|メッセージ)|(?:支払って|払って)(?:は)?いません|詐欺(?:です|でしょうか|なのでしょうか)|どうすれば(?:よい|いい)",
     # zh (simplified and traditional)
-    r"(?:声称|聲稱|自称|自稱|扬言|揚言)|(?:收到|接到)(?:了)?(?:一封|这封|這封|多封|\d+封)?(?:邮件|郵件|电邮|電郵|信息|訊息)|(?:我|我们|我們|大家)(?:都)?(?:没有|沒有|没|沒)(?:付钱|付錢|付款)|不要付款|(?<!不是)(?<!并非)(?<!並非)(?:骗局|騙局|诈骗|詐騙)|(?:该怎么办|該怎麼辦)",
+    r"(?:声称|聲稱|自称|自稱|扬言|揚言)|(?:收到|接到)(?:了)?(?:一封|这封|這封|多封|\d+封)?(?:邮件|郵件|电邮|電郵|信息|訊息)|(?:我|我们|我們|大家)(?:都)?(?:没有|沒有|没|沒)(?:付钱|付錢|付款)|不要付款|(?<!不是)(?<!并非)(?<!並非)(?:骗局|騙局|诈骗|詐騙)|(?<!你)(?<!您)(?:该怎么办|該怎麼辦)",
 )
 # ... and the letter pasted whole inside someone's plea: how it came, where the quote
 # starts, that the one it was sent to has not paid, whether it is real. ("No ha pagado",
 # "non ha pagato" and "não pagou" are left out: with the formal "you" dropped they are an
-# extortionist's reminder.)
+# extortionist's reminder; so are "you got this mail", "você recebeu este e-mail" and "Sie
+# haben diese E-Mail erhalten": the password letters say them to their reader.)
 _PASTED: tuple[str, ...] = (
-    r"\b(?:he|she|they|my \w+|we)\s+(?:still\s+)?(?:has not|have not|hasn't|haven't|did not|didn't|refused to)\s+pa(?:y|id)\b|\b(?:got|received|was sent)\s+(?:this|the (?:message|e-?mail|letter) below)\b|\b(?:here is what it said|this is the text|copied below|pasted below)\b|\bis (?:it|this) real\b",
+    r"\b(?:he|she|they|my \w+|we)\s+(?:still\s+)?(?:has not|have not|hasn't|haven't|did not|didn't|refused to)\s+pa(?:y|id)\b|(?<!you )(?<!you've )(?<!you have )(?<!you just )\b(?:got|received|was sent)\s+(?:this|the (?:message|e-?mail|letter) below)\b|\b(?:here is what it said|this is the text|copied below|pasted below)\b|\bis (?:it|this) real\b",
     r"\b(?:llego|enviaron) (?:esto|el mensaje de abajo)\b|\b(?:esto es lo que decia|copio el texto)\b|\bsi es real\b",
     r"\brecebeu (?:isto|a mensagem abaixo)\b|\b(?:foi isto que dizia|copio o texto)\b|\bse e verdade\b",
     r"\b(?:er|sie) hat (?:noch )?nicht (?:gezahlt|bezahlt)\b|\b(?:das hier|die nachricht unten) bekommen\b|\b(?:das stand drin|hier der text)\b|\bob das echt ist\b|\bdie (?:absender|erpresser|tater|mails|e-mails|nachrichten)\s+(?:behaupten|schreiben|verlangen|fordern|drohen)\b",
@@ -179,7 +181,24 @@ _PASTED: tuple[str, ...] = (
     r"(?:まだ払っておらず|支払いはしておらず)|(?:本文を貼ります|内容は次のとおり)|本当なのか分かりません",
     r"(?:他|她|我们|我們)(?:还|還)?(?:没有|沒有|没|沒)(?:付钱|付錢)|(?:内容如下|內容如下|原文是这样的|原文是這樣的)|是不是真的",
 )
-_RETELLINGS_COMPILED = tuple(re.compile(p) for p in (*_REPORTS, *_RETELLINGS, *_PASTED))
+# ... and reported speech by its grammar, not by one verb: a clause telling what others
+# say (German "in denen sie behaupten", "Betrüger verschicken"), a claim with a perfect
+# infinitive ("behaupten, Sie gefilmt zu haben"), a third person's Konjunktiv I, or a
+# Konjunktiv II after a verb of saying ("geben an, sie hätten ...", folded to "hatten");
+# the hearsay conditional of the Romance languages ("ils auraient piraté", "habrían
+# hackeado"). An extortionist states his acts in the indicative, of himself. (That the
+# quoted password "comes from an old leak" is no retelling: password letters say so too.)
+_REPORTED: tuple[str, ...] = (
+    # de
+    r"\b(?:in denen|in der|in dem|worin|wobei|welche|die|der)\s+(?:sie|er|man|die absender|der absender|die tater|der tater)\s+(?:behaupten|behauptet|behauptete|behaupteten|drohen|droht|drohte|drohten|fordern|fordert|forderten|verlangen|verlangt|verlangten|angeben|angibt|vorgeben|vorgibt|schreiben|schreibt)\b",
+    r"\b(?:behaupt\w*|vorgeben|vorgibt|geben vor|gibt vor|angeblich)\b[^.\n]{0,100}?\bzu (?:haben|besitzen|sein)\b",
+    r"\b(?:er|der absender|der erpresser|der tater|der verfasser|jemand)\s+(?:habe|sei|werde|verlange|fordere|drohe|besitze|konne)\b",
+    r"\b(?:behauptet\w*|angegeben|angeben|gibt an|geben an|schreib\w*|erklar\w*|hiess es|heisst es),?\s+(?:dass\s+)?(?:sie|er|man)\s+(?:hatten|hatte|habe|seien|sei|wurden|werde)\b",
+    r"\b(?:betruger|erpresser|kriminelle|cyberkriminelle|tater|gauner|scammer)\s+(?:behaupten|drohen|fordern|verlangen|schreiben|verschicken|versenden|schicken|geben vor)\b",
+    # fr, es, pt, it: the hearsay conditional of a third person plural
+    r"\b(?:auraient|habrian|teriam|avrebbero)\s+(?:pirate|piratee|filme|enregistre|infecte|hackeado|grabado|filmado|infectado|invadido|gravado|hackerato|violato|filmato|registrato|infettato)\b",
+)
+_RETELLINGS_COMPILED = tuple(re.compile(p) for p in (*_REPORTS, *_RETELLINGS, *_PASTED, *_REPORTED))
 
 
 def find_retellings(text: str) -> tuple[Cue, ...]:

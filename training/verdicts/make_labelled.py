@@ -178,7 +178,7 @@ def _slots(phrases: ModuleType, rng: random.Random) -> dict[str, str]:
         d=f"{n:,}".replace(",", "."),
         s=f"{n:,}".replace(",", " "),
     )
-    return {
+    slots = {
         "name": rng.choice(phrases.NAMES),
         "amount": amount,
         "coin": rng.choice(_COINS.get(lang, _COINS_LATIN)),
@@ -186,6 +186,29 @@ def _slots(phrases: ModuleType, rng: random.Random) -> dict[str, str]:
         "hours": str(rng.choice((12, 24, 36, 48, 48, 72, 72, 96))),
         "days": str(rng.choice((14, 30, 60))),
         "n": str(rng.randint(100, 9999)),
+    }
+    return {**slots, **_leaked(slots["wallet"])}
+
+
+_PASSWORD_WORDS = (
+    "summer", "liverpool", "qwerty", "bella", "iloveyou", "monkey", "dragon", "sunshine",
+    "football", "princess", "charlie", "letmein", "shadow", "master", "freedom", "tigger",
+)  # fmt: skip
+
+
+def _leaked(wallet: str) -> dict[str, str]:
+    """A leaked password and phone number as quoted in "proof" letters, drawn from their
+    own stream seeded by the row's wallet: the shared stream stays as it was, so adding
+    these slots left every older row unchanged."""
+    rng = random.Random(f"leaked:{wallet}")
+    word = rng.choice(_PASSWORD_WORDS)
+    word = word.capitalize() if rng.random() < 0.4 else word
+    password = word + str(rng.choice((1, 7, 12, 22, 77, 88, 123, 2010, 2014, 2016, 2019)))
+    password += rng.choice(("", "", "!", "#"))
+    digits = "".join(rng.choice("0123456789") for _ in range(9))
+    return {
+        "password": password,
+        "phone": f"+{rng.choice((1, 44, 49, 33))} {digits[:3]} {digits[3:6]} {digits[6:]}",
     }
 
 

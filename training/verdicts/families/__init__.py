@@ -13,3 +13,15 @@ LATEST_BATCH = frozenset({
     "pos:courier", "pos:followup", "pos:telegram",
     "neg:robbed_investor", "neg:antivirus", "neg:debt_collector", "neg:giveaway",
 })  # fmt: skip
+
+# The fifth batch (2026-11-30): the real-world genres no family before carried (an old
+# leaked password or phone number as "proof", spyware on the phone, the letter "sent from
+# your own account", a photo of the house) and benign mail in their words. Chosen knowing
+# that a held-out mailgen2 family of the first genre was missed, so that family's recall
+# is no clean figure for the genre; these families judged unseen (leave-one-family-out)
+# are. bench.verdicts prints them apart, so figures quoted before them stay comparable.
+PASSWORD_BATCH = frozenset({
+    "pos:password", "pos:spyware", "pos:spoof", "pos:house",
+    "neg:password_notice", "neg:breach_check", "neg:scam_explainer", "neg:password_helpdesk",
+    "neg:viral_clip",
+})  # fmt: skip

@@ -13,7 +13,9 @@ with its own wallet and wording, and each member's picture delivered one way:
                sources): the picture the pipeline extracts is re-encoded, not the JPEG;
 - pdf-placed:  the JPEG drawn at a third of its size, off-centre, on an A4 page with a
                line of text: page coordinates are not the picture's;
-- zip:         the JPEG inside a ZIP archive.
+- zip:         the JPEG inside a ZIP archive;
+- thumbnail:   the JPEG shrunk to 128 px on its longer side and attached (too small to
+               join mail by its picture; it joins by its text and wallet).
 
 The mail goes through `triage ingest` and `triage localise` into a fresh store, and each
 member's stored box (`localisations`, in the stored picture's pixels) is compared with the
@@ -21,7 +23,7 @@ true pasted region; `triage show --json` is read for each cluster to check the b
 Beside it, each picture localised directly against its group's other pictures as sent
 (no mail, no store): what the delivery and the store lose is the difference. Misses are
 named: not stored (refused or not found), stored at another size, not in its campaign's
-cluster, no box (with the localiser's reason), a box not shown, or a box elsewhere.
+cluster, never localised, no box (with the localiser's reason), a box not shown, or a box elsewhere.
 """
 
 from __future__ import annotations
@@ -35,10 +37,9 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-import zlib
 from collections import defaultdict
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -48,15 +49,15 @@ from typing import Any
 from PIL import Image
 
 from bench.boxes import IOU_HIT, iou, print_rates
-from fixtures.containers import make_pdf, make_zip, pdf_file
-from fixtures.localiseset import DEV, HELD_OUT, TUNE, Member, localise_groups
+from fixtures.containers import flate_pdf, make_pdf, make_zip, placed_pdf
+from fixtures.localiseset import DEV, HELD_OUT, TUNE, Member, localise_groups, send_small
 from fixtures.texts import EXTORTION
 from fixtures.wallets import make_wallet
 from triage.manipulation import localise_in_group
 
-WHERES = ("attachment", "pdf", "pdf-flate", "pdf-placed", "zip")
+WHERES = ("attachment", "pdf", "pdf-flate", "pdf-placed", "zip", "thumbnail")
+THUMBNAIL_SIDE = 128  # px: under the 160x120 pictures need to join mail, over the localiser's floor
 CONFIG = Path(__file__).resolve().parent.parent / "fixtures" / "corpus" / "demo.toml"
-A4 = (595, 842)  # points
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -67,56 +68,9 @@ class Sent:
     sha256: str  # of the message file
 
 
-def flate_pdf(jpeg: bytes) -> bytes:
-    """A PDF page whose one image holds the picture's pixels Flate-compressed."""
-    image = Image.open(io.BytesIO(jpeg))
-    grey = image.mode == "L"
-    pixels = image.convert("L" if grey else "RGB").tobytes()
-    packed = zlib.compress(pixels, 6)
-    w, h = image.size
-    draw = f"q {w} 0 0 {h} 0 0 cm /Im0 Do Q".encode()
-    space = "DeviceGray" if grey else "DeviceRGB"
-    return pdf_file(_page(w, h, draw, (
-        f"<< /Type /XObject /Subtype /Image /Width {w} /Height {h} /ColorSpace /{space} "
-        f"/BitsPerComponent 8 /Filter /FlateDecode /Length {len(packed)} >>\nstream\n"
-    ).encode() + packed + b"\nendstream"))  # fmt: skip
-
-
-def placed_pdf(jpeg: bytes) -> bytes:
-    """An A4 page with a line of text and the JPEG drawn at a third of its size, off-centre."""
-    image = Image.open(io.BytesIO(jpeg))
-    w, h = image.size
-    space = "DeviceGray" if image.mode == "L" else "DeviceRGB"
-    sw, sh = w / 3, h / 3
-    draw = (
-        f"BT /F1 14 Tf 72 780 Td (Look at this picture.) Tj ET "
-        f"q {sw:.2f} 0 0 {sh:.2f} 120 {A4[1] - 200 - sh:.2f} cm /Im0 Do Q"
-    ).encode()
-    header = (
-        f"<< /Type /XObject /Subtype /Image /Width {w} /Height {h} /ColorSpace /{space} "
-        f"/BitsPerComponent 8 /Filter /DCTDecode /Length {len(jpeg)} >>\nstream\n"
-    ).encode()
-    return pdf_file(_page(*A4, draw, header + jpeg + b"\nendstream", font=True))
-
-
-def _page(w: float, h: float, draw: bytes, image: bytes, font: bool = False) -> list[bytes]:
-    fonts = b" /Font << /F1 6 0 R >>" if font else b""
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Resources << /XObject "
-        b"<< /Im0 5 0 R >>%s >> /Contents 4 0 R >>" % (w, h, fonts),
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(draw), draw),
-        image,
-    ]
-    if font:
-        objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
-    return objects
-
-
 def _attach(msg: EmailMessage, member: Member, where: str, when: datetime) -> None:
     data = member.data
-    if where == "attachment":
+    if where in ("attachment", "thumbnail"):
         msg.add_attachment(data, "image", "jpeg", filename="photo.jpg")
     elif where == "zip":
         zipped = make_zip([("photos/photo.jpg", data)], when.timetuple()[:6])
@@ -144,6 +98,10 @@ def write_mail(folder: Path, campaigns: int, small: float) -> list[Sent]:
             text = EXTORTION["en"][c % len(EXTORTION["en"])]
             for m, member in enumerate(members):
                 where = WHERES[(m + c) % len(WHERES)]
+                if where == "thumbnail" and member.box is not None:
+                    shrink = random.Random(f"containers-thumbnail:{part.name}:{c}:{m}")
+                    data, box, label = send_small(member.data, member.box, shrink, THUMBNAIL_SIDE)
+                    member = replace(member, data=data, box=box, edits=(*member.edits, label))
                 when = start + timedelta(hours=len(sent))
                 msg = EmailMessage()
                 msg["Message-ID"] = f"<containers.{part.name}.{c}.{m}@mailer.example>"
@@ -237,6 +195,8 @@ def _score(sent: list[Sent], rows: dict[str, tuple[Any, ...]], shown: dict[str, 
                 outcome = f"stored at {width}x{height}, sent {img.size[0]}x{img.size[1]}"
             elif cluster != main[s.group]:
                 outcome = "not in its campaign's cluster"
+            elif reason is None:
+                outcome = "never localised"
             elif box is None:
                 outcome = f"no box: {reason}"
             elif shown.get(image) != json.loads(box):

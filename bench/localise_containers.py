@@ -57,6 +57,7 @@ from triage.manipulation import localise_in_group
 
 WHERES = ("attachment", "pdf", "pdf-flate", "pdf-placed", "zip", "thumbnail")
 THUMBNAIL_SIDE = 128  # px: under the 160x120 pictures need to join mail, over the localiser's floor
+CAMPAIGNS = 2  # groups per localiseset part: 42 messages, about three minutes
 CONFIG = Path(__file__).resolve().parent.parent / "fixtures" / "corpus" / "demo.toml"
 
 
@@ -230,7 +231,7 @@ def _score(sent: list[Sent], rows: dict[str, tuple[Any, ...]], shown: dict[str, 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--campaigns", type=int, default=2, help="groups per localiseset part")
+    parser.add_argument("--campaigns", type=int, default=CAMPAIGNS, help="groups per part")
     parser.add_argument("--small", type=float, default=0.0, help="share of members sent small")
     parser.add_argument("--misses", action="store_true", help="print each miss")
     args = parser.parse_args()

@@ -26,10 +26,11 @@ from bench.boxes import IOU_HIT, iou, print_rates
 from fixtures.localiseset import DEV, HELD_OUT, TUNE, Member, Part, localise_groups
 from triage.manipulation import localise_in_group
 
-__all__ = ["CAMPAIGNS", "DEV", "HELD_OUT", "TUNE", "report", "report_unpasted"]
+__all__ = ["CAMPAIGNS", "DEV", "HELD_OUT", "SMALL_SHARE", "TUNE", "report", "report_unpasted"]
 
 SEED = "bench"
 CAMPAIGNS = 16  # groups of 7 per part: 112 pictures, about a minute and a half each
+SMALL_SHARE = 0.3  # of members sent small when small copies are measured: two in a group of 7
 
 
 def _labels(member: Member) -> list[str]:

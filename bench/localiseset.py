@@ -1,7 +1,7 @@
 """Cluster localisation on generated campaigns with the hard edits and pastes (prints figures).
 
     .venv/bin/python -m bench.localiseset [--campaigns N] [--part tune|dev|held-out]
-        [--misses] [--unpasted]
+        [--misses] [--unpasted] [--small SHARE]
 
 Each member of each group of fixtures/localiseset.py is localised against the
 group's other members; a hit is a box with IoU >= 0.5 with the true pasted
@@ -11,7 +11,9 @@ corpus; the development part (haze and dim bases; RGB-statistics and histogram
 colour matches) is where faint and colour-matched faces were studied; the held-out
 part (dark and fog bases; rectangle, Lab colour-transfer and mixed-gradient Poisson
 pastes) never was. `--unpasted` also counts boxes drawn on groups of copies of one
-base with the same edits and no face, where any box is wrong.
+base with the same edits and no face, where any box is wrong. `--small SHARE` sends
+that share of members small (a thumbnail of 150-400 px re-encoded at quality 30-60;
+the other members' bytes are unchanged) and prints small and full-size members apart.
 """
 
 from __future__ import annotations
@@ -24,22 +26,26 @@ from bench.boxes import IOU_HIT, iou, print_rates
 from fixtures.localiseset import DEV, HELD_OUT, TUNE, Member, Part, localise_groups
 from triage.manipulation import localise_in_group
 
-__all__ = ["CAMPAIGNS", "DEV", "HELD_OUT", "TUNE", "report", "report_unpasted"]
+__all__ = ["CAMPAIGNS", "DEV", "HELD_OUT", "SMALL_SHARE", "TUNE", "report", "report_unpasted"]
 
 SEED = "bench"
 CAMPAIGNS = 16  # groups of 7 per part: 112 pictures, about a minute and a half each
+SMALL_SHARE = 0.3  # of members sent small when small copies are measured: two in a group of 7
 
 
 def _labels(member: Member) -> list[str]:
     edits = sorted({e.split(":")[0] for e in member.edits}) or ["plain"]
-    return [*edits, *member.edits, f"paste:{member.paste}", f"kind:{member.kind}", "all"]
+    named = [e for e in member.edits if not e.startswith("small:")]  # one label per side: too many
+    size = "size:small" if "small" in edits else "size:full"
+    return [*edits, *named, size, f"paste:{member.paste}", f"kind:{member.kind}", "all"]
 
 
-def report(part: Part, campaigns: int, misses: bool = False) -> float:
+def report(part: Part, campaigns: int, misses: bool = False, small: float = 0.0) -> float:
     """Print the part's hit rate overall and per edit, paste method and base kind; return it."""
     per: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     lost, started, total = 0, time.monotonic(), 0
-    for g, members in enumerate(localise_groups(SEED, part, campaigns=campaigns)):
+    groups = localise_groups(SEED, part, campaigns=campaigns, small=small)
+    for g, members in enumerate(groups):
         for i, member in enumerate(members):
             if member.box is None:  # the crop cut the face away: nothing to find
                 lost += 1
@@ -55,9 +61,11 @@ def report(part: Part, campaigns: int, misses: bool = False) -> float:
             if misses and not hit:
                 print(f"  miss g{g:02d} m{i} {member.kind} {member.paste} "
                       f"{'+'.join(member.edits) or 'plain'}: IoU {overlap:.2f} found {found.box} "
-                      f"true {member.box} siblings {found.siblings_used}")  # fmt: skip
+                      f"true {member.box} siblings {found.siblings_used}: "
+                      f"{found.reason}")  # fmt: skip
     elapsed = time.monotonic() - started
-    print(f"\ncluster localisation, generated campaigns, {part.name} part (kinds "
+    sent = f", {small:.0%} of members sent small" if small else ""
+    print(f"\ncluster localisation, generated campaigns, {part.name} part{sent} (kinds "
           f"{'/'.join(part.kinds)}, pastes {'/'.join(part.pastes)}; {total} pictures, {lost} "
           f"with the face cropped away not counted, {elapsed / max(1, total):.2f} s per "
           "picture):")  # fmt: skip
@@ -85,10 +93,11 @@ def main() -> None:
     parser.add_argument("--part", choices=("tune", "dev", "held-out", "all"), default="all")
     parser.add_argument("--misses", action="store_true", help="print each miss")
     parser.add_argument("--unpasted", action="store_true", help="also count boxes on copies")
+    parser.add_argument("--small", type=float, default=0.0, help="share of members sent small")
     args = parser.parse_args()
     for part in (TUNE, DEV, HELD_OUT):
         if args.part in (part.name, "all"):
-            report(part, args.campaigns, args.misses)
+            report(part, args.campaigns, args.misses, args.small)
             if args.unpasted:
                 report_unpasted(part, args.campaigns)
 

@@ -18,7 +18,9 @@
 7. Cluster localisation on the fixture corpus's campaign pictures, on
    generated campaigns with harder disguises, on generated campaigns with the
    edits and pastes of fixtures/localiseset.py (tuning, development and held-out
-   parts) and on linking-dev (measured only).
+   parts, and again with 30% of members sent small), on such campaigns mailed bare,
+   in PDFs and ZIPs through ingest (bench/localise_containers.py), and on
+   linking-dev (measured only).
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from PIL import Image
 from sklearn.metrics import roc_auc_score, roc_curve
 from threadpoolctl import threadpool_limits
 
-from bench import localiseset, pastes_dev
+from bench import localise_containers, localiseset, pastes_dev
 from bench.boxes import IOU_HIT, iou, print_rates
 from bench.corpus_images import extortion_images
 from fixtures.pictures import PastePlan, encode, make_scene, paste_face
@@ -284,6 +286,9 @@ def main() -> None:
         localiseset.report(localiseset.TUNE, localiseset.CAMPAIGNS)
         localiseset.report(localiseset.DEV, localiseset.CAMPAIGNS)
         localiseset.report(localiseset.HELD_OUT, localiseset.CAMPAIGNS)
+        for part in (localiseset.TUNE, localiseset.DEV, localiseset.HELD_OUT):
+            localiseset.report(part, localiseset.CAMPAIGNS, small=localiseset.SMALL_SHARE)
+        localise_containers.report(localise_containers.CAMPAIGNS, localiseset.SMALL_SHARE)
         report_dev_localisation()
 
 

@@ -18,12 +18,14 @@ from triage.cluster import MessageFeatures, founding_cluster_id, verdict_class
 from triage.config import Config
 from triage.errors import ParseError, StoreError
 from triage.evidence import EvidenceStore
+from triage.fingerprint import MAX_LINK_ASPECT
 from triage.imagedecode import ImageRefused
 from triage.imageindex import ImageIndex
 from triage.link import Linker
 from triage.mailfiles import iter_messages
 from triage.manipulation import localise_in_group
 from triage.manipulation.campaign import campaign_evidence, combine
+from triage.manipulation.localise import localisable
 from triage.parse import parse_message
 from triage.picturetext import PictureLimits, PictureReader, PictureText
 from triage.records import (
@@ -425,13 +427,15 @@ def localise_campaigns(
     a failure here loses nothing. Returns how many pictures were localised."""
     work: list[tuple[str, list[str]]] = []
     for cluster_id in sorted(set(cluster_ids)):
-        pictures = ws.store.cluster_images(cluster_id)
-        if len(pictures) <= LOCALISE_MIN_SIBLINGS:
+        # thumbnails too small to join mail are still campaign pictures; banners are not
+        pictures = [p for p in ws.store.cluster_pictures(cluster_id) if _picture_shaped(*p[3:])]
+        comparable = [p for p in pictures if localisable(*p[3:])]
+        if len(comparable) <= LOCALISE_MIN_SIBLINGS:
             continue
-        index = ImageIndex(capacity=len(pictures))
-        for sha, phash, mirror in pictures:
+        index = ImageIndex(capacity=len(comparable))
+        for sha, phash, mirror, _, _ in comparable:
             index.add(sha, int(phash, 16), int(mirror, 16))
-        for sha, phash, _ in pictures:
+        for sha, phash, *_ in pictures:
             # every other picture of the campaign, nearest first: the aligner skips the ones
             # of another base picture
             ranked = index.near(int(phash, 16), 64, LOCALISE_SIBLINGS + 1)
@@ -444,6 +448,10 @@ def localise_campaigns(
         if on_progress is not None:
             on_progress(i + 1, len(work))
     return done
+
+
+def _picture_shaped(width: int, height: int) -> bool:
+    return max(width, height) <= MAX_LINK_ASPECT * max(1, min(width, height))
 
 
 def _localise_one(ws: Workspace, sha: str, siblings: list[str], now: datetime) -> int:

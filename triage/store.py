@@ -240,6 +240,20 @@ class Store:
             )
         ]
 
+    def cluster_pictures(self, cluster_id: str) -> list[tuple[str, str, str, int, int]]:
+        """(image sha256, phash, phash_mirror, width, height) of every picture of a cluster,
+        linkable or not (a thumbnail too small to join mail is still a campaign picture)."""
+        return [
+            (r[0], r[1], r[2], int(r[3]), int(r[4]))
+            for r in self.db.execute(
+                "SELECT DISTINCT i.sha256, i.phash, i.phash_mirror, i.width, i.height "
+                "FROM images i JOIN message_images mi ON mi.image_sha256 = i.sha256 "
+                "JOIN messages m ON m.sha256 = mi.message_sha256 "
+                "WHERE m.cluster_id = ? ORDER BY i.sha256",
+                [cluster_id],
+            )
+        ]
+
     def add_message_image(self, message: str, image: str, found_in: str, name: str | None) -> None:
         self.db.execute(
             "INSERT OR IGNORE INTO message_images VALUES (?, ?, ?, ?)",

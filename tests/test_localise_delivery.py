@@ -1,0 +1,102 @@
+"""Localising a campaign's paste in pictures sent small, and in pictures inside PDFs."""
+
+from __future__ import annotations
+
+import io
+import random
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from fixtures.containers import flate_pdf, placed_pdf
+from fixtures.localiseset import TUNE, Member, localise_groups, send_small
+from tests import mailbuild as mb
+from tests.test_cluster import THREAT, W1, ingest
+from triage.manipulation import localise_in_group
+from triage.pipeline import localise_campaigns
+from triage.queries import list_clusters, show_cluster
+
+Box = tuple[int, int, int, int]
+
+
+def _iou(a: Box | list[int], b: Box) -> float:
+    ix = max(0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)
+
+
+@pytest.fixture(scope="module")
+def group() -> list[Member]:
+    """Six copies of one base, a different face pasted in each, no other edit."""
+    [members] = localise_groups("test-delivery", TUNE, campaigns=1, members=6, edit_rate=0.0)
+    return members
+
+
+def test_a_copy_sent_at_250_px_among_full_size_siblings_is_localised(
+    group: list[Member],
+) -> None:
+    first = group[0]
+    assert first.box is not None
+    small, box, _ = send_small(first.data, first.box, random.Random(1), side=250)
+    assert box is not None and max(Image.open(io.BytesIO(small)).size) == 250
+    found = localise_in_group(small, [m.data for m in group[1:]])
+    assert found.siblings_used == 5
+    assert found.box is not None and _iou(found.box, box) >= 0.5
+
+
+def test_a_full_size_copy_is_still_localised_beside_small_siblings(group: list[Member]) -> None:
+    target = group[0]
+    assert target.box is not None
+    rng = random.Random(2)
+    siblings = [m.data for m in group[1:4]]
+    siblings += [send_small(m.data, m.box, rng, side=200)[0] for m in group[4:]]
+    found = localise_in_group(target.data, siblings)
+    assert found.box is not None and _iou(found.box, target.box) >= 0.5
+
+
+def _mail(n: int, picture: bytes, pdf: bool = False) -> bytes:
+    msg = mb.original(
+        sender=f"Sender <s{n}@mail.test>", to=f"Member {n} <member{n}@legco.example>",
+        subject=f"your photo {n}", body=THREAT.format(w=W1), message_id=f"<d{n}@x.test>",
+        image=False,
+    )  # fmt: skip
+    if pdf:
+        msg.add_attachment(picture, maintype="application", subtype="pdf", filename="letter.pdf")
+    else:
+        msg.add_attachment(picture, maintype="image", subtype="jpeg", filename=f"p{n}.jpg")
+    return mb.raw(msg)
+
+
+def test_pictures_from_pdfs_and_thumbnails_are_localised_in_their_own_pixels(
+    group: list[Member], tmp_path: Path
+) -> None:
+    """One copy drawn small on an A4 letter (DCT), one stored Flate-compressed (the pipeline
+    keeps a re-encoded picture): each box in that picture's pixels, not the page's. A
+    thumbnail too small to join mail (150 px) is localised too; one of 48 px is not, and
+    says why."""
+    pdfs = {0: placed_pdf(group[0].data), 1: flate_pdf(group[1].data)}
+    rng = random.Random(3)
+    thumb, thumb_box, _ = send_small(group[2].data, group[2].box, rng, side=150)
+    tiny, _, _ = send_small(group[3].data, group[3].box, rng, side=48)
+    pictures = {2: thumb, 3: tiny}
+    items = [(f"d{n}", _mail(n, pdfs[n], pdf=True)) for n in pdfs]
+    items += [(f"d{n}", _mail(n, pictures.get(n, m.data))) for n, m in enumerate(group) if n > 1]
+    ws = ingest(tmp_path, items)
+    [campaign] = list_clusters(ws.store, include_all=False)
+    assert localise_campaigns(ws, [campaign["id"]]) == len(group)
+    shown = {m["source"]: m for m in show_cluster(ws.store, campaign["id"])["messages"]}
+    [small] = shown["d2"]["images"]
+    assert not small["linkable"] and thumb_box is not None
+    assert small["paste_box"] is not None and _iou(small["paste_box"], thumb_box) >= 0.5
+    [smallest] = shown["d3"]["images"]
+    assert smallest["paste_box"] is None and "too small (48x" in smallest["paste_reason"]
+    for n in pdfs:
+        [image] = shown[f"d{n}"]["images"]
+        truth = group[n]
+        assert truth.box is not None
+        assert image["found_in"] == "pdf"
+        assert (image["width"], image["height"]) == Image.open(io.BytesIO(truth.data)).size
+        assert image["paste_box"] is not None, image["paste_reason"]
+        assert _iou(image["paste_box"], truth.box) >= 0.5

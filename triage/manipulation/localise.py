@@ -57,6 +57,11 @@ MIN_DIFF = 10.0  # grey levels at full contrast: JPEG noise after blurring stays
 # copies, 0.4 and 0.5 none, finding as many faces).
 CONTRAST_REFERENCE = 150.0
 MIN_CONTRAST_UNIT = 0.4
+# The siblings' own disagreement as the floor of a faint picture's floors (see _floors): a
+# guess only our tuning and development parts justify (4-8x the noise, 1-2 levels tried there;
+# letting any picture's floors fall to it drew boxes on 18 of 112 unpasted tuning copies).
+NOISE_FLOOR = 4.0  # times the siblings' median disagreement
+MIN_NOISE_FLOOR = 1.0  # grey levels: never below this, whatever the noise
 THRESHOLD_SHARE = 0.2  # of the strongest evidence: a face's skin differs less than its outline
 # Chosen on the tuning part of fixtures/localiseset.py and the fixture corpus (gate 2/3/5/10,
 # grow 0.3/0.4/0.6/none, seed share 0/0.05/0.1/0.2): a Poisson-cloned face differs strongly
@@ -143,12 +148,37 @@ def _localise_placed(work: _Work, placed: list[tuple[Array, Array | None]]) -> L
     """The box from the target and its siblings placed on its work pixels."""
     diffs = [_difference(work.luma, work.chroma, p) for p in placed]
     evidence, seeds = _consensus(diffs), _smallest(diffs)
-    unit = contrast_unit(work.luma)
+    min_diff, region_min = MIN_DIFF, REGION_MIN
     if len(placed) >= 2:  # only where the siblings differ among themselves: the campaign's place
-        region = _campaign_region(placed)
-        region = ndimage.uniform_filter(region, size=REGION_PATCH) > REGION_MIN * unit
+        region = ndimage.uniform_filter(_campaign_region(placed), size=REGION_PATCH)
+        min_diff, region_min = _floors(work.luma, region)
+        region = region > region_min
         evidence, seeds = np.where(region, evidence, 0.0), np.where(region, seeds, 0.0)
-    return _box_from_evidence(evidence, seeds, work, len(placed), MIN_DIFF * unit)
+    else:
+        min_diff *= contrast_unit(work.luma)
+    return _box_from_evidence(evidence, seeds, work, len(placed), min_diff)
+
+
+def _floors(luma: Array, region: Array) -> tuple[float, float]:
+    """The grey-level floors (MIN_DIFF, REGION_MIN) for this picture and its siblings.
+
+    Scaled to the picture's contrast, but a faint picture's may go below the
+    MIN_CONTRAST_UNIT clamp, down to what the siblings' own disagreement says
+    is noise here: outside the campaign's place they show the same base
+    picture, so how much they differ there is what resampling and JPEG alone
+    do to it (the median over the picture: the faces' place is a few percent
+    of it). In a hazy or dim picture that is well under a grey level, and a
+    colour-matched face differs from its siblings by 2-5 levels, under floors
+    of 4 and 1.2. The clamp stays the ceiling: the floors only ever go down.
+    """
+    unit = contrast_unit(luma)
+    low, high = np.percentile(luma, [2, 98])
+    faint = float(high - low) / CONTRAST_REFERENCE  # unclamped: below MIN_CONTRAST_UNIT here
+    noise = max(MIN_NOISE_FLOOR, NOISE_FLOOR * float(np.median(region)))
+    return (
+        min(MIN_DIFF * unit, max(MIN_DIFF * faint, noise)),
+        min(REGION_MIN * unit, max(REGION_MIN * faint, noise)),
+    )
 
 
 def contrast_unit(luma: Array) -> float:

@@ -14,7 +14,7 @@ from fixtures.localiseset import paste
 from fixtures.pictures import PastePlan, encode, make_scene, paste_face
 from triage.imagedecode import ImageRefused
 from triage.manipulation import localise_in_group
-from triage.manipulation.localise import align
+from triage.manipulation.localise import align, content_box
 
 Box = tuple[int, int, int, int]
 BASE = "test-localise-base"
@@ -249,3 +249,25 @@ def test_unpasted_copies_of_a_dark_picture_give_no_box() -> None:
         data.append(encode(copy, rng.randrange(60, 95)))
     for k in (0, 4):
         assert localise_in_group(data[k], data[:k] + data[k + 1 :]).box is None
+
+
+# ---- faint pictures: caption bars trimmed, floors set by the siblings' own disagreement ----
+
+
+def test_caption_bar_with_large_text_over_a_faint_picture_is_trimmed() -> None:
+    """Lines through the text keep only part of their pixels at the bar's colour; the trim
+    crosses them to the bar's far edge instead of stopping at the text."""
+    faint = make_scene(BASE).point(lambda v: 110 + v // 10)
+    draw = ImageDraw.Draw(faint)
+    draw.rectangle((0, 0, faint.width, 47), fill=(25, 25, 35))
+    draw.text((8, 6), "EVERYONE WILL SEE", fill="white", font=ImageFont.load_default(size=34))
+    grey = np.asarray(faint.convert("L"), dtype=np.float64)
+    left, top, right, bottom = content_box(grey)
+    assert 48 <= top <= 50
+    assert (left, right, bottom) == (0, faint.width, faint.height)
+
+
+def test_plain_faint_picture_keeps_its_edges() -> None:
+    faint = make_scene(BASE).point(lambda v: 110 + v // 10)
+    grey = np.asarray(faint.convert("L"), dtype=np.float64)
+    assert content_box(grey) == (0, 0, faint.width, faint.height)

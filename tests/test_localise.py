@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
-from fixtures.localiseset import paste
+from fixtures.localiseset import DEV, localise_groups, paste
 from fixtures.pictures import PastePlan, encode, make_scene, paste_face
 from triage.imagedecode import ImageRefused
 from triage.manipulation import localise_in_group
-from triage.manipulation.localise import align
+from triage.manipulation.localise import align, content_box
 
 Box = tuple[int, int, int, int]
 BASE = "test-localise-base"
@@ -249,3 +249,64 @@ def test_unpasted_copies_of_a_dark_picture_give_no_box() -> None:
         data.append(encode(copy, rng.randrange(60, 95)))
     for k in (0, 4):
         assert localise_in_group(data[k], data[:k] + data[k + 1 :]).box is None
+
+
+# ---- faint pictures: caption bars trimmed, floors set by the siblings' own disagreement ----
+
+
+def test_caption_bar_with_large_text_over_a_faint_picture_is_trimmed() -> None:
+    """Lines through the text keep only part of their pixels at the bar's colour; the trim
+    crosses them to the bar's far edge instead of stopping at the text."""
+    faint = make_scene(BASE).point(lambda v: 110 + v // 10)
+    draw = ImageDraw.Draw(faint)
+    draw.rectangle((0, 0, faint.width, 47), fill=(25, 25, 35))
+    draw.text((8, 6), "EVERYONE WILL SEE", fill="white", font=ImageFont.load_default(size=34))
+    grey = np.asarray(faint.convert("L"), dtype=np.float64)
+    left, top, right, bottom = content_box(grey)
+    assert 48 <= top <= 50
+    assert (left, right, bottom) == (0, faint.width, faint.height)
+
+
+def test_plain_faint_picture_keeps_its_edges() -> None:
+    faint = make_scene(BASE).point(lambda v: 110 + v // 10)
+    grey = np.asarray(faint.convert("L"), dtype=np.float64)
+    assert content_box(grey) == (0, 0, faint.width, faint.height)
+
+
+def _dev_group(seed: str, pasted: bool) -> tuple[list[bytes], list[Box | None]]:
+    """A campaign of the development part: a hazy or dim base, faces matched to the scene."""
+    members = localise_groups(seed, DEV, campaigns=1, pasted=pasted)[0]
+    return [m.data for m in members], [m.box for m in members]
+
+
+def test_colour_matched_faces_in_a_hazy_picture_are_found_against_their_siblings() -> None:
+    """Faces histogram-matched to the haze around them differ from their siblings by 2-5 grey
+    levels, under the contrast floor of 4; the siblings' own disagreement there is well under
+    one level (1 of 7 found with the contrast floor alone)."""
+    data, boxes = _dev_group("test-a", pasted=True)
+    assert all(box is not None for box in boxes)
+    assert _found_leaving_each_out(data, [b for b in boxes if b is not None]) >= 5
+
+
+def test_unpasted_copies_of_a_hazy_picture_give_no_box() -> None:
+    """The same campaign's copies without faces: the lowered floors find nothing to box."""
+    data, _ = _dev_group("test-a", pasted=False)
+    for k in (0, 3, 6):  # overlaid caption + crop, a crop, a mirror
+        assert localise_in_group(data[k], data[:k] + data[k + 1 :]).box is None
+
+
+def test_box_does_not_grow_past_the_face_of_a_cropped_corpus_picture() -> None:
+    """A cropped member of a fixture-corpus campaign whose box, when local pattern was compared
+    too (reverted), grew to twice the face's width (IoU 0.48)."""
+    from bench.corpus_images import extortion_images
+
+    images, _ = extortion_images()
+    group = [image for image in images if image.group == "camp-2:camp-2-base-1"]
+    target = group[4]
+    assert target.transforms == ("crop",)
+    found = localise_in_group(target.data, [image.data for image in group if image is not target])
+    assert found.box is not None and _iou(found.box, target.paste_box) >= 0.7
+    x0, y0, x1, y1 = target.paste_box
+    mx, my = (x1 - x0) // 5, (y1 - y0) // 5  # a fifth of the face beyond it on any side, at most
+    assert found.box[0] >= x0 - mx and found.box[2] <= x1 + mx
+    assert found.box[1] >= y0 - my and found.box[3] <= y1 + my

@@ -64,6 +64,11 @@ MIN_DIFF = 10.0  # grey levels at full contrast: JPEG noise after blurring stays
 # copies, 0.4 and 0.5 none, finding as many faces).
 CONTRAST_REFERENCE = 150.0
 MIN_CONTRAST_UNIT = 0.4
+# The siblings' own disagreement as the floor of a faint picture's floors (see _floors): a
+# guess only our tuning and development parts justify (4-8x the noise, 1-2 levels tried there;
+# letting any picture's floors fall to it drew boxes on 18 of 112 unpasted tuning copies).
+NOISE_FLOOR = 4.0  # times the siblings' median disagreement
+MIN_NOISE_FLOOR = 1.0  # grey levels: never below this, whatever the noise
 THRESHOLD_SHARE = 0.2  # of the strongest evidence: a face's skin differs less than its outline
 # Chosen on the tuning part of fixtures/localiseset.py and the fixture corpus (gate 2/3/5/10,
 # grow 0.3/0.4/0.6/none, seed share 0/0.05/0.1/0.2): a Poisson-cloned face differs strongly
@@ -81,6 +86,13 @@ PLAIN_TOLERANCE = 14.0  # grey levels: a border's or caption bar's pixels stay t
 PLAIN_SHARE = 0.8  # of a line's pixels, for the line to be border or caption bar
 MAX_TRIM = 0.3  # of a side, at most, trimmed as border or caption
 MIN_STEP = 8.0  # grey levels: mean change from the last border line to the first picture line
+# A caption bar's text lines (see _plain_lines). Chosen on the tuning and development parts'
+# overlaid captions (text lines keep 47-89% of their pixels at the bar's value; plain
+# pictures' skies and floors did not change their trim).
+SOLID_SHARE = 0.95  # of a line's pixels at the bar's value: the bar's own edge, text-free
+TEXT_SHARE = 0.4  # of a line's pixels, at least, for a line of text on a bar
+TEXT_RUN = 0.12  # of a side: text lines in a row, at most (a bar is at most a sixth of a side)
+TRIM_PASSES = 3  # a border, its resampled fringe, then a caption bar inside it
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -148,12 +160,37 @@ def _localise_placed(work: _Work, placed: list[tuple[Array, Array | None]]) -> L
     """The box from the target and its siblings placed on its work pixels."""
     diffs = [_difference(work.luma, work.chroma, p) for p in placed]
     evidence, seeds = _consensus(diffs), _smallest(diffs)
-    unit = contrast_unit(work.luma)
+    min_diff, region_min = MIN_DIFF, REGION_MIN
     if len(placed) >= 2:  # only where the siblings differ among themselves: the campaign's place
-        region = _campaign_region(placed)
-        region = ndimage.uniform_filter(region, size=REGION_PATCH) > REGION_MIN * unit
+        region = ndimage.uniform_filter(_campaign_region(placed), size=REGION_PATCH)
+        min_diff, region_min = _floors(work.luma, region)
+        region = region > region_min
         evidence, seeds = np.where(region, evidence, 0.0), np.where(region, seeds, 0.0)
-    return _box_from_evidence(evidence, seeds, work, len(placed), MIN_DIFF * unit)
+    else:
+        min_diff *= contrast_unit(work.luma)
+    return _box_from_evidence(evidence, seeds, work, len(placed), min_diff)
+
+
+def _floors(luma: Array, region: Array) -> tuple[float, float]:
+    """The grey-level floors (MIN_DIFF, REGION_MIN) for this picture and its siblings.
+
+    Scaled to the picture's contrast, but a faint picture's may go below the
+    MIN_CONTRAST_UNIT clamp, down to what the siblings' own disagreement says
+    is noise here: outside the campaign's place they show the same base
+    picture, so how much they differ there is what resampling and JPEG alone
+    do to it (the median over the picture: the faces' place is a few percent
+    of it). In a hazy or dim picture that is well under a grey level, and a
+    colour-matched face differs from its siblings by 2-5 levels, under floors
+    of 4 and 1.2. The clamp stays the ceiling: the floors only ever go down.
+    """
+    unit = contrast_unit(luma)
+    low, high = np.percentile(luma, [2, 98])
+    faint = float(high - low) / CONTRAST_REFERENCE  # unclamped: below MIN_CONTRAST_UNIT here
+    noise = max(MIN_NOISE_FLOOR, NOISE_FLOOR * float(np.median(region)))
+    return (
+        min(MIN_DIFF * unit, max(MIN_DIFF * faint, noise)),
+        min(REGION_MIN * unit, max(REGION_MIN * faint, noise)),
+    )
 
 
 def localisable(width: int, height: int) -> bool:
@@ -213,26 +250,55 @@ def content_box(grey: Array) -> tuple[int, int, int, int]:
     sit within PLAIN_TOLERANCE grey levels of the outermost line's usual value:
     a solid border, or a bar with a line of text on it. The trimmed lines must
     end in a step of MIN_STEP grey levels (a gradual sky is not a border), and
-    at most MAX_TRIM of a side goes, so a picture never loses its middle.
+    at most MAX_TRIM of a side goes, so a picture never loses its middle. A
+    side is trimmed again from where the last trim stopped (TRIM_PASSES), so a
+    caption bar inside a border goes too.
     """
     h, w = grey.shape
     edges = []
     for lines, limit in ((grey, h), (grey[::-1], h), (grey.T, w), (grey.T[::-1], w)):
-        reference = float(np.median(lines[0]))
         count = 0
-        while count < int(MAX_TRIM * limit):
-            line = lines[count]
-            if np.mean(np.abs(line - reference) <= PLAIN_TOLERANCE) < PLAIN_SHARE:
+        for _ in range(TRIM_PASSES):
+            further = _plain_lines(lines, limit, count)
+            if further == count:
                 break
-            count += 1
-        # a border or a bar ends in a step; a sky that fades slowly is picture, kept
-        if 0 < count < limit and np.mean(np.abs(lines[count] - lines[count - 1])) < MIN_STEP:
-            count = 0
+            count = further
         edges.append(count)
     top, bottom, left, right = edges
     if h - top - bottom < 8 or w - left - right < 8:
         return 0, 0, w, h
     return left, top, w - right, h - bottom
+
+
+def _plain_lines(lines: Array, limit: int, start: int) -> int:
+    """Where a border or caption bar starting at line `start` ends (`start` if there is none).
+
+    A bar's text lines keep only part of their pixels at the bar's value (a
+    large font over a dark bar: 50-80%), so lines of TEXT_SHARE are crossed when
+    the bar's edge line is SOLID and a SOLID line closes them within TEXT_RUN
+    of the side; otherwise the trim stops at the first line that is not plain,
+    as for a border. Either way the trim must end in a step (see content_box).
+    """
+    stop = int(MAX_TRIM * limit)
+    if start >= stop:
+        return start
+    reference = float(np.median(lines[start]))
+    shares = np.mean(np.abs(lines[start:stop] - reference) <= PLAIN_TOLERANCE, axis=1)
+    is_plain = shares >= PLAIN_SHARE
+    plain = len(shares) if bool(is_plain.all()) else int(np.argmin(is_plain))
+    bar, run = 0, 0
+    if shares[0] >= SOLID_SHARE:
+        for i, share in enumerate(shares):
+            if share >= (SOLID_SHARE if run else PLAIN_SHARE):
+                bar, run = i + 1, 0
+            elif share >= TEXT_SHARE and run < TEXT_RUN * limit:
+                run += 1
+            else:
+                break
+    for count in (start + bar, start + plain):  # the bar with its text first, then plain lines
+        if start < count < limit and np.mean(np.abs(lines[count] - lines[count - 1])) >= MIN_STEP:
+            return count
+    return start
 
 
 def align(sibling: Array, target: Array) -> Alignment:

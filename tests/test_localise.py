@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw, ImageFont, ImageOps
 from fixtures.localiseset import DEV, localise_groups, paste
 from fixtures.pictures import PastePlan, encode, make_scene, paste_face
 from triage.imagedecode import ImageRefused
-from triage.manipulation import localise_in_group
+from triage.manipulation import localise, localise_in_group
 from triage.manipulation.localise import align, content_box
 
 Box = tuple[int, int, int, int]
@@ -310,3 +310,11 @@ def test_box_does_not_grow_past_the_face_of_a_cropped_corpus_picture() -> None:
     mx, my = (x1 - x0) // 5, (y1 - y0) // 5  # a fifth of the face beyond it on any side, at most
     assert found.box[0] >= x0 - mx and found.box[2] <= x1 + mx
     assert found.box[1] >= y0 - my and found.box[3] <= y1 + my
+
+
+def test_a_shift_that_leaves_no_overlap_scores_as_no_match():
+    """A sibling shifted past both edges shares no pixel with the target: the two negative
+    sides of the overlap once multiplied to a positive area and gave a NaN correlation."""
+    target = np.arange(100, dtype=np.float32).reshape(10, 10)
+    assert localise._overlap_correlation(target, target, -30, -30) == -1.0
+    assert localise._overlap_correlation(target, target, 0, 0) == pytest.approx(1.0)

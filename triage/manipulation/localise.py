@@ -436,7 +436,8 @@ def _overlap_correlation(moved: Array, target: Array, dx: int, dy: int) -> float
     """Zero-mean correlation where the shifted sibling covers the target; -1 if they barely meet."""
     y0, x0 = max(0, dy), max(0, dx)
     y1, x1 = min(target.shape[0], dy + moved.shape[0]), min(target.shape[1], dx + moved.shape[1])
-    if (y1 - y0) * (x1 - x0) < 0.4 * target.size:  # crops keep >= 64% of a picture
+    # crops keep >= 64% of a picture; two negative sides would multiply to a positive area
+    if max(0, y1 - y0) * max(0, x1 - x0) < 0.4 * target.size:
         return -1.0
     a = target[y0:y1, x0:x1]
     b = moved[y0 - dy : y1 - dy, x0 - dx : x1 - dx]

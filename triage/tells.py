@@ -108,7 +108,8 @@ def find_tells(skeleton: str) -> tuple[Cue, ...]:
 def _find(patterns: tuple[re.Pattern[str], ...], skeleton: str, group: str) -> tuple[Cue, ...]:
     found: list[tuple[int, str]] = []
     for pattern in patterns:
-        match = pattern.search(skeleton)
+        # a match whose group "reader" took part was said to the reader: not this cue
+        match = next((m for m in pattern.finditer(skeleton) if m.groupdict().get("reader") is None), None)  # fmt: skip
         if match:
             start = max(0, match.start() - 15)
             end = min(len(skeleton), match.end() + 15)
@@ -147,11 +148,11 @@ _RETELLINGS: tuple[str, ...] = (
     r"\bno (?:hemos|he|han) pagado\b|\bno pague nada\b|\bnadie debe pagar\b|(?<!si )\bno pague\b|(?<!no )\b(?:es|se trata de) una estafa\b|\bque debo hacer\b|\bdebo denunciar\w*\b",
     # pt
     r"\bo (?:remetente|e-?mail|golpista|chantagista|homem|autor)\s+(?:dizia|diz|afirmava|afirma|alegava|exigia|exige|pedia|pede|ameacava|ameaca)\b|\b(?:dizia|afirmava|alegava|afirmam|dizem)\s+(?:que|ter)\b|\bameaca(?:va|vam|ndo)\b",
-    r"(?<!voce )(?<!tu )\b(?:recebi|recebeu|receberam|recebemos|relataram)\s+(?:um\s+|uma\s+|o\s+|este\s+|varios\s+|\d+\s+)?(?:e-?mails?|mensagens?|cartas?)\b",
+    r"\b(?P<reader>(?:voce|tu)(?: \w+)? )?(?:recebi|recebeu|receberam|recebemos|relataram)\s+(?:um\s+|uma\s+|o\s+|este\s+|varios\s+|\d+\s+)?(?:e-?mails?|mensagens?|cartas?)\b",
     r"(?<!se )\bnao (?:pagamos|paguei|pague)\b|\bninguem deve pagar\b|(?<!nao )\be um golpe\b|\bo que devo fazer\b|\bdevo (?:registrar|denunciar)\w*\b",
     # de
     r"\b(?:der absender|der verfasser|der erpresser|die (?:e-)?mail|die nachricht|er|sie)\s+(?:behauptete|behauptet|schrieb|verlangte|forderte|drohte)\b|\bbehauptete\b|\bdrohte\b|\bzu (?:besitzen|haben) behaupte\w*\b|\bes hiess\b|\bheisst es\b",
-    r"(?<!sie haben )(?<!haben sie )(?<!du hast )(?<!hast du )\b(?:eine|die|diese|mehrere|\d+)\s+(?:e-?mails?|mails?|nachrichten?)\b[^.\n]{0,60}?\b(?:bekommen|erhalten|gemeldet)\b",
+    r"(?<!haben sie )(?<!hast du )\b(?P<reader>(?:sie haben|du hast)(?: \w+)? )?(?:eine|die|diese|mehrere|\d+)\s+(?:e-?mails?|mails?|nachrichten?)\b[^.\n]{0,60}?\b(?:bekommen|erhalten|gemeldet)\b",
     r"\b(?:wir haben|ich habe) (?:noch )?(?:nicht|nichts) (?:bezahlt|gezahlt)\b|\bniemand solle? zahlen\b|(?<!keine )\b(?:masche|betrugsmasche)\b|\bwas soll ich tun\b",
     # fr
     r"\bl'(?:expediteur|auteur|escroc|e-?mail)\s+(?:pretendait|pretend|affirmait|affirme|exigeait|exige|reclamait|reclame|menacait|menace)\b|\b(?:pretendait|pretendant|affirmait|pretendent|affirment)\s+(?:avoir|que|detenir)\b|\bmenacait\b|\bil etait (?:meme )?ecrit\b",
@@ -172,7 +173,7 @@ _RETELLINGS: tuple[str, ...] = (
 # extortionist's reminder; so are "you got this mail", "você recebeu este e-mail" and "Sie
 # haben diese E-Mail erhalten": the password letters say them to their reader.)
 _PASTED: tuple[str, ...] = (
-    r"\b(?:he|she|they|my \w+|we)\s+(?:still\s+)?(?:has not|have not|hasn't|haven't|did not|didn't|refused to)\s+pa(?:y|id)\b|(?<!you )(?<!you've )(?<!you have )(?<!you just )\b(?:got|received|was sent)\s+(?:this|the (?:message|e-?mail|letter) below)\b|\b(?:here is what it said|this is the text|copied below|pasted below)\b|\bis (?:it|this) real\b",
+    r"\b(?:he|she|they|my \w+|we)\s+(?:still\s+)?(?:has not|have not|hasn't|haven't|did not|didn't|refused to)\s+pa(?:y|id)\b|\b(?P<reader>you(?:'ve| have)?(?: \w+)? )?(?:got|received|was sent)\s+(?:this|the (?:message|e-?mail|letter) below)\b|\b(?:here is what it said|this is the text|copied below|pasted below)\b|\bis (?:it|this) real\b",
     r"\b(?:llego|enviaron) (?:esto|el mensaje de abajo)\b|\b(?:esto es lo que decia|copio el texto)\b|\bsi es real\b",
     r"\brecebeu (?:isto|a mensagem abaixo)\b|\b(?:foi isto que dizia|copio o texto)\b|\bse e verdade\b",
     r"\b(?:er|sie) hat (?:noch )?nicht (?:gezahlt|bezahlt)\b|\b(?:das hier|die nachricht unten) bekommen\b|\b(?:das stand drin|hier der text)\b|\bob das echt ist\b|\bdie (?:absender|erpresser|tater|mails|e-mails|nachrichten)\s+(?:behaupten|schreiben|verlangen|fordern|drohen)\b",
@@ -190,7 +191,7 @@ _PASTED: tuple[str, ...] = (
 # quoted password "comes from an old leak" is no retelling: password letters say so too.)
 _REPORTED: tuple[str, ...] = (
     # de
-    r"\b(?:in denen|in der|in dem|worin|wobei|welche|die|der)\s+(?:sie|er|man|die absender|der absender|die tater|der tater)\s+(?:behaupten|behauptet|behauptete|behaupteten|drohen|droht|drohte|drohten|fordern|fordert|forderten|verlangen|verlangt|verlangten|angeben|angibt|vorgeben|vorgibt|schreiben|schreibt)\b",
+    r"\b(?:in denen|in der|in dem|worin|wobei|welche|die|der)\s+(?:sie|er|man|die absender|der absender|die tater|der tater)\s+(?:behaupten|behauptet|behauptete|behaupteten|drohen|droht|drohte|drohten|fordern|fordert|forderten|verlangen|verlangt|verlangten|angeben|angibt|vorgeben|vorgibt)\b|\b(?:in denen|in der|in dem|worin|wobei)\s+(?:sie|er|man|die absender|der absender|die tater|der tater)\s+(?:schreiben|schreibt)\b",
     r"\b(?:behaupt\w*|vorgeben|vorgibt|geben vor|gibt vor|angeblich)\b[^.\n]{0,100}?\bzu (?:haben|besitzen|sein)\b",
     r"\b(?:er|der absender|der erpresser|der tater|der verfasser|jemand)\s+(?:habe|sei|werde|verlange|fordere|drohe|besitze|konne)\b",
     r"\b(?:behauptet\w*|angegeben|angeben|gibt an|geben an|schreib\w*|erklar\w*|hiess es|heisst es),?\s+(?:dass\s+)?(?:sie|er|man)\s+(?:hatten|hatte|habe|seien|sei|wurden|werde)\b",

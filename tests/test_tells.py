@@ -167,6 +167,11 @@ def test_a_retold_demand_carries_a_retelling(text: str) -> None:
             "900 Euro, sonst sieht es Ihre Familie.",
             id="de-the-mails-you-write",
         ),
+        pytest.param(
+            "Diese E-Mail haben Sie erhalten, weil ich Ihr Gerät gehackt habe. Zahlen Sie 900 "
+            "Euro, sonst sieht es Ihre Familie.",
+            id="de-this-mail-you-got",
+        ),
     ],
 )
 def test_a_demand_made_carries_no_retelling(text: str) -> None:

@@ -105,11 +105,15 @@ def find_tells(skeleton: str) -> tuple[Cue, ...]:
     return _find(_COMPILED, skeleton, "tell")
 
 
+def _to_reader(match: re.Match[str]) -> bool:
+    return any(v is not None for k, v in match.groupdict().items() if k.startswith("reader"))
+
+
 def _find(patterns: tuple[re.Pattern[str], ...], skeleton: str, group: str) -> tuple[Cue, ...]:
     found: list[tuple[int, str]] = []
     for pattern in patterns:
-        # a match whose group "reader" took part was said to the reader: not this cue
-        match = next((m for m in pattern.finditer(skeleton) if m.groupdict().get("reader") is None), None)  # fmt: skip
+        # a match where a group named "reader..." took part was said to the reader: not this cue
+        match = next((m for m in pattern.finditer(skeleton) if not _to_reader(m)), None)
         if match:
             start = max(0, match.start() - 15)
             end = min(len(skeleton), match.end() + 15)
@@ -152,7 +156,7 @@ _RETELLINGS: tuple[str, ...] = (
     r"(?<!se )\bnao (?:pagamos|paguei|pague)\b|\bninguem deve pagar\b|(?<!nao )\be um golpe\b|\bo que devo fazer\b|\bdevo (?:registrar|denunciar)\w*\b",
     # de
     r"\b(?:der absender|der verfasser|der erpresser|die (?:e-)?mail|die nachricht|er|sie)\s+(?:behauptete|behauptet|schrieb|verlangte|forderte|drohte)\b|\bbehauptete\b|\bdrohte\b|\bzu (?:besitzen|haben) behaupte\w*\b|\bes hiess\b|\bheisst es\b",
-    r"(?<!haben sie )(?<!hast du )\b(?P<reader>(?:sie haben|du hast)(?: \w+)? )?(?:eine|die|diese|mehrere|\d+)\s+(?:e-?mails?|mails?|nachrichten?)\b[^.\n]{0,60}?\b(?:bekommen|erhalten|gemeldet)\b",
+    r"(?<!haben sie )(?<!hast du )\b(?P<reader>(?:sie haben|du hast)(?: \w+)? )?(?:eine|die|diese|mehrere|\d+)\s+(?:e-?mails?|mails?|nachrichten?)\b(?P<reader_after> (?:haben sie|hast du)\b)?[^.\n]{0,60}?\b(?:bekommen|erhalten|gemeldet)\b",
     r"\b(?:wir haben|ich habe) (?:noch )?(?:nicht|nichts) (?:bezahlt|gezahlt)\b|\bniemand solle? zahlen\b|(?<!keine )\b(?:masche|betrugsmasche)\b|\bwas soll ich tun\b",
     # fr
     r"\bl'(?:expediteur|auteur|escroc|e-?mail)\s+(?:pretendait|pretend|affirmait|affirme|exigeait|exige|reclamait|reclame|menacait|menace)\b|\b(?:pretendait|pretendant|affirmait|pretendent|affirment)\s+(?:avoir|que|detenir)\b|\bmenacait\b|\bil etait (?:meme )?ecrit\b",

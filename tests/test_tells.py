@@ -172,6 +172,17 @@ def test_a_retold_demand_carries_a_retelling(text: str) -> None:
             "Euro, sonst sieht es Ihre Familie.",
             id="de-this-mail-you-got",
         ),
+        pytest.param(
+            "我录下了你的视频。你现在该怎么办?付给我一千美元。", id="zh-what-should-you-do-now"
+        ),
+        pytest.param(
+            "我录下了你们的视频。你们该怎么办?付给我一千美元。", id="zh-what-should-you-all-do"
+        ),
+        pytest.param(
+            "Usted ha recibido este correo porque hackeé su dispositivo y lo grabé. Pague 900 "
+            "euros o todos lo verán.",
+            id="es-you-received",
+        ),
     ],
 )
 def test_a_demand_made_carries_no_retelling(text: str) -> None:

@@ -148,7 +148,7 @@ _RETELLINGS: tuple[str, ...] = (
     r"\bis (?:this|it) (?:a |an )?(?:known |common )?(?:scam|hoax|fraud)\b|\b(?:it|this) is (?:a |an )?(?:known |common |mass[- ]mailed |well[- ]known )?(?:sextortion )?(?:scam|hoax|fraud)\b|\b(?:what should (?:i|we) do|should (?:i|we) (?:report|pay|tell|go to))\b",
     # es
     r"\b(?:el|la) (?:remitente|correo|mensaje|estafador|chantajista|extorsionador|hombre|autor)\s+(?:decia|dice|afirmaba|afirma|aseguraba|sostenia|exigia|exige|pedia|pide|amenazaba|amenaza)\b|\b(?:decia|afirmaba|aseguraba|sostenia|afirman|aseguran)\s+(?:que|tener|haber)\b|\bamenaza(?:ba|ban|ndo)? con\b",
-    r"\b(?:recibi|recibio|recibieron|recibimos|he recibido|ha recibido|han recibido|hemos recibido|denunciaron)\s+(?:un\s+|una\s+|el\s+|este\s+|varios\s+|\d+\s+)?(?:correos?|mensajes?|e-?mails?|cartas?)\b",
+    r"\b(?P<reader>(?:usted|tu)(?: \w+)? )?(?:recibi|recibio|recibieron|recibimos|he recibido|ha recibido|han recibido|hemos recibido|denunciaron)\s+(?:un\s+|una\s+|el\s+|este\s+|varios\s+|\d+\s+)?(?:correos?|mensajes?|e-?mails?|cartas?)\b",
     r"\bno (?:hemos|he|han) pagado\b|\bno pague nada\b|\bnadie debe pagar\b|(?<!si )\bno pague\b|(?<!no )\b(?:es|se trata de) una estafa\b|\bque debo hacer\b|\bdebo denunciar\w*\b",
     # pt
     r"\bo (?:remetente|e-?mail|golpista|chantagista|homem|autor)\s+(?:dizia|diz|afirmava|afirma|alegava|exigia|exige|pedia|pede|ameacava|ameaca)\b|\b(?:dizia|afirmava|alegava|afirmam|dizem)\s+(?:que|ter)\b|\bameaca(?:va|vam|ndo)\b",
@@ -169,7 +169,7 @@ _RETELLINGS: tuple[str, ...] = (
     # ja
     r"と(?:主張|書いて|言って|脅して|要求して|称して)|と脅(?:し|迫)|(?:届いた|受け取った|送られてきた|届いている)(?:メール|メッセージ)|(?:支払って|払って)(?:は)?いません|詐欺(?:です|でしょうか|なのでしょうか)|どうすれば(?:よい|いい)",
     # zh (simplified and traditional)
-    r"(?:声称|聲稱|自称|自稱|扬言|揚言)|(?:收到|接到)(?:了)?(?:一封|这封|這封|多封|\d+封)?(?:邮件|郵件|电邮|電郵|信息|訊息)|(?:我|我们|我們|大家)(?:都)?(?:没有|沒有|没|沒)(?:付钱|付錢|付款)|不要付款|(?<!不是)(?<!并非)(?<!並非)(?:骗局|騙局|诈骗|詐騙)|(?<!你)(?<!您)(?:该怎么办|該怎麼辦)",
+    r"(?:声称|聲稱|自称|自稱|扬言|揚言)|(?:收到|接到)(?:了)?(?:一封|这封|這封|多封|\d+封)?(?:邮件|郵件|电邮|電郵|信息|訊息)|(?:我|我们|我們|大家)(?:都)?(?:没有|沒有|没|沒)(?:付钱|付錢|付款)|不要付款|(?<!不是)(?<!并非)(?<!並非)(?:骗局|騙局|诈骗|詐騙)|(?P<reader>[你您](?:们|們)?(?:现在|現在|到底|接下来|接下來)?)?(?:该怎么办|該怎麼辦)",
 )
 # ... and the letter pasted whole inside someone's plea: how it came, where the quote
 # starts, that the one it was sent to has not paid, whether it is real. ("No ha pagado",

@@ -96,6 +96,10 @@ def test_a_tell_counts_only_where_no_threat_or_recorded_act_speaks_to_the_reader
         pytest.param(
             "Ils auraient piraté la webcam, selon le message reçu par l'élue.", id="fr-hearsay"
         ),
+        pytest.param(
+            "Thank you for asking. We received this message below last week; is it real?",
+            id="en-received-after-you",
+        ),
     ],
 )
 def test_a_retold_demand_carries_a_retelling(text: str) -> None:
@@ -143,6 +147,41 @@ def test_a_retold_demand_carries_a_retelling(text: str) -> None:
         pytest.param(
             "Você recebeu este e-mail porque eu gravei você. Pague 900 reais ou todos verão.",
             id="pt-you-received",
+        ),
+        pytest.param(
+            "You have probably received this email because I hacked your router. I recorded "
+            "you; pay 900 dollars or everyone sees it.",
+            id="en-you-have-probably-received",
+        ),
+        pytest.param(
+            "Você provavelmente recebeu este e-mail porque eu gravei você. Pague 900 reais.",
+            id="pt-you-probably-received",
+        ),
+        pytest.param(
+            "Sie haben vermutlich diese E-Mail erhalten, weil ich Ihr Passwort kenne. Ich habe "
+            "Sie gefilmt. Zahlen Sie 900 Euro.",
+            id="de-you-probably-received",
+        ),
+        pytest.param(
+            "Ich lese alle E-Mails, die Sie schreiben, und ich habe Sie gefilmt. Zahlen Sie "
+            "900 Euro, sonst sieht es Ihre Familie.",
+            id="de-the-mails-you-write",
+        ),
+        pytest.param(
+            "Diese E-Mail haben Sie erhalten, weil ich Ihr Gerät gehackt habe. Zahlen Sie 900 "
+            "Euro, sonst sieht es Ihre Familie.",
+            id="de-this-mail-you-got",
+        ),
+        pytest.param(
+            "我录下了你的视频。你现在该怎么办?付给我一千美元。", id="zh-what-should-you-do-now"
+        ),
+        pytest.param(
+            "我录下了你们的视频。你们该怎么办?付给我一千美元。", id="zh-what-should-you-all-do"
+        ),
+        pytest.param(
+            "Usted ha recibido este correo porque hackeé su dispositivo y lo grabé. Pague 900 "
+            "euros o todos lo verán.",
+            id="es-you-received",
         ),
     ],
 )

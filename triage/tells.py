@@ -105,10 +105,15 @@ def find_tells(skeleton: str) -> tuple[Cue, ...]:
     return _find(_COMPILED, skeleton, "tell")
 
 
+def _to_reader(match: re.Match[str]) -> bool:
+    return any(v is not None for k, v in match.groupdict().items() if k.startswith("reader"))
+
+
 def _find(patterns: tuple[re.Pattern[str], ...], skeleton: str, group: str) -> tuple[Cue, ...]:
     found: list[tuple[int, str]] = []
     for pattern in patterns:
-        match = pattern.search(skeleton)
+        # a match where a group named "reader..." took part was said to the reader: not this cue
+        match = next((m for m in pattern.finditer(skeleton) if not _to_reader(m)), None)
         if match:
             start = max(0, match.start() - 15)
             end = min(len(skeleton), match.end() + 15)
@@ -143,15 +148,15 @@ _RETELLINGS: tuple[str, ...] = (
     r"\bis (?:this|it) (?:a |an )?(?:known |common )?(?:scam|hoax|fraud)\b|\b(?:it|this) is (?:a |an )?(?:known |common |mass[- ]mailed |well[- ]known )?(?:sextortion )?(?:scam|hoax|fraud)\b|\b(?:what should (?:i|we) do|should (?:i|we) (?:report|pay|tell|go to))\b",
     # es
     r"\b(?:el|la) (?:remitente|correo|mensaje|estafador|chantajista|extorsionador|hombre|autor)\s+(?:decia|dice|afirmaba|afirma|aseguraba|sostenia|exigia|exige|pedia|pide|amenazaba|amenaza)\b|\b(?:decia|afirmaba|aseguraba|sostenia|afirman|aseguran)\s+(?:que|tener|haber)\b|\bamenaza(?:ba|ban|ndo)? con\b",
-    r"\b(?:recibi|recibio|recibieron|recibimos|he recibido|ha recibido|han recibido|hemos recibido|denunciaron)\s+(?:un\s+|una\s+|el\s+|este\s+|varios\s+|\d+\s+)?(?:correos?|mensajes?|e-?mails?|cartas?)\b",
+    r"\b(?P<reader>(?:usted|tu)(?: \w+)? )?(?:recibi|recibio|recibieron|recibimos|he recibido|ha recibido|han recibido|hemos recibido|denunciaron)\s+(?:un\s+|una\s+|el\s+|este\s+|varios\s+|\d+\s+)?(?:correos?|mensajes?|e-?mails?|cartas?)\b",
     r"\bno (?:hemos|he|han) pagado\b|\bno pague nada\b|\bnadie debe pagar\b|(?<!si )\bno pague\b|(?<!no )\b(?:es|se trata de) una estafa\b|\bque debo hacer\b|\bdebo denunciar\w*\b",
     # pt
     r"\bo (?:remetente|e-?mail|golpista|chantagista|homem|autor)\s+(?:dizia|diz|afirmava|afirma|alegava|exigia|exige|pedia|pede|ameacava|ameaca)\b|\b(?:dizia|afirmava|alegava|afirmam|dizem)\s+(?:que|ter)\b|\bameaca(?:va|vam|ndo)\b",
-    r"(?<!voce )(?<!tu )\b(?:recebi|recebeu|receberam|recebemos|relataram)\s+(?:um\s+|uma\s+|o\s+|este\s+|varios\s+|\d+\s+)?(?:e-?mails?|mensagens?|cartas?)\b",
+    r"\b(?P<reader>(?:voce|tu)(?: \w+)? )?(?:recebi|recebeu|receberam|recebemos|relataram)\s+(?:um\s+|uma\s+|o\s+|este\s+|varios\s+|\d+\s+)?(?:e-?mails?|mensagens?|cartas?)\b",
     r"(?<!se )\bnao (?:pagamos|paguei|pague)\b|\bninguem deve pagar\b|(?<!nao )\be um golpe\b|\bo que devo fazer\b|\bdevo (?:registrar|denunciar)\w*\b",
     # de
     r"\b(?:der absender|der verfasser|der erpresser|die (?:e-)?mail|die nachricht|er|sie)\s+(?:behauptete|behauptet|schrieb|verlangte|forderte|drohte)\b|\bbehauptete\b|\bdrohte\b|\bzu (?:besitzen|haben) behaupte\w*\b|\bes hiess\b|\bheisst es\b",
-    r"(?<!sie haben )(?<!haben sie )(?<!du hast )(?<!hast du )\b(?:eine|die|diese|mehrere|\d+)\s+(?:e-?mails?|mails?|nachrichten?)\b[^.\n]{0,60}?\b(?:bekommen|erhalten|gemeldet)\b",
+    r"(?<!haben sie )(?<!hast du )\b(?P<reader>(?:sie haben|du hast)(?: \w+)? )?(?:eine|die|diese|mehrere|\d+)\s+(?:e-?mails?|mails?|nachrichten?)\b(?P<reader_after> (?:haben sie|hast du)\b)?[^.\n]{0,60}?\b(?:bekommen|erhalten|gemeldet)\b",
     r"\b(?:wir haben|ich habe) (?:noch )?(?:nicht|nichts) (?:bezahlt|gezahlt)\b|\bniemand solle? zahlen\b|(?<!keine )\b(?:masche|betrugsmasche)\b|\bwas soll ich tun\b",
     # fr
     r"\bl'(?:expediteur|auteur|escroc|e-?mail)\s+(?:pretendait|pretend|affirmait|affirme|exigeait|exige|reclamait|reclame|menacait|menace)\b|\b(?:pretendait|pretendant|affirmait|pretendent|affirment)\s+(?:avoir|que|detenir)\b|\bmenacait\b|\bil etait (?:meme )?ecrit\b",
@@ -164,7 +169,7 @@ _RETELLINGS: tuple[str, ...] = (
     # ja
     r"と(?:主張|書いて|言って|脅して|要求して|称して)|と脅(?:し|迫)|(?:届いた|受け取った|送られてきた|届いている)(?:メール|メッセージ)|(?:支払って|払って)(?:は)?いません|詐欺(?:です|でしょうか|なのでしょうか)|どうすれば(?:よい|いい)",
     # zh (simplified and traditional)
-    r"(?:声称|聲稱|自称|自稱|扬言|揚言)|(?:收到|接到)(?:了)?(?:一封|这封|這封|多封|\d+封)?(?:邮件|郵件|电邮|電郵|信息|訊息)|(?:我|我们|我們|大家)(?:都)?(?:没有|沒有|没|沒)(?:付钱|付錢|付款)|不要付款|(?<!不是)(?<!并非)(?<!並非)(?:骗局|騙局|诈骗|詐騙)|(?<!你)(?<!您)(?:该怎么办|該怎麼辦)",
+    r"(?:声称|聲稱|自称|自稱|扬言|揚言)|(?:收到|接到)(?:了)?(?:一封|这封|這封|多封|\d+封)?(?:邮件|郵件|电邮|電郵|信息|訊息)|(?:我|我们|我們|大家)(?:都)?(?:没有|沒有|没|沒)(?:付钱|付錢|付款)|不要付款|(?<!不是)(?<!并非)(?<!並非)(?:骗局|騙局|诈骗|詐騙)|(?P<reader>[你您](?:们|們)?(?:现在|現在|到底|接下来|接下來)?)?(?:该怎么办|該怎麼辦)",
 )
 # ... and the letter pasted whole inside someone's plea: how it came, where the quote
 # starts, that the one it was sent to has not paid, whether it is real. ("No ha pagado",
@@ -172,7 +177,7 @@ _RETELLINGS: tuple[str, ...] = (
 # extortionist's reminder; so are "you got this mail", "você recebeu este e-mail" and "Sie
 # haben diese E-Mail erhalten": the password letters say them to their reader.)
 _PASTED: tuple[str, ...] = (
-    r"\b(?:he|she|they|my \w+|we)\s+(?:still\s+)?(?:has not|have not|hasn't|haven't|did not|didn't|refused to)\s+pa(?:y|id)\b|(?<!you )(?<!you've )(?<!you have )(?<!you just )\b(?:got|received|was sent)\s+(?:this|the (?:message|e-?mail|letter) below)\b|\b(?:here is what it said|this is the text|copied below|pasted below)\b|\bis (?:it|this) real\b",
+    r"\b(?:he|she|they|my \w+|we)\s+(?:still\s+)?(?:has not|have not|hasn't|haven't|did not|didn't|refused to)\s+pa(?:y|id)\b|\b(?P<reader>you(?:'ve| have)?(?: \w+)? )?(?:got|received|was sent)\s+(?:this|the (?:message|e-?mail|letter) below)\b|\b(?:here is what it said|this is the text|copied below|pasted below)\b|\bis (?:it|this) real\b",
     r"\b(?:llego|enviaron) (?:esto|el mensaje de abajo)\b|\b(?:esto es lo que decia|copio el texto)\b|\bsi es real\b",
     r"\brecebeu (?:isto|a mensagem abaixo)\b|\b(?:foi isto que dizia|copio o texto)\b|\bse e verdade\b",
     r"\b(?:er|sie) hat (?:noch )?nicht (?:gezahlt|bezahlt)\b|\b(?:das hier|die nachricht unten) bekommen\b|\b(?:das stand drin|hier der text)\b|\bob das echt ist\b|\bdie (?:absender|erpresser|tater|mails|e-mails|nachrichten)\s+(?:behaupten|schreiben|verlangen|fordern|drohen)\b",
@@ -190,7 +195,7 @@ _PASTED: tuple[str, ...] = (
 # quoted password "comes from an old leak" is no retelling: password letters say so too.)
 _REPORTED: tuple[str, ...] = (
     # de
-    r"\b(?:in denen|in der|in dem|worin|wobei|welche|die|der)\s+(?:sie|er|man|die absender|der absender|die tater|der tater)\s+(?:behaupten|behauptet|behauptete|behaupteten|drohen|droht|drohte|drohten|fordern|fordert|forderten|verlangen|verlangt|verlangten|angeben|angibt|vorgeben|vorgibt|schreiben|schreibt)\b",
+    r"\b(?:in denen|in der|in dem|worin|wobei|welche|die|der)\s+(?:sie|er|man|die absender|der absender|die tater|der tater)\s+(?:behaupten|behauptet|behauptete|behaupteten|drohen|droht|drohte|drohten|fordern|fordert|forderten|verlangen|verlangt|verlangten|angeben|angibt|vorgeben|vorgibt)\b|\b(?:in denen|in der|in dem|worin|wobei)\s+(?:sie|er|man|die absender|der absender|die tater|der tater)\s+(?:schreiben|schreibt)\b",
     r"\b(?:behaupt\w*|vorgeben|vorgibt|geben vor|gibt vor|angeblich)\b[^.\n]{0,100}?\bzu (?:haben|besitzen|sein)\b",
     r"\b(?:er|der absender|der erpresser|der tater|der verfasser|jemand)\s+(?:habe|sei|werde|verlange|fordere|drohe|besitze|konne)\b",
     r"\b(?:behauptet\w*|angegeben|angeben|gibt an|geben an|schreib\w*|erklar\w*|hiess es|heisst es),?\s+(?:dass\s+)?(?:sie|er|man)\s+(?:hatten|hatte|habe|seien|sei|wurden|werde)\b",

@@ -100,3 +100,28 @@ def test_pictures_from_pdfs_and_thumbnails_are_localised_in_their_own_pixels(
         assert (image["width"], image["height"]) == Image.open(io.BytesIO(truth.data)).size
         assert image["paste_box"] is not None, image["paste_reason"]
         assert _iou(image["paste_box"], truth.box) >= 0.5
+
+
+def test_a_picture_too_small_to_look_in_is_refused_without_reading_its_siblings(
+    group: list[Member], tmp_path: Path
+) -> None:
+    """A 48 px copy gets its reason from its own size: its siblings are not read (a message
+    of many tiny campaign pictures would otherwise read every sibling for each). With the
+    siblings' evidence gone, the others cannot be localised, and the tiny one still is
+    refused with its reason."""
+    tiny, _, _ = send_small(group[0].data, group[0].box, random.Random(5), side=48)
+    items = [("d0", _mail(0, tiny))] + [
+        (f"d{n}", _mail(n, m.data)) for n, m in enumerate(group) if n
+    ]
+    ws = ingest(tmp_path, items)
+    [campaign] = list_clusters(ws.store, include_all=False)
+    tiny_sha = next(
+        sha for sha, *_, w, h in ws.store.cluster_pictures(campaign["id"]) if max(w, h) < 80
+    )
+    for sha, *_ in ws.store.cluster_pictures(campaign["id"]):
+        if sha != tiny_sha:
+            ws.evidence.path(sha, "images").unlink()
+    assert localise_campaigns(ws, [campaign["id"]]) == 1
+    shown = {m["source"]: m for m in show_cluster(ws.store, campaign["id"])["messages"]}
+    [smallest] = shown["d0"]["images"]
+    assert smallest["paste_box"] is None and "too small (48x" in smallest["paste_reason"]

@@ -455,9 +455,12 @@ def _picture_shaped(width: int, height: int) -> bool:
 
 
 def _localise_one(ws: Workspace, sha: str, siblings: list[str], now: datetime) -> int:
+    # a picture too small to look in gets its reason without its siblings read: a message of
+    # many tiny pictures in a campaign would otherwise read every sibling for each of them
+    read = siblings if localisable(*ws.store.image_size(sha)) else []
     try:
         found = localise_in_group(
-            ws.evidence.get(sha, "images"), [ws.evidence.get(s, "images") for s in siblings]
+            ws.evidence.get(sha, "images"), [ws.evidence.get(s, "images") for s in read]
         )
     except (ImageRefused, StoreError) as e:
         log.warning("cannot localise %s: %s", sha[:12], e)

@@ -134,6 +134,10 @@ def test_campaign_evidence_needs_a_compact_region_and_two_siblings() -> None:
     face = campaign_evidence(found((100, 80, 200, 200), 4), 480, 360)
     assert face.probability == 0.7 and "4 aligned campaign siblings" in face.reason
     assert campaign_evidence(found(None, 4), 480, 360).probability == 0.0
+    # where no box was drawn, the stored reason is the localiser's, not a guess at it
+    small = Localisation(box=None, confidence=0.0, siblings_used=0, diff_png=b"",
+                         reason="picture too small (48x36) to locate a paste in")  # fmt: skip
+    assert "too small (48x36)" in campaign_evidence(small, 48, 36).reason
     assert campaign_evidence(found((100, 80, 200, 200), 1), 480, 360).probability == 0.0
     assert campaign_evidence(found((0, 0, 480, 360), 4), 480, 360).probability == 0.0  # all
     assert campaign_evidence(found((100, 80, 200, 200), 4, 2.0), 480, 360).probability < 1.0

@@ -125,3 +125,5 @@ def test_a_picture_too_small_to_look_in_is_refused_without_reading_its_siblings(
     shown = {m["source"]: m for m in show_cluster(ws.store, campaign["id"])["messages"]}
     [smallest] = shown["d0"]["images"]
     assert smallest["paste_box"] is None and "too small (48x" in smallest["paste_reason"]
+    # the picture's score says why the campaign added nothing, in the localiser's words
+    assert "too small (48x" in smallest["manipulation_campaign_reason"]

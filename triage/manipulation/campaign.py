@@ -32,8 +32,10 @@ class CampaignEvidence:
 def campaign_evidence(found: Localisation, width: int, height: int) -> CampaignEvidence:
     """What the localisation of one member says about a paste (0 and why not, when nothing)."""
     if found.box is None or found.siblings_used < MIN_SIBLINGS:
+        # the localiser's own reason where it drew no box: too small, nothing aligned, or no
+        # region differs; each calls for something else from an investigator
         why = (
-            "no region differs from its aligned siblings"
+            (found.reason or "no region differs from its aligned siblings")
             if found.box is None
             else f"only {found.siblings_used} sibling(s) aligned"
         )

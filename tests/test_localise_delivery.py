@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from bench.boxes import iou
 from fixtures.containers import flate_pdf, placed_pdf
 from fixtures.localiseset import TUNE, Member, localise_groups, send_small
 from tests import mailbuild as mb
@@ -16,15 +17,6 @@ from tests.test_cluster import THREAT, W1, ingest
 from triage.manipulation import localise_in_group
 from triage.pipeline import localise_campaigns
 from triage.queries import list_clusters, show_cluster
-
-Box = tuple[int, int, int, int]
-
-
-def _iou(a: Box | list[int], b: Box) -> float:
-    ix = max(0, min(a[2], b[2]) - max(a[0], b[0]))
-    iy = max(0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +35,7 @@ def test_a_copy_sent_at_250_px_among_full_size_siblings_is_localised(
     assert box is not None and max(Image.open(io.BytesIO(small)).size) == 250
     found = localise_in_group(small, [m.data for m in group[1:]])
     assert found.siblings_used == 5
-    assert found.box is not None and _iou(found.box, box) >= 0.5
+    assert found.box is not None and iou(found.box, box) >= 0.5
 
 
 def test_a_full_size_copy_is_still_localised_beside_small_siblings(group: list[Member]) -> None:
@@ -53,7 +45,7 @@ def test_a_full_size_copy_is_still_localised_beside_small_siblings(group: list[M
     siblings = [m.data for m in group[1:4]]
     siblings += [send_small(m.data, m.box, rng, side=200)[0] for m in group[4:]]
     found = localise_in_group(target.data, siblings)
-    assert found.box is not None and _iou(found.box, target.box) >= 0.5
+    assert found.box is not None and iou(found.box, target.box) >= 0.5
 
 
 def _mail(n: int, picture: bytes, pdf: bool = False) -> bytes:
@@ -89,7 +81,7 @@ def test_pictures_from_pdfs_and_thumbnails_are_localised_in_their_own_pixels(
     shown = {m["source"]: m for m in show_cluster(ws.store, campaign["id"])["messages"]}
     [small] = shown["d2"]["images"]
     assert not small["linkable"] and thumb_box is not None
-    assert small["paste_box"] is not None and _iou(small["paste_box"], thumb_box) >= 0.5
+    assert small["paste_box"] is not None and iou(small["paste_box"], thumb_box) >= 0.5
     [smallest] = shown["d3"]["images"]
     assert smallest["paste_box"] is None and "too small (48x" in smallest["paste_reason"]
     for n in pdfs:
@@ -99,7 +91,7 @@ def test_pictures_from_pdfs_and_thumbnails_are_localised_in_their_own_pixels(
         assert image["found_in"] == "pdf"
         assert (image["width"], image["height"]) == Image.open(io.BytesIO(truth.data)).size
         assert image["paste_box"] is not None, image["paste_reason"]
-        assert _iou(image["paste_box"], truth.box) >= 0.5
+        assert iou(image["paste_box"], truth.box) >= 0.5
 
 
 def test_a_picture_too_small_to_look_in_is_refused_without_reading_its_siblings(

@@ -56,8 +56,12 @@ def fingerprint_decoded(decoded: DecodedImage) -> Fingerprint:
 
 
 def is_linkable(width: int, height: int) -> bool:
-    aspect = max(width, height) / max(1, min(width, height))
-    return width * height >= MIN_LINK_PIXELS and aspect <= MAX_LINK_ASPECT
+    return width * height >= MIN_LINK_PIXELS and is_picture_shaped(width, height)
+
+
+def is_picture_shaped(width: int, height: int) -> bool:
+    """Not a banner or a rule: at most MAX_LINK_ASPECT times longer than wide."""
+    return max(width, height) / max(1, min(width, height)) <= MAX_LINK_ASPECT
 
 
 def hash_distance(a: Fingerprint, b: Fingerprint) -> int:

@@ -18,7 +18,7 @@ from triage.cluster import MessageFeatures, founding_cluster_id, verdict_class
 from triage.config import Config
 from triage.errors import ParseError, StoreError
 from triage.evidence import EvidenceStore
-from triage.fingerprint import MAX_LINK_ASPECT
+from triage.fingerprint import is_picture_shaped
 from triage.imagedecode import ImageRefused
 from triage.imageindex import ImageIndex
 from triage.link import Linker
@@ -425,39 +425,37 @@ def localise_campaigns(
     """Where each campaign picture differs from its siblings (the pasted face), for these
     clusters; a picture already compared with as many siblings is skipped. Derived data:
     a failure here loses nothing. Returns how many pictures were localised."""
-    work: list[tuple[str, list[str]]] = []
+    work: list[tuple[str, list[str], bool]] = []
     for cluster_id in sorted(set(cluster_ids)):
         # thumbnails too small to join mail are still campaign pictures; banners are not
-        pictures = [p for p in ws.store.cluster_pictures(cluster_id) if _picture_shaped(*p[3:])]
+        pictures = [p for p in ws.store.cluster_pictures(cluster_id) if is_picture_shaped(*p[3:])]
         comparable = [p for p in pictures if localisable(*p[3:])]
         if len(comparable) <= LOCALISE_MIN_SIBLINGS:
             continue
         index = ImageIndex(capacity=len(comparable))
         for sha, phash, mirror, _, _ in comparable:
             index.add(sha, int(phash, 16), int(mirror, 16))
-        for sha, phash, *_ in pictures:
+        for sha, phash, _, width, height in pictures:
             # every other picture of the campaign, nearest first: the aligner skips the ones
             # of another base picture
             ranked = index.near(int(phash, 16), 64, LOCALISE_SIBLINGS + 1)
             siblings = [s for s, _ in ranked if s != sha][:LOCALISE_SIBLINGS]
             if (ws.store.localised_siblings(sha) or 0) < len(siblings):
-                work.append((sha, siblings))
+                work.append((sha, siblings, localisable(width, height)))
     done = 0
-    for i, (sha, siblings) in enumerate(work):
-        done += _localise_one(ws, sha, siblings, clock())
+    for i, (sha, siblings, big_enough) in enumerate(work):
+        done += _localise_one(ws, sha, siblings, big_enough, clock())
         if on_progress is not None:
             on_progress(i + 1, len(work))
     return done
 
 
-def _picture_shaped(width: int, height: int) -> bool:
-    return max(width, height) <= MAX_LINK_ASPECT * max(1, min(width, height))
-
-
-def _localise_one(ws: Workspace, sha: str, siblings: list[str], now: datetime) -> int:
+def _localise_one(
+    ws: Workspace, sha: str, siblings: list[str], big_enough: bool, now: datetime
+) -> int:
     # a picture too small to look in gets its reason without its siblings read: a message of
     # many tiny pictures in a campaign would otherwise read every sibling for each of them
-    read = siblings if localisable(*ws.store.image_size(sha)) else []
+    read = siblings if big_enough else []
     try:
         found = localise_in_group(
             ws.evidence.get(sha, "images"), [ws.evidence.get(s, "images") for s in read]

@@ -183,9 +183,8 @@ def _floors(luma: Array, region: Array) -> tuple[float, float]:
     colour-matched face differs from its siblings by 2-5 levels, under floors
     of 4 and 1.2. The clamp stays the ceiling: the floors only ever go down.
     """
-    unit = contrast_unit(luma)
-    low, high = np.percentile(luma, [2, 98])
-    faint = float(high - low) / CONTRAST_REFERENCE  # unclamped: below MIN_CONTRAST_UNIT here
+    faint = _contrast(luma)  # unclamped: below MIN_CONTRAST_UNIT here
+    unit = _clamped(faint)
     noise = max(MIN_NOISE_FLOOR, NOISE_FLOOR * float(np.median(region)))
     return (
         min(MIN_DIFF * unit, max(MIN_DIFF * faint, noise)),
@@ -200,8 +199,17 @@ def localisable(width: int, height: int) -> bool:
 
 def contrast_unit(luma: Array) -> float:
     """How much of the reference contrast the picture has (MIN_CONTRAST_UNIT..1)."""
+    return _clamped(_contrast(luma))
+
+
+def _contrast(luma: Array) -> float:
+    """The picture's 2nd to 98th percentile spread, as a share of the reference contrast."""
     low, high = np.percentile(luma, [2, 98])
-    return float(np.clip((high - low) / CONTRAST_REFERENCE, MIN_CONTRAST_UNIT, 1.0))
+    return float(high - low) / CONTRAST_REFERENCE
+
+
+def _clamped(contrast: float) -> float:
+    return float(np.clip(contrast, MIN_CONTRAST_UNIT, 1.0))
 
 
 def _nothing(work: _Work, reason: str) -> Localisation:

@@ -173,6 +173,10 @@ def test_a_retold_demand_carries_a_retelling(text: str) -> None:
             id="de-this-mail-you-got",
         ),
         pytest.param(
+            "Warum haben Sie diese E-Mail erhalten? Ich habe Sie gefilmt. Zahlen Sie 900 Euro.",
+            id="de-why-did-you-get-this-mail",
+        ),
+        pytest.param(
             "我录下了你的视频。你现在该怎么办?付给我一千美元。", id="zh-what-should-you-do-now"
         ),
         pytest.param(

@@ -156,7 +156,7 @@ _RETELLINGS: tuple[str, ...] = (
     r"(?<!se )\bnao (?:pagamos|paguei|pague)\b|\bninguem deve pagar\b|(?<!nao )\be um golpe\b|\bo que devo fazer\b|\bdevo (?:registrar|denunciar)\w*\b",
     # de
     r"\b(?:der absender|der verfasser|der erpresser|die (?:e-)?mail|die nachricht|er|sie)\s+(?:behauptete|behauptet|schrieb|verlangte|forderte|drohte)\b|\bbehauptete\b|\bdrohte\b|\bzu (?:besitzen|haben) behaupte\w*\b|\bes hiess\b|\bheisst es\b",
-    r"(?<!haben sie )(?<!hast du )\b(?P<reader>(?:sie haben|du hast)(?: \w+)? )?(?:eine|die|diese|mehrere|\d+)\s+(?:e-?mails?|mails?|nachrichten?)\b(?P<reader_after> (?:haben sie|hast du)\b)?[^.\n]{0,60}?\b(?:bekommen|erhalten|gemeldet)\b",
+    r"\b(?P<reader>(?:sie haben|du hast)(?: \w+)? |(?:haben sie|hast du) )?(?:eine|die|diese|mehrere|\d+)\s+(?:e-?mails?|mails?|nachrichten?)\b(?P<reader_after> (?:haben sie|hast du)\b)?[^.\n]{0,60}?\b(?:bekommen|erhalten|gemeldet)\b",
     r"\b(?:wir haben|ich habe) (?:noch )?(?:nicht|nichts) (?:bezahlt|gezahlt)\b|\bniemand solle? zahlen\b|(?<!keine )\b(?:masche|betrugsmasche)\b|\bwas soll ich tun\b",
     # fr
     r"\bl'(?:expediteur|auteur|escroc|e-?mail)\s+(?:pretendait|pretend|affirmait|affirme|exigeait|exige|reclamait|reclame|menacait|menace)\b|\b(?:pretendait|pretendant|affirmait|pretendent|affirment)\s+(?:avoir|que|detenir)\b|\bmenacait\b|\bil etait (?:meme )?ecrit\b",

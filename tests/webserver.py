@@ -77,7 +77,9 @@ def ingest_corpus(folder: Path) -> Corpus:
         campaign = list_clusters(ws.store, include_all=False)[0]["id"]
         pictures = [sha for sha, _, _ in ws.store.cluster_images(campaign)]
         target = pictures[0]
-        assert _localise_one(ws, target, pictures[1 : LOCALISE_SIBLINGS + 1], utc_now()) == 1
+        siblings = pictures[1 : LOCALISE_SIBLINGS + 1]
+        # linkable pictures are at least 160x120: big enough to localise
+        assert _localise_one(ws, target, siblings, True, utc_now()) == 1
     finally:
         ws.close()
     return Corpus(config=config, db=db, localised=target)

@@ -107,10 +107,17 @@ upgrade-check: system-deps browser-deps
 	/tmp/triage-upgrade-venv/bin/pytest -q -p no:cacheprovider
 	rm -rf /tmp/triage-upgrade-venv
 
+# The package is checked strictly; tests, benches, fixtures and training only for what drifts
+# when the package changes (a name gone, a call's arguments changed): a bench that imported a
+# removed constant failed only when `make bench` reached it.
+DRIFT_ONLY := $(foreach code,index arg-type has-type var-annotated assignment operator misc \
+	annotation-unchecked union-attr return-value dict-item list-item override,--disable-error-code $(code))
 lint: $(STAMP)
 	$(BIN)/ruff check triage tests fixtures bench training
 	$(BIN)/ruff format --check triage tests fixtures bench training
 	$(BIN)/mypy
+	$(BIN)/mypy --config-file= --ignore-missing-imports --follow-imports=silent $(DRIFT_ONLY) \
+		tests bench fixtures training
 
 BENCH_CORPUS := /tmp/triage-bench-corpus
 # `make bench BENCH_10K=1` adds ingest of a 10k-message corpus (about an hour on 2 shared cores).

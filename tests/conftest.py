@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -38,7 +39,8 @@ def run_cli(
     )
 
 
-def run_json(*args: str, cwd: Path) -> object:
+def run_json(*args: str, cwd: Path) -> Any:
+    """The command's --json output (any JSON value: tests index it as they expect)."""
     result = run_cli(*args, "--json", cwd=cwd)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)

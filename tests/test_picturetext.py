@@ -7,6 +7,7 @@ import json
 import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -83,7 +84,7 @@ def ingest(tmp: Path, items: list[tuple[str, bytes]]) -> Workspace:
     return ws
 
 
-def message_of(ws: Workspace, source: str) -> dict[str, object]:
+def message_of(ws: Workspace, source: str) -> dict[str, Any]:
     for c in list_clusters(ws.store, include_all=True):
         for m in c["messages"]:
             if m["source"] == source:

@@ -161,7 +161,7 @@ def test_route_queues_exactly_the_extortion_campaigns_of_the_corpus(
     assert isinstance(report, dict) and len(report["queued"]) == 4
     items = run_json(*g, "queue", "--status", "new", cwd=ROOT)
     assert isinstance(items, list) and len(items) == 4
-    clusters = {c["id"]: c for c in run_json(*g, "clusters", "--all", cwd=ROOT)}  # type: ignore[union-attr]
+    clusters = {c["id"]: c for c in run_json(*g, "clusters", "--all", cwd=ROOT)}
     queued = {frozenset(m["sha256"] for m in clusters[i["cluster_id"]]["messages"]) for i in items}
     truth = _truth_campaigns()
     assert len(truth) == 4

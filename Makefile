@@ -116,7 +116,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check triage tests fixtures bench training
 	$(BIN)/ruff format --check triage tests fixtures bench training
 	$(BIN)/mypy
-	$(BIN)/mypy --config-file= --ignore-missing-imports --follow-imports=silent $(DRIFT_ONLY) \
+	$(BIN)/mypy --config-file= --ignore-missing-imports --follow-imports=silent --check-untyped-defs $(DRIFT_ONLY) \
 		tests bench fixtures training
 
 BENCH_CORPUS := /tmp/triage-bench-corpus

@@ -175,7 +175,7 @@ def test_campaign_page_and_a_queue_move_recorded_under_the_signed_in_name(
             "SELECT m.cluster_id FROM message_images mi JOIN messages m "
             "ON m.sha256 = mi.message_sha256 WHERE mi.image_sha256 = ?", [corpus.localised]
         )[0]["cluster_id"]  # fmt: skip
-        pictures = len(store.cluster_images(cluster))
+        pictures = len(store.cluster_pictures(cluster, linkable_only=True))
     finally:
         store.close()
     page.click(f"tr.campaign[data-id='{cluster}'] a")
@@ -301,7 +301,7 @@ def test_search_by_wallet_subject_and_picture(page: Any, site: str, corpus: Corp
     # a stored picture of the campaign, uploaded: its own campaign comes first, 0 bits apart
     store = Store(corpus.db)
     try:
-        sha = store.cluster_images(target)[0][0]
+        sha = store.cluster_pictures(target, linkable_only=True)[0][0]
     finally:
         store.close()
     picture = corpus.db.parent / "evidence" / "images" / sha[:2] / sha[2:4] / sha

@@ -75,7 +75,7 @@ def ingest_corpus(folder: Path) -> Corpus:
     ws = Workspace.open(load_config(config), db)
     try:
         campaign = list_clusters(ws.store, include_all=False)[0]["id"]
-        pictures = [sha for sha, _, _ in ws.store.cluster_images(campaign)]
+        pictures = [sha for sha, *_ in ws.store.cluster_pictures(campaign, linkable_only=True)]
         target = pictures[0]
         siblings = pictures[1 : LOCALISE_SIBLINGS + 1]
         # linkable pictures are at least 160x120: big enough to localise

@@ -227,30 +227,20 @@ class Store:
         ).fetchone()
         return int(row[0]) if row else None
 
-    def cluster_images(self, cluster_id: str) -> list[tuple[str, str, str]]:
-        """(image sha256, phash, phash_mirror) of the linkable pictures of a cluster."""
-        return [
-            (r[0], r[1], r[2])
-            for r in self.db.execute(
-                "SELECT DISTINCT i.sha256, i.phash, i.phash_mirror FROM images i "
-                "JOIN message_images mi ON mi.image_sha256 = i.sha256 "
-                "JOIN messages m ON m.sha256 = mi.message_sha256 "
-                "WHERE m.cluster_id = ? AND i.linkable = 1 ORDER BY i.sha256",
-                [cluster_id],
-            )
-        ]
-
-    def cluster_pictures(self, cluster_id: str) -> list[tuple[str, str, str, int, int]]:
+    def cluster_pictures(
+        self, cluster_id: str, linkable_only: bool = False
+    ) -> list[tuple[str, str, str, int, int]]:
         """(image sha256, phash, phash_mirror, width, height) of every picture of a cluster,
-        linkable or not (a thumbnail too small to join mail is still a campaign picture)."""
+        linkable or not (a thumbnail too small to join mail is still a campaign picture), or
+        only those that may link mail."""
         return [
             (r[0], r[1], r[2], int(r[3]), int(r[4]))
             for r in self.db.execute(
                 "SELECT DISTINCT i.sha256, i.phash, i.phash_mirror, i.width, i.height "
                 "FROM images i JOIN message_images mi ON mi.image_sha256 = i.sha256 "
                 "JOIN messages m ON m.sha256 = mi.message_sha256 "
-                "WHERE m.cluster_id = ? ORDER BY i.sha256",
-                [cluster_id],
+                "WHERE m.cluster_id = ? AND (i.linkable = 1 OR ?) ORDER BY i.sha256",
+                [cluster_id, not linkable_only],
             )
         ]
 

@@ -224,6 +224,8 @@ def test_a_retelling_counts_beside_a_threat_and_stops_the_text_model_deciding_al
         pytest.param(
             "脅しのメールでした。どうすればいいのか教えてください。", id="ja-asks-for-advice"
         ),
+        pytest.param("那封提到你旧密码的邮件是群发的垃圾邮件,请删除。", id="zh-Hans-spam"),
+        pytest.param("例のメールはただの迷惑メールです。", id="ja-spam"),
     ],
 )
 def test_a_warning_or_a_mail_someone_else_received_is_retold(text: str) -> None:
@@ -251,6 +253,7 @@ def test_a_warning_or_a_mail_someone_else_received_is_retold(text: str) -> None:
         ),
         pytest.param("それで、どうすればいいのか？簡単なことです。", id="ja-rhetorical"),
         pytest.param("あなたがどうすればよいかを説明します。", id="ja-explains-to-reader"),
+        pytest.param("这不是垃圾邮件。你的视频在我手里。", id="zh-Hans-not-spam"),
     ],
 )
 def test_a_mail_the_reader_received_or_a_question_put_to_him_is_no_retelling(text: str) -> None:

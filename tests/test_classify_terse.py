@@ -8,7 +8,6 @@ import pytest
 
 from triage.classify import MessageText, judge_message
 
-
 _BTC = "bc1q9h7garjr3dxuuns4wqtsj0q4lqv9xqgyx6xy2m"
 
 

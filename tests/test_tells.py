@@ -200,3 +200,61 @@ def test_a_retelling_counts_beside_a_threat_and_stops_the_text_model_deciding_al
     index = COMBINER_FEATURES.index("retold")
     assert combiner_features(0.5, [retold, threat, demand])[index] == 1.0
     assert combiner_features(0.5, [threat, demand])[index] == 0.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(
+            "Achtung: Sie fordern eine Zahlung in Bitcoin. Nicht zahlen!",
+            id="de-do-not-pay",
+        ),
+        pytest.param(
+            "Mein Büroleiter hat gestern eine Nachricht bekommen, in der Geld verlangt wird.",
+            id="de-singular-message",
+        ),
+        pytest.param("Recebi uma mensagem esquisita esta manhã.", id="pt-singular-message"),
+        pytest.param(
+            "Il mio assistente ha ricevuto un messaggio con una richiesta di denaro.",
+            id="it-singular-message",
+        ),
+        pytest.param(
+            "妙なメールが来ました。私はどうすればよいのでしょう。", id="ja-what-should-i-do"
+        ),
+        pytest.param(
+            "脅しのメールでした。どうすればいいのか教えてください。", id="ja-asks-for-advice"
+        ),
+        pytest.param("那封提到你旧密码的邮件是群发的垃圾邮件,请删除。", id="zh-Hans-spam"),
+        pytest.param("例のメールはただの迷惑メールです。", id="ja-spam"),
+    ],
+)
+def test_a_warning_or_a_mail_someone_else_received_is_retold(text: str) -> None:
+    assert find_retellings(normalise_for_judging(text)), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(
+            "Sie fragen sich bestimmt, warum Sie diese E-Mail erhalten haben.", id="de-why-you"
+        ),
+        pytest.param(
+            "Jeder in Ihrem Adressbuch wird eine Nachricht mit dem Film erhalten.",
+            id="de-future-threat",
+        ),
+        pytest.param(
+            "Talvez esteja a pensar por que recebeu esta mensagem de um desconhecido.",
+            id="pt-subject-dropped",
+        ),
+        pytest.param("A senhora recebeu esta mensagem por um motivo.", id="pt-a-senhora"),
+        pytest.param(
+            "Forse si chiede perché ha ricevuto questa e-mail da uno sconosciuto.",
+            id="it-subject-dropped",
+        ),
+        pytest.param("それで、どうすればいいのか？簡単なことです。", id="ja-rhetorical"),
+        pytest.param("あなたがどうすればよいかを説明します。", id="ja-explains-to-reader"),
+        pytest.param("这不是垃圾邮件。你的视频在我手里。", id="zh-Hans-not-spam"),
+    ],
+)
+def test_a_mail_the_reader_received_or_a_question_put_to_him_is_no_retelling(text: str) -> None:
+    assert find_retellings(normalise_for_judging(text)) == (), text

@@ -112,7 +112,7 @@ _PATTERNS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "es": {
         "recorded": (
-            r"\b(?:fotos?|fotografias?|videos?|imagenes?|grabaciones?)\s+(?:de\s+)?(?:usted|ti|tuy[oa]s|suy[oa]s|intim[oa]s|comprometedor\w*)\b",
+            r"\b(?:fotos?|fotografias?|videos?|imagen(?:es)?|grabacion(?:es)?)\s+(?:\w+\s+)?(?:de\s+)?(?:usted|ti|tuy[oa]s?|suy[oa]s?|intim[oa]s|comprometedor\w*)\b",
             r"\b(?:te|le|la|lo)\s+(?:he |hemos )?(?:grabe|grabamos|grabado|filme|filmado)\b",
             r"\b(?:hackee|hackeado|pirateado|infectado|acceso (?:total |remoto )?a)\s+(?:a\s+)?(?:tu|su)\s+(?:dispositivo|ordenador|computadora|telefono|movil|camara|cuenta|correo)\b",
             r"\b(?:camara web|webcam|su camara|tu camara)\b",
@@ -152,7 +152,7 @@ _PATTERNS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "pt": {
         "recorded": (
-            r"\b(?:fotos?|videos?|imagens?|gravacoes?)\s+(?:de voce|suas?|seus?|com voce|intim\w+|comprometedor\w*)\b",
+            r"\b(?:fotos?|videos?|image(?:m|ns)|grava(?:cao|coes))\s+(?:de voce|suas?|seus?|com voce|intim\w+|comprometedor\w*)\b",
             r"\b(?:gravei|filmei|gravamos|filmamos|gravado|filmado)\b",
             r"\b(?:hackeei|invadi|hackeado|invadido|infectei|infectado|acesso (?:total |remoto )?ao?)\s+(?:a\s+|o\s+)?(?:seu|sua|teu|tua)\s+(?:dispositivo|computador|telefone|celular|camera|conta|e-?mail)\b",
             r"\b(?:webcam|sua camera|camera do seu)\b",
@@ -192,7 +192,7 @@ _PATTERNS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "de": {
         "recorded": (
-            r"\b(?:fotos?|bilder?n?|videos?|aufnahmen?|aufzeichnungen?)\s+(?:von|mit)\s+(?:ihnen|dir|dich)\b",
+            r"\b(?:fotos?|bild(?:er|ern)?|videos?|aufnahmen?|aufzeichnung(?:en)?)\s+(?:von|mit)\s+(?:ihnen|dir|dich)\b",
             r"\b(?:ihr|dein|ihren|deinen|ihre|deine)\s+(?:gerat|computer|handy|telefon|e-?mail-?konto|konto|postfach|webcam|kamera|laptop)\s+(?:\w+\s+){0,2}?(?:gehackt|infiziert|ubernommen|kompromittiert)\b",
             r"\b(?:gehackt|trojaner|schadsoftware|malware|spyware|keylogger)\b",
             r"\b(?:webcam|ihre kamera|deine kamera)\b",
@@ -394,11 +394,114 @@ _PATTERNS: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 
-_COMPILED: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+# Demands phrased without the usual verbs, in every language: the terse note ("$500 in BTC.
+# 48 h. Otherwise the pictures go out.") and the polite reminder ("the material in my
+# possession ... I shall, with regret, forward it"). Each is the construction, not a
+# campaign's sentence: a consequence clause ("otherwise", "sonst", "不然") in which the
+# material leaves or reaches the reader's circle; a threat softened by reluctance ("no
+# choice but to", "gezwungen", "やむを得ず") before a verb of sending; material held ("in my
+# possession", "die mir vorliegen", "手元にある"); a duration or an amount in a coin
+# standing as a sentence of its own; "no later than". Written from the letters of
+# training/ and their languages' grammar; no measuring corpus chose them.
+_COIN = r"(?:bitcoins?|btc|usdt|tether|eth|ether|ethereum|litecoin|ltc|monero|xmr|ビットコイン|イーサリアム|比特币|比特幣|以太坊|以太幣|泰达币|泰達幣)"
+_AMOUNT = r"(?:(?:\$|€|£|¥|r\$|us\$|港幣|港币|人民币|人民幣)\s?\d[\d,. ]{0,12}|\d[\d,. ]{0,12}\s?(?:\$|€|£|usd|eur|dollars?|dolares|dollari|euros?|reais|円|万円|ドル|米ドル|美元|美金|港元|港幣|港币|元))"
+# A sentence that is only an amount and its coin ("$500 in BTC.", "bitcoin, 950 dolares.",
+# "800ドル、usdt。"): the demand of a terse note.
+_AMOUNT_IN_COIN = rf"(?:^|(?<=[.!?\u3002\n])\s*)(?:{_COIN}[,、，]?\s*{_AMOUNT}|{_AMOUNT}\s*(?:in|en|em|,|、|，)?\s*{_COIN}|\d[\d,.]{{0,12}}\s?{_COIN})\s*(?:[.!\u3002\n]|$)"
+# A duration standing as a sentence of its own ("48 h.", "72 Stunden.", "12 ore.", "48時間。").
+_BARE_HOURS = r"(?:^|(?<=[.!?\u3002\n])\s*)(?:限时|限時)?\d{1,3}\s?(?:h|hrs?|hours|stunden|std|horas|heures|ore|時間|小时|小時)\s*(?:[.!\u3002\n]|$)"
+_MATERIAL = r"(?:recordings?|videos?|footage|photos?|photographs?|pictures?|pics|images?|clips?|material|files|aufnahmen?|aufzeichnung(?:en)?|fotos|fotografien|bilder|grabacion(?:es)?|fotografias|imagen(?:es)?|grava(?:cao|coes)|image(?:m|ns)|enregistrements?|registrazion[ei]|immagini|foto|filmati)"
+
+_CLAUSES: dict[str, dict[str, tuple[str, ...]]] = {
+    # shared by every language (every pattern runs on every message), so written once
+    "any": {"payment": (_AMOUNT_IN_COIN,), "deadline": (_BARE_HOURS,)},
+    "en": {"deadline": (r"\bno later than\b",)},
+    "de": {"deadline": (r"\bspatestens\b",)},
+    "es": {"deadline": (r"\ba mas tardar\b",)},
+    "pt": {"deadline": (r"\bno maximo ate\b|\bate no maximo\b",)},
+    "fr": {"deadline": (r"\bau plus tard\b",)},
+    "it": {"deadline": (r"\bentro e non oltre\b",)},
+    "ja": {"deadline": (r"[月火水木金土日]曜(?:日)?(?:の)?(?:夜|朝|正午|昼|夕方)?まで",)},
+    "zh": {"deadline": (_zh(r"(?:限时|最迟|最晚)"),)},
+}
+# The writer's own acts in the first person: a threat softened by reluctance ("I will have
+# no choice but to forward", "bleibt mir nichts anderes übrig, als ... zu schicken",
+# "やむを得ず...お送りいたします") and the material he holds ("in my possession", "die mir
+# vorliegen", "手元にある"). Said to the reader by their own words, like a demand: the
+# polite reminder names the reader once, at its top, and these sentences never.
+_FIRST_PERSON: dict[str, tuple[str, ...]] = {
+    "threat": (
+        r"\b(?:i|we)\s+(?:will|shall)\s*,\s*(?:\w+\s+){0,3}?\w+\s*,\s*(?:send|share|leak|release|publish|post|forward|distribute|expose|pass)\b",
+        r"\b(?:i|we)\s+(?:will|shall|would)?\s*(?:have no (?:other )?choice but to|be forced to|be obliged to|be compelled to)\s+(?:\w+\s+){0,2}?(?:send|share|forward|publish|release|leak|post|pass)\b",
+        r"\b(?:ich (?:bin|sehe mich|ware) gezwungen|(?:bleibt|bliebe) mir nichts anderes ubrig|(?:ich habe|habe ich) keine andere wahl|bleibt mir nur)\b[^.\n]{0,80}?(?:\bzu (?:schicken|senden|veroffentlichen|verbreiten|ubergeben|zeigen)|weiterzuleiten|zuzuschicken|zuzustellen)\b",
+        r"\b(?:me vere obligad[oa] a|no me quedara (?:otra opcion|mas remedio) que|no tendre (?:otra opcion|mas remedio) que)\s+(?:\w+\s+){0,2}?(?:enviar|mandar|publicar|reenviar|difundir|compartir)\b|\blamentablemente\s+(?:enviare|mandare|publicare|reenviare|difundire|compartire)\b",
+        r"\b(?:serei obrigad[oa] a|ver-me-ei obrigad[oa] a|nao terei outra (?:escolha|opcao) (?:a nao ser|senao|que nao seja))\s+(?:\w+\s+){0,2}?(?:enviar|mandar|encaminhar|publicar|divulgar|compartilhar)\b|\b(?:lamentavelmente|infelizmente)\s+(?:enviarei|mandarei|encaminharei|publicarei|divulgarei)\b",
+        r"\b(?:je serai (?:contraint|oblige)e? d[e']|je n'aurai (?:pas )?d'autre choix que d[e'])\s*(?:\w+\s+){0,2}?(?:envoyer|transmettre|publier|diffuser|partager)\b|\ba regret,?\s+(?:j'enverrai|je transmettrai|je publierai|je diffuserai)\b",
+        r"\b(?:saro costrett[oa] a|non avro altra scelta che)\s+(?:\w+\s+){0,2}?(?:inviare|inoltrare|pubblicare|diffondere|condividere)\b|\b(?:mio malgrado|a malincuore|purtroppo)\s+(?:inviero|inoltrero|pubblichero|mandero|diffondero)\b",
+        r"(?:やむを得ず|仕方なく)[^。\n]{0,30}?(?:転送|送付|送信|公開|提供|送り)",
+        _zh(
+            r"我(?:只好|只能|不得不|会被迫|將被迫|将被迫)[^。\n]{0,20}?(?:发给|寄给|转发|公开|曝光|交给)"
+        ),
+    ),
+    "recorded": (
+        rf"\b{_MATERIAL}\s+(?:\w+\s+){{0,4}}?(?:in my possession|(?:that |which )?i (?:hold|possess|am holding))\b",
+        rf"\b{_MATERIAL}\b[^.\n]{{0,30}}?\b(?:in meinem besitz|die mir vorliegen|die ich besitze)\b",
+        rf"\b{_MATERIAL}\b[^.\n]{{0,30}}?\b(?:(?:obran|estan|tengo) en mi poder|en mi posesion)\b",
+        rf"\b{_MATERIAL}\b[^.\n]{{0,30}}?\b(?:em meu poder|em minha posse|que (?:eu )?tenho (?:comigo|guardad\w+))\b",
+        rf"\b{_MATERIAL}\b[^.\n]{{0,30}}?\b(?:en ma possession|que je detiens|que je possede)\b",
+        rf"\b{_MATERIAL}\b[^.\n]{{0,30}}?\b(?:in mio possesso|in mano mia|che (?:io )?detengo|che possiedo)\b",
+        r"(?:手元にある|手元の|私が保有する|私が所持している)[^。\n]{0,20}?(?:録画|動画|映像|写真|画像)",
+    ),
+}
+
+# The consequence clause of a demand: what happens to the material, or who sees it, if the
+# reader does not pay ("otherwise the pictures go out", "sonst kriegen Ihre Kollegen sie",
+# "不然通讯录每个人都会收到"). Said to the reader by its own words, as a demand is, so it
+# needs no "you" in its sentence: prose lifted as filler does not threaten in this form.
+_CONSEQUENCES: tuple[str, ...] = (
+    # en
+    r"\b(?:otherwise|or else|else|if not)\b,?[^.\n]{0,60}?\b(?:everyone|everybody|your (?:wife|husband|family|colleagues|contacts|voters|friends|boss|list|party|children))\b[^.\n]{0,30}?\b(?:gets?|sees?|receives?|will (?:get|see|receive|know))\b",
+    rf"\b(?:otherwise|or else|else|if not|or)\b,?\s+(?:\w+\s+){{0,3}}?(?:the\s+)?{_MATERIAL}\s+(?:go(?:es)? (?:out|public|online|viral)|(?:will )?(?:be )?(?:sent|published|released|leaked|posted|shared))\b",
+    # de
+    r"\b(?:sonst|andernfalls|ansonsten|wenn nicht)\b[^.\n]{0,60}?\b(?:(?:ihre|deine|ihren|deinen|ihrer|deiner|ihr|dein)\s+(?:kollegen|familie|frau|mann|kontakte\w*|wahler\w*|freunde|partei\w*|chef\w*|liste)|die presse)\b",
+    rf"\b(?:sonst|andernfalls|ansonsten)\b\s+(?:gehen|geht|kommen|kommt|landen|landet)\s+(?:die\s+|das\s+)?{_MATERIAL}\s+(?:raus|hinaus|online|ins netz|an die offentlichkeit)\b",
+    # es
+    r"\b(?:si no|de lo contrario|en caso contrario)\b,?[^.\n]{0,60}?\b(?:(?:sus|tus|su|tu)\s+(?:colegas|familia|esposa|marido|contactos|votantes|amigos|agenda)|todo el mundo)\b",
+    rf"\b(?:si no|de lo contrario|en caso contrario|o)\b,?\s+(?:las\s+|los\s+|el\s+|la\s+)?{_MATERIAL}\s+(?:salen|saldran|se publican|se publicaran|se difunden|circularan|iran)\b",
+    # pt
+    r"\b(?:senao|caso contrario|do contrario)\b,?[^.\n]{0,60}?\b(?:seus|suas|sua|seu|teus|tuas|tua|teu)\s+(?:colegas|familia|mulher|marido|contatos|eleitores|amigos|agenda)\b",
+    rf"\b(?:senao|caso contrario|do contrario|ou)\b,?\s+(?:as\s+|os\s+|o\s+|a\s+)?{_MATERIAL}\s+(?:saem|vao sair|sairao|serao publicad\w+|vao para|circulam|vao circular)\b",
+    # fr
+    r"\b(?:sinon|a defaut|faute de quoi)\b,?[^.\n]{0,60}?\b(?:(?:vos|votre|tes|ton|ta)\s+(?:collegues|famille|epouse|femme|mari|contacts|carnet|electeurs|amis)|tout le monde)\b",
+    rf"\b(?:sinon|ou)\b,?\s+(?:les\s+|la\s+|le\s+)?{_MATERIAL}\s+(?:sortent|sortiront|partent|partiront|circulent|circuleront|seront (?:publie|envoye|diffuse)\w*)\b",
+    # it
+    r"\b(?:altrimenti|se no|in caso contrario)\b,?[^.\n]{0,60}?\b(?:tuoi|tua|suoi|sua|tue|sue)\s+(?:colleghi|famiglia|moglie|marito|contatti|rubrica|elettori|amici)\b",
+    rf"\b(?:altrimenti|o)\b,?\s+(?:le\s+|il\s+|i\s+|la\s+)?{_MATERIAL}\s+(?:escono|usciranno|girano|gireranno|finiscono|finiranno|saranno (?:pubblicat|inviat|diffus)\w*)\b",
+    # ja
+    r"(?:でなければ|さもなければ|さもないと|そうでなければ)[^。\n]{0,40}?(?:送り|送信|公開|拡散|流出|晒|(?:連絡先|同僚|家族|奥様|妻|夫|友人|有権者|全員)[^。\n]{0,12}?届)",
+    _zh(
+        r"(?:不然|否则|要不然)[^。\n]{0,30}?(?:(?:发|传|流|散)出去|发给|公开|曝光|(?:同事|家人|老婆|老公|妻子|丈夫|朋友|选民|通讯录|每个人|所有人)[^。\n]{0,10}?(?:收到|看到|知道))"
+    ),
+)
+
+_SAID: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (group, re.compile(pattern))
-    for groups in _PATTERNS.values()
-    for group, patterns in groups.items()
+    for group, patterns in (
+        ("threat", (*_FIRST_PERSON["threat"], *_CONSEQUENCES)),
+        ("recorded", _FIRST_PERSON["recorded"]),
+    )
     for pattern in patterns
+)
+_SPOKEN_BY_THEIR_WORDS = frozenset(pattern for _, pattern in _SAID)
+_COMPILED: tuple[tuple[str, re.Pattern[str]], ...] = (
+    *(
+        (group, re.compile(pattern))
+        for table in (_PATTERNS, _CLAUSES)
+        for groups in table.values()
+        for group, patterns in groups.items()
+        for pattern in patterns
+    ),
+    *_SAID,
 )
 
 
@@ -480,6 +583,8 @@ def find_passage(skeleton: str, wallets: Sequence[str] = ()) -> Passage:
         for n, match in enumerate(pattern.finditer(skeleton)):
             if n >= _MAX_MATCHES:
                 break
+            if group == "payment" and _warned_off(skeleton, match):
+                continue
             matches.append((match.start(), group, match))
     for wallet in dict.fromkeys(w.casefold() for w in wallets if w):
         for n, match in enumerate(re.finditer(re.escape(wallet), skeleton)):
@@ -493,8 +598,12 @@ def find_passage(skeleton: str, wallets: Sequence[str] = ()) -> Passage:
     # speak to the reader. A wallet is the demand's instrument, not a sentence: it counts
     # as spoken wherever it stands, and only its place decides what it counts with. The
     # payment and secrecy patterns are demands on the reader by their own words ("send
-    # 0.3 btc", "do not contact the police"), imperatives that need no "you".
-    spoken = [g in _SPOKEN or _addressed(skeleton, match) for _, g, match in matches]
+    # 0.3 btc", "do not contact the police"), imperatives that need no "you"; so is the
+    # consequence clause of a demand ("otherwise the pictures go out").
+    spoken = [
+        g in _SPOKEN or match.re in _SPOKEN_BY_THEIR_WORDS or _addressed(skeleton, match)
+        for _, g, match in matches
+    ]
     best: dict[str, re.Match[str]] = {}
     end = 0
     for i, (start, _, _) in enumerate(matches):  # windows starting at each match
@@ -527,6 +636,39 @@ def find_passage(skeleton: str, wallets: Sequence[str] = ()) -> Passage:
         if g in first and g not in best
     )
     return Passage(cues=cues, scattered=scattered, text=text)
+
+
+# A payment verb under a negation is a warning, not a demand ("Nicht zahlen!", "do not
+# pay", "也不要付钱"), unless a condition opens its clause: "if you do not pay", "wenn Sie
+# nicht zahlen" are the demand's other half. The negation stands before the verb (or after
+# it: "zahlen Sie nicht", "支払わないで"); the verb is where the match starts, or its last
+# word or end when the amount comes first ("500 Euro ... nicht zahlen").
+_NEGATED_BEFORE = re.compile(
+    r"(?:\b(?:not|don't|dont|never|nicht|nie|niemals|keinesfalls|auf keinen fall|no|nao|ne|non"
+    r"|jamais|nunca|mai)\s+$|(?:不要|别|別|切勿|不用|不必|无需|無需|没有什么要|沒有什麼要)$)"
+)
+_NEGATED_AFTER = re.compile(
+    r"[a-z]+\s+(?:sie\s+|du\s+|ihr\s+)?(?:bitte\s+)?(?:nicht|niemals|keinesfalls|pas|jamais)\b"
+    r"|[^。\n]{0,4}?(?:わないで|しないで|わないように|しないように|ないでください)"
+)
+_CONDITION = re.compile(
+    r"\b(?:if|unless|wenn|falls|sollten?|sonst|si|se|caso|qualora|sinon|otherwise)\b"
+    r"|如果|若|要是|假如|一旦|否则|否則|不然|なければ|場合"
+)
+
+
+def _warned_off(skeleton: str, match: re.Match[str]) -> bool:
+    """Whether a payment match is a negated imperative: a warning not to pay."""
+    last_word = match.start() + max(match.group(0).rfind(" ") + 1, 0)
+    for verb in dict.fromkeys((match.start(), last_word, match.end())):
+        low = max(0, verb - 60)
+        ends = [m.end() for m in _SENTENCE_END.finditer(skeleton, low, verb)]
+        before = skeleton[max([low, *ends]) : verb]
+        if _CONDITION.search(before):
+            continue
+        if _NEGATED_BEFORE.search(before) or _NEGATED_AFTER.match(skeleton, verb, verb + 40):
+            return True
+    return False
 
 
 # A word addressing the reader counts for a cue within its own sentence (measured on

@@ -84,7 +84,7 @@ _PATTERNS: tuple[str, ...] = (
     r"\b(?:accedi|effettua l'accesso)\b|\bclicca (?:qui|sul link)\b|\bannulla (?:l')?iscrizione\b|\bdisiscriv\w+\b",
     r"\b(?:il tuo|il suo) (?:pacco|ordine|spedizione)\b[^.\n]{0,60}?\b(?:consegna|dogana|deposito|corriere)\b",
     r"\b(?:riscuoti|richiedi|ritira)\s+(?:il tuo|il suo)\s+(?:premio|bonus|vincita)\b|\b(?:hai vinto|ha vinto|vincitore|lotteria|estrazione)\b",
-    r"\b(?:guadagna|guadagnare)\s+(?:fino a\s+)?[^.\n]{0,24}?\b(?:al|a|ogni)\s+(?:giorno|settimana|mese)\b|\b(?:rendimento|profitti?|guadagni?)\s+(?:del\s+)?\d+\s*%|\b\d+\s*%\s+di sconto\b",
+    r"\b(?:guadagna|guadagnare)\s+(?:fino a\s+)?[^.\n]{0,24}?\b(?:al|a|ogni)\s+(?:giorno|settimana|mese)\b|\b(?:rendimento|profitt[oi]|guadagn[oi])\s+(?:del\s+)?\d+\s*%|\b\d+\s*%\s+di sconto\b",
     r"\b(?:ordina|compra)\s+(?:ora|oggi|subito)\b|\bofferta (?:speciale|limitata|scade|valida)\b|\bbot di trading\b",
     # ja
     r"(?:アカウント|口座|本人|カード|お客様情報|ログイン情報)(?:の)?(?:確認|認証|更新|再開)|ログインして|こちらをクリック|配信停止",
@@ -138,7 +138,14 @@ _REPORTS: tuple[str, ...] = (
 # or the mail itself, claimed, demanded, threatened), the mail received, said to be a scam,
 # what was (not) done about it, advice asked or given. None is said by an extortionist to
 # his victim; "this is not a scam" is his, "is this a scam?" is not ("nobody paid me to
-# check on you" and "what should you do?" are his too, in the password letters).
+# check on you" and "what should you do?" are his too, in the password letters, and so is
+# Japanese "どうすれば" unless the writer asks it of himself or for advice). A mail received
+# is retold only by someone other than the reader: "you" (German "Sie" where it is not
+# "they", Portuguese "recebeu este e-mail" and Italian "ha ricevuto questa e-mail" with
+# their subject dropped) is said to the reader,
+# and German "werden ... eine Nachricht erhalten" is the threat's future, not a report.
+# Chinese "是...垃圾邮件" and Japanese "迷惑メールです" (it is spam) name the scam as
+# "it is a mass-mailed scam" does.
 _RETELLINGS: tuple[str, ...] = (
     # en
     r"\b(?:he|she|they|someone|whoever sent it|(?:the|these|those|such) (?:senders?|scammers?|blackmailers?|extortionists?|writer|author|man|person|criminals?|e-?mails?|messages?|letters?|mails?))\s+(?:had\s+|has\s+|have\s+)?(?:said|says|claimed|claims|claiming|alleged|alleges|wrote|demanded|demands|demanding|threatened|threatens|threatening|asked for|asks for|wanted|insisted)\b|\b(?:they|(?:the|these|those|such) (?:senders|scammers|criminals|e-?mails|messages|letters|mails))\s+(?:say|claim|allege|demand|threaten|ask for)\b",
@@ -152,24 +159,24 @@ _RETELLINGS: tuple[str, ...] = (
     r"\bno (?:hemos|he|han) pagado\b|\bno pague nada\b|\bnadie debe pagar\b|(?<!si )\bno pague\b|(?<!no )\b(?:es|se trata de) una estafa\b|\bque debo hacer\b|\bdebo denunciar\w*\b",
     # pt
     r"\bo (?:remetente|e-?mail|golpista|chantagista|homem|autor)\s+(?:dizia|diz|afirmava|afirma|alegava|exigia|exige|pedia|pede|ameacava|ameaca)\b|\b(?:dizia|afirmava|alegava|afirmam|dizem)\s+(?:que|ter)\b|\bameaca(?:va|vam|ndo)\b",
-    r"\b(?P<reader>(?:voce|tu)(?: \w+)? )?(?:recebi|recebeu|receberam|recebemos|relataram)\s+(?:um\s+|uma\s+|o\s+|este\s+|varios\s+|\d+\s+)?(?:e-?mails?|mensagens?|cartas?)\b",
+    r"\b(?P<reader>(?:voce|tu|o senhor|a senhora)(?: \w+)? |(?:por que|porque|que|se|talvez|provavelmente|ja|acaba de|quando)\s+(?=recebeu\s+(?:este|esta|esse|essa)\b))?(?:recebi|recebeu|receberam|recebemos|relataram)\s+(?:um\s+|uma\s+|o\s+|a\s+|este\s+|esta\s+|esse\s+|essa\s+|varios\s+|varias\s+|\d+\s+)?(?:e-?mails?|mensage(?:m|ns)|cartas?)\b",
     r"(?<!se )\bnao (?:pagamos|paguei|pague)\b|\bninguem deve pagar\b|(?<!nao )\be um golpe\b|\bo que devo fazer\b|\bdevo (?:registrar|denunciar)\w*\b",
     # de
     r"\b(?:der absender|der verfasser|der erpresser|die (?:e-)?mail|die nachricht|er|sie)\s+(?:behauptete|behauptet|schrieb|verlangte|forderte|drohte)\b|\bbehauptete\b|\bdrohte\b|\bzu (?:besitzen|haben) behaupte\w*\b|\bes hiess\b|\bheisst es\b",
-    r"\b(?P<reader>(?:sie haben|du hast)(?: \w+)? |(?:haben sie|hast du) )?(?:eine|die|diese|mehrere|\d+)\s+(?:e-?mails?|mails?|nachrichten?)\b(?P<reader_after> (?:haben sie|hast du)\b)?[^.\n]{0,60}?\b(?:bekommen|erhalten|gemeldet)\b",
-    r"\b(?:wir haben|ich habe) (?:noch )?(?:nicht|nichts) (?:bezahlt|gezahlt)\b|\bniemand solle? zahlen\b|(?<!keine )\b(?:masche|betrugsmasche)\b|\bwas soll ich tun\b",
+    r"\b(?P<reader>(?:sie haben|du hast)(?: \w+)? |(?:haben sie|hast du) |(?<!\bdass )(?<!\bweil )(?<!\bund )(?<!\bals )(?<!\bda )(?<!\bnachdem )(?<!\bob )(?:sie|du) (?!hat |hatte )(?:\w+ )?|(?:werden|wird)\s+(?:\w+\s+){0,3}?)?(?:eine|die|diese|mehrere|\d+)\s+(?:e-?mails?|mails?|nachricht(?:en)?)\b(?P<reader_after> (?:haben sie|hast du)\b)?[^.\n]{0,60}?\b(?:bekommen|erhalten|gemeldet)\b",
+    r"\b(?:wir haben|ich habe) (?:noch )?(?:nicht|nichts) (?:bezahlt|gezahlt)\b|\bniemand solle? zahlen\b|(?<!wenn sie )(?<!falls sie )\b(?:bitte |auf keinen fall |keinesfalls )?nicht (?:zahlen|bezahlen|uberweisen)\s*!|\b(?:zahlen|bezahlen|uberweisen) sie (?:bitte |auf keinen fall |keinesfalls )?nicht\b(?!,\s*(?:dann|so)\b)|(?<!keine )\b(?:masche|betrugsmasche)\b|\bwas soll ich tun\b",
     # fr
     r"\bl'(?:expediteur|auteur|escroc|e-?mail)\s+(?:pretendait|pretend|affirmait|affirme|exigeait|exige|reclamait|reclame|menacait|menace)\b|\b(?:pretendait|pretendant|affirmait|pretendent|affirment)\s+(?:avoir|que|detenir)\b|\bmenacait\b|\bil etait (?:meme )?ecrit\b",
     r"\b(?:j'ai|a|ont|avons)\s+(?:recu|signale)\s+(?:un\s+|une\s+|des\s+|cet\s+|ce\s+|plusieurs\s+|\d+\s+)?(?:e-?mails?|messages?|courriels?|lettres?)\b",
     r"\bn'(?:avons|ai) (?:rien |pas )?paye\b|(?<!si vous )\bne payez pas\b|\bpersonne ne doit payer\b|(?<!pas une )(?<!pas d'une )\b(?:arnaque|escroquerie)\b|\bque dois-je faire\b",
     # it
     r"\b(?:il mittente|l'autore|il truffatore|il ricattatore|la mail|l'e-?mail)\s+(?:sosteneva|sostiene|diceva|dice|affermava|chiedeva|chiede|pretendeva|minacciava|minaccia)\b|\b(?:sosteneva|diceva|affermava|sostengono|affermano)\s+(?:di|che)\b|\bminacciava\b|\bc'era scritto\b",
-    r"\b(?:ho|ha|hanno|abbiamo)\s+(?:ricevuto|segnalato)\s+(?:un\s+|una\s+|questa\s+|diverse\s+|\d+\s+)?(?:e-?mail|messaggi?|lettere?)\b",
+    r"\b(?P<reader>(?:lei|tu)\s+|(?:perche|che|se|forse|probabilmente|gia)\s+(?=ha ricevuto\s+(?:questo|questa)\b))?(?:ho|ha|hanno|abbiamo)\s+(?:ricevuto|segnalato)\s+(?:un\s+|una\s+|questa\s+|diverse\s+|\d+\s+)?(?:e-?mail|messagg(?:io|i)|letter[ae])\b",
     r"\bnon (?:abbiamo|ho) pagato\b|\bnessuno deve pagare\b|(?<!non )\b(?:e|si tratta di) una truffa\b|\bcosa devo fare\b",
     # ja
-    r"と(?:主張|書いて|言って|脅して|要求して|称して)|と脅(?:し|迫)|(?:届いた|受け取った|送られてきた|届いている)(?:メール|メッセージ)|(?:支払って|払って)(?:は)?いません|詐欺(?:です|でしょうか|なのでしょうか)|どうすれば(?:よい|いい)",
+    r"と(?:主張|書いて|言って|脅して|要求して|称して)|と脅(?:し|迫)|(?:届いた|受け取った|送られてきた|届いている)(?:メール|メッセージ)|(?:支払って|払って)(?:は)?いません|詐欺(?:です|でしょうか|なのでしょうか)|(?:迷惑メール|スパムメール|一斉送信(?:された|の)メール)(?:です|でした|でしょう)|(?:私|わたし|僕|我々|私たち|当方|当事務所)(?:は|たちは)?どうすれば|どうすれば(?:よい|いい)(?:の)?か(?:を)?(?:教えて|ご教示|ご助言|助言|アドバイス|分かりません|わかりません|困って)",
     # zh (simplified and traditional)
-    r"(?:声称|聲稱|自称|自稱|扬言|揚言)|(?:收到|接到)(?:了)?(?:一封|这封|這封|多封|\d+封)?(?:邮件|郵件|电邮|電郵|信息|訊息)|(?:我|我们|我們|大家)(?:都)?(?:没有|沒有|没|沒)(?:付钱|付錢|付款)|不要付款|(?<!不是)(?<!并非)(?<!並非)(?:骗局|騙局|诈骗|詐騙)|(?P<reader>[你您](?:们|們)?(?:现在|現在|到底|接下来|接下來)?)?(?:该怎么办|該怎麼辦)",
+    r"(?:声称|聲稱|自称|自稱|扬言|揚言)|(?:收到|接到)(?:了)?(?:一封|这封|這封|多封|\d+封)?(?:邮件|郵件|电邮|電郵|信息|訊息)|(?:我|我们|我們|大家)(?:都)?(?:没有|沒有|没|沒)(?:付钱|付錢|付款)|不要付款|(?<!不是)(?<!并非)(?<!並非)(?:骗局|騙局|诈骗|詐騙)|(?P<reader>[你您](?:们|們)?(?:现在|現在|到底|接下来|接下來)?)?(?:该怎么办|該怎麼辦)|(?<!不)(?<!並不)(?<!并不)是[^。\n]{0,12}?(?:垃圾[邮郵]件|群[发發][的邮郵])",
 )
 # ... and the letter pasted whole inside someone's plea: how it came, where the quote
 # starts, that the one it was sent to has not paid, whether it is real. ("No ha pagado",

@@ -1,0 +1,116 @@
+"""Cue groups of one passage: a warning not to pay is no demand, singular nouns count, and
+the terse note and the polite reminder are read in every language."""
+
+from __future__ import annotations
+
+import pytest
+
+from triage.cues import find_passage
+from triage.normalize import normalise_for_judging
+
+
+def _groups(text: str) -> set[str]:
+    return {c.group for c in find_passage(normalise_for_judging(text)).cues}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Die verlangten 800 Euro auf keinen Fall zahlen!", id="de-infinitive"),
+        pytest.param("Zahlen Sie nicht die 800 Euro, die verlangt werden.", id="de-formal"),
+        pytest.param("Please do not pay the $800 they ask for.", id="en"),
+        pytest.param("No pague los 800 euros que le piden.", id="es"),
+        pytest.param("Non pagare i 800 euro richiesti.", id="it"),
+        pytest.param("ビットコインを支払わないでください。", id="ja"),
+    ],
+)
+def test_a_warning_not_to_pay_is_no_payment_cue(text: str) -> None:
+    assert "payment" not in _groups(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Wenn Sie nicht 800 Euro zahlen, geht der Film an die Presse.", id="de"),
+        pytest.param("If you do not pay $800 in bitcoin, the film goes to the press.", id="en"),
+        pytest.param("Zahlen Sie 800 Euro in Bitcoin.", id="de-demand"),
+    ],
+)
+def test_a_condition_or_a_demand_keeps_its_payment_cue(text: str) -> None:
+    assert "payment" in _groups(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Ich habe ein Bild von Ihnen, das Sie nicht zeigen möchten.", id="de-bild"),
+        pytest.param("Tengo una grabación de usted en el hotel.", id="es-grabacion"),
+        pytest.param("Tenho uma gravação sua no quarto.", id="pt-gravacao"),
+    ],
+)
+def test_a_singular_recording_is_a_recorded_act(text: str) -> None:
+    assert "recorded" in _groups(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(
+            "The room looks familiar? 0.04 BTC. 36 h. Otherwise your husband gets the clip.",
+            id="en",
+        ),
+        pytest.param(
+            "Bekannt? 900 € in Litecoin. 24 Std. Sonst sieht Ihr Chef die Fotos.", id="de"
+        ),
+        pytest.param(
+            "¿Le suena? 700 euros en bitcoin. 48 horas. De lo contrario, sus votantes lo verán.",
+            id="es",
+        ),
+        pytest.param("認識?2000美元,usdt。36小時。否則你的同事都會看到。", id="zh-Hant"),
+        pytest.param(
+            "見覚えは?30万円、ビットコイン。24時間。さもなければ家族全員に届きます。", id="ja"
+        ),
+    ],
+)
+def test_a_terse_note_carries_its_threat_and_its_demand(text: str) -> None:
+    assert {"threat", "payment"} <= _groups(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(
+            "Further to my note of Tuesday about the photographs in my possession. The sum is "
+            "due. I will have no choice but to pass them to the party office.",
+            id="en",
+        ),
+        pytest.param(
+            "Ich komme auf die Aufnahmen zurück, die mir vorliegen. Es bleibt mir nichts anderes "
+            "übrig, als sie dem Ortsverband zuzuschicken.",
+            id="de",
+        ),
+        pytest.param(
+            "Retomo el asunto de las fotos que obran en mi poder. Me veré obligado a enviar "
+            "las copias al comité local.",
+            id="es",
+        ),
+    ],
+)
+def test_a_polite_reminder_holds_material_and_threatens_in_the_first_person(text: str) -> None:
+    assert {"threat", "recorded"} <= _groups(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Confirm your details today. Otherwise your account will be closed.", id="en"),
+        pytest.param("Bestätigen Sie Ihre Daten, sonst werden alle Zahlungen gesperrt.", id="de"),
+        pytest.param(
+            "Confirme sus datos; de lo contrario, todos sus pedidos se cancelan.", id="es"
+        ),
+        pytest.param("请更新资料,否则您将无法收到退款。", id="zh-Hans"),
+        pytest.param("ご確認ください。さもなければ、お荷物をお届けできません。", id="ja"),
+    ],
+)
+def test_a_phishing_consequence_is_no_threat(text: str) -> None:
+    assert "threat" not in _groups(text), text

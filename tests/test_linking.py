@@ -783,3 +783,51 @@ def test_a_faint_pictures_keys_stored_before_it_was_detected_twice_are_recompute
     rows = [LinkKeys.from_bytes(r[0]) for r in conn.execute("SELECT keys FROM image_keys")]
     assert len(rows) == 2 and not any(k.outdated for k in rows)
     assert all(len(k.plain.points) > few for k in rows)
+
+
+def dim_copy(room: str, face: str, quality: int, scale: float, mirror: bool = False) -> bytes:
+    """A campaign's copy of a dim room as a phone shot it: a victim's face pasted, resized,
+    perhaps mirrored, recompressed."""
+    plan = PastePlan(
+        base="", face=face, center=(300, 200), face_width=100, mask="feather",
+        colour_match=True, quality=90, post_scale=None, transforms=(), seed=face,
+    )  # fmt: skip
+    image, _ = paste_face(base_picture("dimroom", room), plan)
+    image = image.resize((round(image.width * scale), round(image.height * scale)))
+    return jpeg(ImageOps.mirror(image) if mirror else image, quality)
+
+
+def test_a_dim_rooms_copies_join_though_too_few_cells_reach_the_usual_contrast(tmp_path: Path):
+    """A very dim, noisy room: its copies' keypoints fit, but too few cells have the contrast
+    the cell check asks; a dim pair compares fainter cells, and shares its capture's grain
+    with its copies, so they join (on main: too little texture to compare)."""
+    room = jpeg(base_picture("dimroom", "base:1:1"))
+    copy = dim_copy("base:1:1", "face:t:1", 70, 0.8)
+    mirrored = dim_copy("base:1:1", "face:t:2", 62, 0.72, mirror=True)
+    check = verify(link_keys_of(room), link_keys_of(copy))
+    assert check.same_base and "fainter cells" in check.reason
+    items = [
+        ("room", message(1, body="", picture=room)),
+        ("copy", message(2, body="", picture=copy)),
+        ("mirrored", message(3, body="", picture=mirrored)),
+    ]
+    assert partition(ingest(tmp_path, items)) == {frozenset({"room", "copy", "mirrored"})}
+
+
+def test_another_phone_shot_of_a_dim_room_stays_apart_by_its_fresh_grain(tmp_path: Path):
+    """Another capture of the same dim room (bedding and figure changed, the camera a little
+    off, exposure and white balance within the colour and exposure checks' limits), too faint
+    for the usual cells: compared over fainter cells it agrees, and is told apart by its
+    exposure (or, where that is within limits, by a grain of its own: no such shot among 96 of
+    seeds 1-4). A copy joins."""
+    room = jpeg(base_picture("dimroom", "base:2:10"), 85)
+    shot = jpeg(base_picture("dimroom", "base:2:10", variant=":look1"), 85)
+    check = verify(link_keys_of(room), link_keys_of(shot))
+    assert not check.same_base and "fainter cells" in check.reason
+    assert "another shot" in check.reason
+    items = [
+        ("room", message(1, body="", picture=room)),
+        ("copy", message(2, body="", picture=dim_copy("base:2:10", "face:t:3", 66, 0.85))),
+        ("shot", message(3, body="", picture=shot)),
+    ]
+    assert partition(ingest(tmp_path, items)) == {frozenset({"room", "copy"}), frozenset({"shot"})}

@@ -254,6 +254,8 @@ def test_a_warning_or_a_mail_someone_else_received_is_retold(text: str) -> None:
         pytest.param("それで、どうすればいいのか？簡単なことです。", id="ja-rhetorical"),
         pytest.param("あなたがどうすればよいかを説明します。", id="ja-explains-to-reader"),
         pytest.param("这不是垃圾邮件。你的视频在我手里。", id="zh-Hans-not-spam"),
+        pytest.param("你可能以为这是垃圾邮件,但你的视频在我手里。", id="zh-Hans-you-think-spam"),
+        pytest.param("別以為這是群發的郵件。", id="zh-Hant-do-not-think-mass-mail"),
     ],
 )
 def test_a_mail_the_reader_received_or_a_question_put_to_him_is_no_retelling(text: str) -> None:

@@ -145,7 +145,8 @@ _REPORTS: tuple[str, ...] = (
 # their subject dropped) is said to the reader,
 # and German "werden ... eine Nachricht erhalten" is the threat's future, not a report.
 # Chinese "是...垃圾邮件" and Japanese "迷惑メールです" (it is spam) name the scam as
-# "it is a mass-mailed scam" does.
+# "it is a mass-mailed scam" does; "你可能以为这是垃圾邮件" (you may think this is spam) is
+# the writer's, said to the reader.
 _RETELLINGS: tuple[str, ...] = (
     # en
     r"\b(?:he|she|they|someone|whoever sent it|(?:the|these|those|such) (?:senders?|scammers?|blackmailers?|extortionists?|writer|author|man|person|criminals?|e-?mails?|messages?|letters?|mails?))\s+(?:had\s+|has\s+|have\s+)?(?:said|says|claimed|claims|claiming|alleged|alleges|wrote|demanded|demands|demanding|threatened|threatens|threatening|asked for|asks for|wanted|insisted)\b|\b(?:they|(?:the|these|those|such) (?:senders|scammers|criminals|e-?mails|messages|letters|mails))\s+(?:say|claim|allege|demand|threaten|ask for)\b",
@@ -176,7 +177,7 @@ _RETELLINGS: tuple[str, ...] = (
     # ja
     r"と(?:主張|書いて|言って|脅して|要求して|称して)|と脅(?:し|迫)|(?:届いた|受け取った|送られてきた|届いている)(?:メール|メッセージ)|(?:支払って|払って)(?:は)?いません|詐欺(?:です|でしょうか|なのでしょうか)|(?:迷惑メール|スパムメール|一斉送信(?:された|の)メール)(?:です|でした|でしょう)|(?:私|わたし|僕|我々|私たち|当方|当事務所)(?:は|たちは)?どうすれば|どうすれば(?:よい|いい)(?:の)?か(?:を)?(?:教えて|ご教示|ご助言|助言|アドバイス|分かりません|わかりません|困って)",
     # zh (simplified and traditional)
-    r"(?:声称|聲稱|自称|自稱|扬言|揚言)|(?:收到|接到)(?:了)?(?:一封|这封|這封|多封|\d+封)?(?:邮件|郵件|电邮|電郵|信息|訊息)|(?:我|我们|我們|大家)(?:都)?(?:没有|沒有|没|沒)(?:付钱|付錢|付款)|不要付款|(?<!不是)(?<!并非)(?<!並非)(?:骗局|騙局|诈骗|詐騙)|(?P<reader>[你您](?:们|們)?(?:现在|現在|到底|接下来|接下來)?)?(?:该怎么办|該怎麼辦)|(?<!不)(?<!並不)(?<!并不)是[^。\n]{0,12}?(?:垃圾[邮郵]件|群[发發][的邮郵])",
+    r"(?:声称|聲稱|自称|自稱|扬言|揚言)|(?:收到|接到)(?:了)?(?:一封|这封|這封|多封|\d+封)?(?:邮件|郵件|电邮|電郵|信息|訊息)|(?:我|我们|我們|大家)(?:都)?(?:没有|沒有|没|沒)(?:付钱|付錢|付款)|不要付款|(?<!不是)(?<!并非)(?<!並非)(?:骗局|騙局|诈骗|詐騙)|(?P<reader>[你您](?:们|們)?(?:现在|現在|到底|接下来|接下來)?)?(?:该怎么办|該怎麼辦)|(?<!不)(?<!並不)(?<!并不)(?<!以为[这這它])(?<!以為[这這它])(?<!觉得[这這它])(?<!覺得[这這它])(?<!认为[这這它])(?<!認為[这這它])是[^。\n]{0,12}?(?:垃圾[邮郵]件|群[发發][的邮郵])",
 )
 # ... and the letter pasted whole inside someone's plea: how it came, where the quote
 # starts, that the one it was sent to has not paid, whether it is real. ("No ha pagado",

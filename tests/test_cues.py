@@ -114,3 +114,18 @@ def test_a_polite_reminder_holds_material_and_threatens_in_the_first_person(text
 )
 def test_a_phishing_consequence_is_no_threat(text: str) -> None:
     assert "threat" not in _groups(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Überweisen Sie nicht weniger als 0,1 BTC an diese Adresse.", id="de-less"),
+        pytest.param("Zahlen Sie nicht später als Freitag 800 Euro in Bitcoin.", id="de-later"),
+        pytest.param("Payez pas plus tard que vendredi 800 euros en bitcoin.", id="fr-later"),
+        pytest.param("Do not send less than 0.1 BTC to this wallet.", id="en-less"),
+    ],
+)
+def test_a_negated_comparative_is_still_a_demand(text: str) -> None:
+    # the negation bounds the amount or the date, not the act of paying
+    assert "payment" in _groups(text), text
+

@@ -651,6 +651,12 @@ _NEGATED_AFTER = re.compile(
     r"[a-z]+\s+(?:sie\s+|du\s+|ihr\s+)?(?:bitte\s+)?(?:nicht|niemals|keinesfalls|pas|jamais)\b"
     r"|[^。\n]{0,4}?(?:わないで|しないで|わないように|しないように|ないでください)"
 )
+# "nicht weniger als 0,1 BTC", "pas plus tard que vendredi", "do not send less than": the
+# negation bounds the amount or the date, so the demand stands. Grammar, not a measured figure.
+_COMPARATIVE = re.compile(
+    r"[^.!?\n]{0,30}?\b(?:(?:less|fewer|more|later|weniger|mehr|spater|fruher|moins|plus|menos"
+    r"|mas|meno|piu|mais)\s+(?:than|als|de|que|di|do)|plus tard|mas tarde|piu tardi|mais tarde)\b"
+)
 _CONDITION = re.compile(
     r"\b(?:if|unless|wenn|falls|sollten?|sonst|si|se|caso|qualora|sinon|otherwise)\b"
     r"|如果|若|要是|假如|一旦|否则|否則|不然|なければ|場合"
@@ -659,6 +665,8 @@ _CONDITION = re.compile(
 
 def _warned_off(skeleton: str, match: re.Match[str]) -> bool:
     """Whether a payment match is a negated imperative: a warning not to pay."""
+    if _COMPARATIVE.match(skeleton, match.start(), match.start() + 40):
+        return False
     last_word = match.start() + max(match.group(0).rfind(" ") + 1, 0)
     for verb in dict.fromkeys((match.start(), last_word, match.end())):
         low = max(0, verb - 60)

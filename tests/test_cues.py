@@ -129,3 +129,26 @@ def test_a_negated_comparative_is_still_a_demand(text: str) -> None:
     # the negation bounds the amount or the date, not the act of paying
     assert "payment" in _groups(text), text
 
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Share your photos or videos shared with friends in one album.", id="en"),
+        pytest.param("Photos or files posted to the cloud stay private.", id="en-posted"),
+        pytest.param("Fotos o videos salen en la aplicación con un clic.", id="es"),
+        pytest.param("Fotos ou vídeos vão para a nuvem automaticamente.", id="pt"),
+    ],
+)
+def test_or_between_two_nouns_opens_no_consequence(text: str) -> None:
+    assert "threat" not in _groups(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("0.1 BTC. 48 h. Or the videos go out.", id="en"),
+        pytest.param("500 euros en bitcoin. 48 horas. O las fotos salen.", id="es"),
+    ],
+)
+def test_or_opening_a_clause_keeps_its_threat(text: str) -> None:
+    assert "threat" in _groups(text), text

@@ -458,25 +458,29 @@ _FIRST_PERSON: dict[str, tuple[str, ...]] = {
 # reader does not pay ("otherwise the pictures go out", "sonst kriegen Ihre Kollegen sie",
 # "不然通讯录每个人都会收到"). Said to the reader by its own words, as a demand is, so it
 # needs no "you" in its sentence: prose lifted as filler does not threaten in this form.
+# A bare "or" ("o", "ou") opens a consequence only before a determiner or a verb; right before
+# a material noun it joins two nouns ("photos or videos shared with friends"). Grammar, not a
+# measured figure.
+_NOT_A_NOUN = rf"(?!,?\s+{_MATERIAL}\b)"
 _CONSEQUENCES: tuple[str, ...] = (
     # en
     r"\b(?:otherwise|or else|else|if not)\b,?[^.\n]{0,60}?\b(?:everyone|everybody|your (?:wife|husband|family|colleagues|contacts|voters|friends|boss|list|party|children))\b[^.\n]{0,30}?\b(?:gets?|sees?|receives?|will (?:get|see|receive|know))\b",
-    rf"\b(?:otherwise|or else|else|if not|or)\b,?\s+(?:\w+\s+){{0,3}}?(?:the\s+)?{_MATERIAL}\s+(?:go(?:es)? (?:out|public|online|viral)|(?:will )?(?:be )?(?:sent|published|released|leaked|posted|shared))\b",
+    rf"\b(?:otherwise|or else|else|if not|or{_NOT_A_NOUN})\b,?\s+(?:\w+\s+){{0,3}}?(?:the\s+)?{_MATERIAL}\s+(?:go(?:es)? (?:out|public|online|viral)|(?:will )?(?:be )?(?:sent|published|released|leaked|posted|shared))\b",
     # de
     r"\b(?:sonst|andernfalls|ansonsten|wenn nicht)\b[^.\n]{0,60}?\b(?:(?:ihre|deine|ihren|deinen|ihrer|deiner|ihr|dein)\s+(?:kollegen|familie|frau|mann|kontakte\w*|wahler\w*|freunde|partei\w*|chef\w*|liste)|die presse)\b",
     rf"\b(?:sonst|andernfalls|ansonsten)\b\s+(?:gehen|geht|kommen|kommt|landen|landet)\s+(?:die\s+|das\s+)?{_MATERIAL}\s+(?:raus|hinaus|online|ins netz|an die offentlichkeit)\b",
     # es
     r"\b(?:si no|de lo contrario|en caso contrario)\b,?[^.\n]{0,60}?\b(?:(?:sus|tus|su|tu)\s+(?:colegas|familia|esposa|marido|contactos|votantes|amigos|agenda)|todo el mundo)\b",
-    rf"\b(?:si no|de lo contrario|en caso contrario|o)\b,?\s+(?:las\s+|los\s+|el\s+|la\s+)?{_MATERIAL}\s+(?:salen|saldran|se publican|se publicaran|se difunden|circularan|iran)\b",
+    rf"\b(?:si no|de lo contrario|en caso contrario|o{_NOT_A_NOUN})\b,?\s+(?:las\s+|los\s+|el\s+|la\s+)?{_MATERIAL}\s+(?:salen|saldran|se publican|se publicaran|se difunden|circularan|iran)\b",
     # pt
     r"\b(?:senao|caso contrario|do contrario)\b,?[^.\n]{0,60}?\b(?:seus|suas|sua|seu|teus|tuas|tua|teu)\s+(?:colegas|familia|mulher|marido|contatos|eleitores|amigos|agenda)\b",
-    rf"\b(?:senao|caso contrario|do contrario|ou)\b,?\s+(?:as\s+|os\s+|o\s+|a\s+)?{_MATERIAL}\s+(?:saem|vao sair|sairao|serao publicad\w+|vao para|circulam|vao circular)\b",
+    rf"\b(?:senao|caso contrario|do contrario|ou{_NOT_A_NOUN})\b,?\s+(?:as\s+|os\s+|o\s+|a\s+)?{_MATERIAL}\s+(?:saem|vao sair|sairao|serao publicad\w+|vao para|circulam|vao circular)\b",
     # fr
     r"\b(?:sinon|a defaut|faute de quoi)\b,?[^.\n]{0,60}?\b(?:(?:vos|votre|tes|ton|ta)\s+(?:collegues|famille|epouse|femme|mari|contacts|carnet|electeurs|amis)|tout le monde)\b",
-    rf"\b(?:sinon|ou)\b,?\s+(?:les\s+|la\s+|le\s+)?{_MATERIAL}\s+(?:sortent|sortiront|partent|partiront|circulent|circuleront|seront (?:publie|envoye|diffuse)\w*)\b",
+    rf"\b(?:sinon|ou{_NOT_A_NOUN})\b,?\s+(?:les\s+|la\s+|le\s+)?{_MATERIAL}\s+(?:sortent|sortiront|partent|partiront|circulent|circuleront|seront (?:publie|envoye|diffuse)\w*)\b",
     # it
     r"\b(?:altrimenti|se no|in caso contrario)\b,?[^.\n]{0,60}?\b(?:tuoi|tua|suoi|sua|tue|sue)\s+(?:colleghi|famiglia|moglie|marito|contatti|rubrica|elettori|amici)\b",
-    rf"\b(?:altrimenti|o)\b,?\s+(?:le\s+|il\s+|i\s+|la\s+)?{_MATERIAL}\s+(?:escono|usciranno|girano|gireranno|finiscono|finiranno|saranno (?:pubblicat|inviat|diffus)\w*)\b",
+    rf"\b(?:altrimenti|o{_NOT_A_NOUN})\b,?\s+(?:le\s+|il\s+|i\s+|la\s+)?{_MATERIAL}\s+(?:escono|usciranno|girano|gireranno|finiscono|finiranno|saranno (?:pubblicat|inviat|diffus)\w*)\b",
     # ja
     r"(?:でなければ|さもなければ|さもないと|そうでなければ)[^。\n]{0,40}?(?:送り|送信|公開|拡散|流出|晒|(?:連絡先|同僚|家族|奥様|妻|夫|友人|有権者|全員)[^。\n]{0,12}?届)",
     _zh(

@@ -722,7 +722,8 @@ def _rescaled(
 def _dense(ta: np.ndarray, tb: np.ndarray, m: np.ndarray, floor: float = TEXTURED) -> _Dense:
     """Warp thumbnail `tb` onto `ta` through `m` (ta's pixels -> tb's) and compare cells: a
     cell is compared where the warp covers it wholly and both sides are textured (standard
-    deviation 3 or more), and agrees where the two correlate above AGREE_CORRELATION."""
+    deviation `floor` or more: TEXTURED, or DIM_TEXTURED for a dim pair's second look), and
+    agrees where the two correlate above AGREE_CORRELATION."""
     h, w = ta.shape
     flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
     warped = cv2.warpAffine(tb, m, (w, h), flags=flags, borderValue=0)

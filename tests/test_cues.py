@@ -152,3 +152,26 @@ def test_or_between_two_nouns_opens_no_consequence(text: str) -> None:
 )
 def test_or_opening_a_clause_keeps_its_threat(text: str) -> None:
     assert "threat" in _groups(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Find out what else your friends get with Premium.", id="en-what-else"),
+        pytest.param("Who else in your family gets the newsletter? Add them here.", id="en-who"),
+        pytest.param("Was sonst Ihre Kollegen sagen, lesen Sie hier.", id="de-was-sonst"),
+    ],
+)
+def test_else_inside_a_clause_is_no_consequence(text: str) -> None:
+    assert "threat" not in _groups(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Pay now, else your wife gets the clip.", id="en"),
+        pytest.param("Zahlen Sie, sonst bekommt Ihre Familie die Fotos.", id="de"),
+    ],
+)
+def test_else_opening_a_clause_keeps_its_threat(text: str) -> None:
+    assert "threat" in _groups(text), text

@@ -458,17 +458,19 @@ _FIRST_PERSON: dict[str, tuple[str, ...]] = {
 # reader does not pay ("otherwise the pictures go out", "sonst kriegen Ihre Kollegen sie",
 # "不然通讯录每个人都会收到"). Said to the reader by its own words, as a demand is, so it
 # needs no "you" in its sentence: prose lifted as filler does not threaten in this form.
+# "else" and "sonst" open the clause only after a stop or a comma ("what else your friends
+# get", "was sonst Ihre Kollegen sagen" are no consequence). Grammar, not a measured figure.
 # A bare "or" ("o", "ou") opens a consequence only before a determiner or a verb; right before
 # a material noun it joins two nouns ("photos or videos shared with friends"). Grammar, not a
 # measured figure.
 _NOT_A_NOUN = rf"(?!,?\s+{_MATERIAL}\b)"
 _CONSEQUENCES: tuple[str, ...] = (
     # en
-    r"\b(?:otherwise|or else|else|if not)\b,?[^.\n]{0,60}?\b(?:everyone|everybody|your (?:wife|husband|family|colleagues|contacts|voters|friends|boss|list|party|children))\b[^.\n]{0,30}?\b(?:gets?|sees?|receives?|will (?:get|see|receive|know))\b",
-    rf"\b(?:otherwise|or else|else|if not|or{_NOT_A_NOUN})\b,?\s+(?:\w+\s+){{0,3}}?(?:the\s+)?{_MATERIAL}\s+(?:go(?:es)? (?:out|public|online|viral)|(?:will )?(?:be )?(?:sent|published|released|leaked|posted|shared))\b",
+    r"\b(?:otherwise|or else|(?:(?<=[,;:.!?\n])|(?<=[,;:.!?\n] )|^)else|if not)\b,?[^.\n]{0,60}?\b(?:everyone|everybody|your (?:wife|husband|family|colleagues|contacts|voters|friends|boss|list|party|children))\b[^.\n]{0,30}?\b(?:gets?|sees?|receives?|will (?:get|see|receive|know))\b",
+    rf"\b(?:otherwise|or else|(?:(?<=[,;:.!?\n])|(?<=[,;:.!?\n] )|^)else|if not|or{_NOT_A_NOUN})\b,?\s+(?:\w+\s+){{0,3}}?(?:the\s+)?{_MATERIAL}\s+(?:go(?:es)? (?:out|public|online|viral)|(?:will )?(?:be )?(?:sent|published|released|leaked|posted|shared))\b",
     # de
-    r"\b(?:sonst|andernfalls|ansonsten|wenn nicht)\b[^.\n]{0,60}?\b(?:(?:ihre|deine|ihren|deinen|ihrer|deiner|ihr|dein)\s+(?:kollegen|familie|frau|mann|kontakte\w*|wahler\w*|freunde|partei\w*|chef\w*|liste)|die presse)\b",
-    rf"\b(?:sonst|andernfalls|ansonsten)\b\s+(?:gehen|geht|kommen|kommt|landen|landet)\s+(?:die\s+|das\s+)?{_MATERIAL}\s+(?:raus|hinaus|online|ins netz|an die offentlichkeit)\b",
+    r"\b(?:(?:(?<=[,;:.!?\n])|(?<=[,;:.!?\n] )|^)sonst|andernfalls|ansonsten|wenn nicht)\b[^.\n]{0,60}?\b(?:(?:ihre|deine|ihren|deinen|ihrer|deiner|ihr|dein)\s+(?:kollegen|familie|frau|mann|kontakte\w*|wahler\w*|freunde|partei\w*|chef\w*|liste)|die presse)\b",
+    rf"\b(?:(?:(?<=[,;:.!?\n])|(?<=[,;:.!?\n] )|^)sonst|andernfalls|ansonsten)\b\s+(?:gehen|geht|kommen|kommt|landen|landet)\s+(?:die\s+|das\s+)?{_MATERIAL}\s+(?:raus|hinaus|online|ins netz|an die offentlichkeit)\b",
     # es
     r"\b(?:si no|de lo contrario|en caso contrario)\b,?[^.\n]{0,60}?\b(?:(?:sus|tus|su|tu)\s+(?:colegas|familia|esposa|marido|contactos|votantes|amigos|agenda)|todo el mundo)\b",
     rf"\b(?:si no|de lo contrario|en caso contrario|o{_NOT_A_NOUN})\b,?\s+(?:las\s+|los\s+|el\s+|la\s+)?{_MATERIAL}\s+(?:salen|saldran|se publican|se publicaran|se difunden|circularan|iran)\b",

@@ -175,3 +175,18 @@ def test_else_inside_a_clause_is_no_consequence(text: str) -> None:
 )
 def test_else_opening_a_clause_keeps_its_threat(text: str) -> None:
     assert "threat" in _groups(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("We will, as always, share the results with members.", id="as-always"),
+        pytest.param("I will, of course, send the minutes on Monday.", id="of-course"),
+    ],
+)
+def test_an_aside_that_is_no_reluctance_is_no_threat(text: str) -> None:
+    assert "threat" not in _groups(text), text
+
+
+def test_a_reluctant_aside_before_sending_is_a_threat() -> None:
+    assert "threat" in _groups("I shall, with the greatest regret, forward them to the board.")

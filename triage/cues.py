@@ -431,7 +431,9 @@ _CLAUSES: dict[str, dict[str, tuple[str, ...]]] = {
 # polite reminder names the reader once, at its top, and these sentences never.
 _FIRST_PERSON: dict[str, tuple[str, ...]] = {
     "threat": (
-        r"\b(?:i|we)\s+(?:will|shall)\s*,\s*(?:\w+\s+){0,3}?\w+\s*,\s*(?:send|share|leak|release|publish|post|forward|distribute|expose|pass)\b",
+        # the words between the commas must be the reluctance: "I will, of course, send you
+        # the slides" is every office's sentence
+        r"\b(?:i|we)\s+(?:will|shall)\s*,\s*(?:\w+\s+){0,3}?(?:regret|regretfully|reluctantly|reluctance|unfortunately|sadly|heart|pleasure)\s*,\s*(?:send|share|leak|release|publish|post|forward|distribute|expose|pass)\b",
         r"\b(?:i|we)\s+(?:will|shall|would)?\s*(?:have no (?:other )?choice but to|be forced to|be obliged to|be compelled to)\s+(?:\w+\s+){0,2}?(?:send|share|forward|publish|release|leak|post|pass)\b",
         r"\b(?:ich (?:bin|sehe mich|ware) gezwungen|(?:bleibt|bliebe) mir nichts anderes ubrig|(?:ich habe|habe ich) keine andere wahl|bleibt mir nur)\b[^.\n]{0,80}?(?:\bzu (?:schicken|senden|veroffentlichen|verbreiten|ubergeben|zeigen)|weiterzuleiten|zuzuschicken|zuzustellen)\b",
         r"\b(?:me vere obligad[oa] a|no me quedara (?:otra opcion|mas remedio) que|no tendre (?:otra opcion|mas remedio) que)\s+(?:\w+\s+){0,2}?(?:enviar|mandar|publicar|reenviar|difundir|compartir)\b|\blamentablemente\s+(?:enviare|mandare|publicare|reenviare|difundire|compartire)\b",

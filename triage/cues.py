@@ -462,6 +462,8 @@ _FIRST_PERSON: dict[str, tuple[str, ...]] = {
 # needs no "you" in its sentence: prose lifted as filler does not threaten in this form.
 # "else" and "sonst" open the clause only after a stop or a comma ("what else your friends
 # get", "was sonst Ihre Kollegen sagen" are no consequence). Grammar, not a measured figure.
+# The circle must receive the material, not miss something: "否则您的家人将无法收到包裹" and
+# "さもなければご家族にお届けできません" are a parcel phish's consequence.
 # A bare "or" ("o", "ou") opens a consequence only before a determiner or a verb; right before
 # a material noun it joins two nouns ("photos or videos shared with friends"). Grammar, not a
 # measured figure.
@@ -486,9 +488,9 @@ _CONSEQUENCES: tuple[str, ...] = (
     r"\b(?:altrimenti|se no|in caso contrario)\b,?[^.\n]{0,60}?\b(?:tuoi|tua|suoi|sua|tue|sue)\s+(?:colleghi|famiglia|moglie|marito|contatti|rubrica|elettori|amici)\b",
     rf"\b(?:altrimenti|o{_NOT_A_NOUN})\b,?\s+(?:le\s+|il\s+|i\s+|la\s+)?{_MATERIAL}\s+(?:escono|usciranno|girano|gireranno|finiscono|finiranno|saranno (?:pubblicat|inviat|diffus)\w*)\b",
     # ja
-    r"(?:でなければ|さもなければ|さもないと|そうでなければ)[^。\n]{0,40}?(?:送り|送信|公開|拡散|流出|晒|(?:連絡先|同僚|家族|奥様|妻|夫|友人|有権者|全員)[^。\n]{0,12}?届)",
+    r"(?:でなければ|さもなければ|さもないと|そうでなければ)[^。\n]{0,40}?(?:送り|送信|公開|拡散|流出|晒|(?:連絡先|同僚|家族|奥様|妻|夫|友人|有権者|全員)[^。\n]{0,12}?届(?!きません|かない|けできません|けられません))",
     _zh(
-        r"(?:不然|否则|要不然)[^。\n]{0,30}?(?:(?:发|传|流|散)出去|发给|公开|曝光|(?:同事|家人|老婆|老公|妻子|丈夫|朋友|选民|通讯录|每个人|所有人)[^。\n]{0,10}?(?:收到|看到|知道))"
+        r"(?:不然|否则|要不然)[^。\n]{0,30}?(?:(?:发|传|流|散)出去|发给|公开|曝光|(?:同事|家人|老婆|老公|妻子|丈夫|朋友|选民|通讯录|每个人|所有人)(?:(?!无|不|没|未)[^。\n]){0,10}?(?:收到|看到|知道))"
     ),
 )
 

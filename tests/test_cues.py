@@ -111,7 +111,9 @@ def test_a_polite_reminder_holds_material_and_threatens_in_the_first_person(text
         pytest.param("请更新资料,否则您将无法收到退款。", id="zh-Hans"),
         pytest.param("ご確認ください。さもなければ、お荷物をお届けできません。", id="ja"),
         pytest.param("请更新地址,否则您的家人将无法收到包裹。", id="zh-Hans-family-misses"),
-        pytest.param("ご確認ください。さもなければご家族にお荷物をお届けできません。", id="ja-family"),
+        pytest.param(
+            "ご確認ください。さもなければご家族にお荷物をお届けできません。", id="ja-family"
+        ),
     ],
 )
 def test_a_phishing_consequence_is_no_threat(text: str) -> None:

@@ -12,7 +12,9 @@
    600 pictures, 150 trees of depth 3) so this stays near 20 minutes;
    --retrain-check also refits the shipped model and compares (about 30 min).
 4. Generator 2 (training/manipulation/generate2.py), written apart from
-   generator 1 and never trained or tuned on.
+   generator 1 and never trained or tuned on; and generator 1 on camera-sized
+   bases (1,200-2,000 px, never trained on: training bases stop at 1,024), where
+   only the noise read at the file's own resolution sees a paste's sensor noise.
 5. pastes-dev (../shared/corpora/pastes-dev): measured only.
 6. Time per 2-megapixel JPEG on one thread.
 7. Cluster localisation on the fixture corpus's campaign pictures, on
@@ -50,6 +52,7 @@ from triage.manipulation.dq import double_compression
 from triage.manipulation.model import ShippedModel, block_logits_of, load_model, picture_probability
 
 HELDOUT = "heldout"
+LARGE = "heldout-large"  # generator 1's held-out draws on LARGE_SIZES bases
 # Hold-out fits: a smaller model than the shipped one, so ten of them stay near 20 minutes.
 HOLDOUT_BLOCKS, HOLDOUT_PICTURES = 900, 600  # the first pictures of the block and picture sets
 HOLDOUT_TREES, HOLDOUT_DEPTH = 150, 3
@@ -278,6 +281,8 @@ def main() -> None:
         report_families(blocks, pictures, heldout)
     second = build_rows("gen2-bench", args.samples // 2, jobs=args.jobs, generator="gen2")
     report_set("generator 2 (never trained or tuned on)", second, model)
+    large = build_rows(LARGE, args.samples // 2, jobs=args.jobs, generator="gen1-large")
+    report_set("generator 1 on camera-sized bases (never trained on)", large, model)
     pastes_dev.report(lambda data: score_image(data).score)
     report_timing()
     if not args.skip_localise:

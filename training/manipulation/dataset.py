@@ -8,14 +8,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
 from PIL import Image
 
 from triage.imagedecode import decode_image
-from triage.manipulation.dq import double_compression_grid
 from triage.manipulation.features import BLOCK, WORK_SIDE, block_maps
+from triage.manipulation.native import read_native
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -36,6 +37,8 @@ def _maker(generator: str) -> Callable[..., Any]:
         return second
     from training.manipulation.generate import make_sample as first
 
+    if generator == "gen1-large":  # generator 1 on camera-sized bases: measuring only
+        return partial(first, large=True)
     return first
 
 
@@ -60,9 +63,8 @@ def row_of(
     decoded = decode_image(data, max_side=WORK_SIDE)
     native = decoded.image.size == (decoded.width, decoded.height)
     native_size, work = (decoded.width, decoded.height), decoded.image.size
-    jpeg = decoded.format == "JPEG"
-    dq = double_compression_grid(data, native_size, work, BLOCK) if jpeg else None
-    maps = block_maps(decoded.image, native=native, dq=dq)
+    found = read_native(data, native_size, work, BLOCK)
+    maps = block_maps(decoded.image, native=native, dq=found.dq, native_noise=found.noise)
     return Row(
         label=label,
         family=dict(family),

@@ -38,6 +38,9 @@ from fixtures.pictures import encode, make_face, make_scene, render_flyer, rende
 from training.manipulation import looks
 
 SIZES = ((480, 360), (640, 480), (400, 300), (360, 480), (800, 600), (1024, 768), (300, 300))
+# Camera-sized bases for a measuring set only (never trained on): reduced 3-4x to the block
+# cues' WORK_SIDE, so a paste's sensor noise shows at the file's own resolution alone.
+LARGE_SIZES = ((1600, 1200), (2000, 1500), (1200, 1600), (1920, 1080), (1536, 1152))
 METHODS = ("hard", "feather", "blended", "colour_matched", "noise_matched", "poisson", "filtered",
            "jpeg_patch")  # fmt: skip
 SHAPES = ("rectangle", "ellipse", "contour", "polygon")
@@ -63,13 +66,14 @@ class Sample:
     recipe: str = ""  # short description, for reading failures
 
 
-def make_sample(seed: str, index: int, *, label: int) -> Sample:
-    """Sample `index` of the set named `seed`; a pure function of its arguments."""
+def make_sample(seed: str, index: int, *, label: int, large: bool = False) -> Sample:
+    """Sample `index` of the set named `seed`; a pure function of its arguments. `large`
+    draws the base's size from LARGE_SIZES instead (the same draws otherwise)."""
     rng = random.Random(f"mtrain-{seed}:{index}:{label}")
     family = {axis: rng.choice(values) for axis, values in AXES.items()}
     if random.Random(f"mtrain-{seed}:{index}:{label}:resave").random() < RESAVE_SHARE:
         family["post"] = "resave"
-    image = _base(seed, index, family["source"], rng)
+    image = _base(seed, index, family["source"], rng, LARGE_SIZES if large else SIZES)
     mask: np.ndarray | None = None
     recipe = [family["source"], f"{image.width}x{image.height}"]
     if family["post"] == "resave":  # the base as a JPEG decoded before any edit
@@ -86,13 +90,15 @@ def make_sample(seed: str, index: int, *, label: int) -> Sample:
     return Sample(data=data, label=label, mask=mask, family=family, recipe=" ".join(recipe))
 
 
-def _base(seed: str, index: int, source: str, rng: random.Random) -> Image.Image:
+def _base(
+    seed: str, index: int, source: str, rng: random.Random, sizes: tuple[tuple[int, int], ...]
+) -> Image.Image:
     name = f"mtrain-{seed}-base-{index}"
     if source == "graphic":
         if rng.random() < 0.7:
             return looks.decode(render_flyer(name, ("VOTE", "TOWN HALL"), 90).data)
         return looks.decode(render_logo(name).data).resize((400, 300))
-    size = rng.choice(SIZES)
+    size = rng.choice(sizes)
     if source in _LOOKS:
         return _LOOKS[source](size, rng)
     if source == "collage":

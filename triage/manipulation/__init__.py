@@ -12,7 +12,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from triage.imagedecode import DecodedImage, ImageRefused, decode_image
-from triage.manipulation.dq import double_compression_grid
 from triage.manipulation.features import BLOCK, WORK_SIDE, block_maps
 from triage.manipulation.localise import Localisation, localise_in_group
 from triage.manipulation.model import (
@@ -22,6 +21,7 @@ from triage.manipulation.model import (
     load_model,
     picture_probability,
 )
+from triage.manipulation.native import read_native
 from triage.manipulation.signals import (
     editing_software_signal,
     missing_camera_signal,
@@ -73,9 +73,9 @@ def score_decoded(decoded: DecodedImage, data: bytes) -> ManipulationScore:
         raise PictureTooSmall(f"picture too small to score for manipulation ({size})")
     model = load_model()
     native_size, work = (decoded.width, decoded.height), decoded.image.size
-    jpeg = decoded.format == "JPEG"
-    dq = double_compression_grid(data, native_size, work, BLOCK) if jpeg else None
-    maps = block_maps(decoded.image, native=_is_native(decoded), dq=dq)
+    found = read_native(data, native_size, work, BLOCK)
+    maps = block_maps(decoded.image, native=_is_native(decoded), dq=found.dq,
+                      native_noise=found.noise)  # fmt: skip
     logits = block_logits(maps, model)
     probs = block_probability(logits)
     score = picture_probability(logits, maps.features, model)
@@ -133,6 +133,7 @@ _WORDS = {
     "chroma_noise": "a region's colour noise differs from the rest's, for its brightness noise",
     "ghost": "a region's error level changes with re-save quality unlike the rest's",
     "double_compression": "a region was not JPEG-compressed twice like the rest (pasted between)",
+    "native_noise": "at the file's own resolution, a region's noise differs from the rest's",
 }
 
 

@@ -70,10 +70,13 @@ class DoubleCompression:
         return np.asarray(1.0 / (1.0 + np.exp(-np.clip(self.llr, -40.0, 40.0))))
 
 
-def double_compression(data: bytes) -> DoubleCompression | None:
+def double_compression(
+    data: bytes, *, stored: tuple[NDArray[np.uint8], list[int], int] | None = None
+) -> DoubleCompression | None:
     """The block map of a JPEG whose histograms show a first compression; None otherwise
-    (not a JPEG, not decodable, under 16 px, or compressed once / resized since)."""
-    decoded = _luma(data)
+    (not a JPEG, not decodable, under 16 px, or compressed once / resized since).
+    `stored` is the file's luma, table and orientation when the caller decoded them already."""
+    decoded = stored if stored is not None else _luma(data)
     if decoded is None or min(decoded[0].shape) < 16:
         return None
     luma, table, orientation = decoded
@@ -98,8 +101,8 @@ def double_compression(data: bytes) -> DoubleCompression | None:
     if len(steps) < MIN_FOUND:
         return None
     return DoubleCompression(
-        llr=_orient(llr.reshape(rows, cols), orientation),
-        evidence=_orient(evidence.reshape(rows, cols), orientation),
+        llr=orient(llr.reshape(rows, cols), orientation),
+        evidence=orient(evidence.reshape(rows, cols), orientation),
         steps=tuple(steps),
     )
 
@@ -248,7 +251,7 @@ def _coefficients(luma: NDArray[np.uint8]) -> tuple[Array, NDArray[np.bool_]]:
     return np.asarray(product, dtype=np.float64) - _OFFSET, usable
 
 
-def _orient(m: Array, orientation: int) -> Array:
+def orient(m: Array, orientation: int) -> Array:
     """The map as ImageOps.exif_transpose turns the picture (EXIF orientation 1-8)."""
     turns: dict[int, Callable[[Array], Array]] = {
         2: np.fliplr, 3: lambda a: np.rot90(a, 2), 4: np.flipud, 5: np.transpose,

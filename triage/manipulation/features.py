@@ -81,6 +81,10 @@ RAW = ("luma", "cb", "cr", "texture", "structure", "noise", "sharpness", "ela", 
        "grain", "chroma", "ghost")  # fmt: skip
 
 
+# The noise deviation read at the file's own resolution (native.py), 5x5-block mean, signed and
+# its size: the block model reads it (fitted both ways on generator 1, it raised the held-out,
+# generator-2 and large-base figures; the picture model alone reading it did not).
+NATIVE = ("nnoise-w5", "|nnoise-w5|")
 # Trailing columns the picture model reads and the block model does not (fitted both ways on
 # generator 1, the block model did worse on its held-out set with them; the picture model better).
 PICTURE_ONLY = ("dq-w5",)
@@ -89,7 +93,7 @@ PICTURE_ONLY = ("dq-w5",)
 def block_feature_names() -> tuple[str, ...]:
     """Names of the columns the block model reads: the first ones of BlockMaps.features."""
     signed = tuple(f"{c}-{w}" for c in CUES for w in WINDOWS)
-    return (*signed, *(f"|{n}|" for n in signed), *(f"raw-{c}" for c in RAW))
+    return (*signed, *(f"|{n}|" for n in signed), *(f"raw-{c}" for c in RAW), *NATIVE)
 
 
 def feature_names() -> tuple[str, ...]:
@@ -98,13 +102,18 @@ def feature_names() -> tuple[str, ...]:
 
 
 def block_maps(
-    image: Image.Image, *, native: bool, dq: tuple[Array, Array] | None = None
+    image: Image.Image,
+    *,
+    native: bool,
+    dq: tuple[Array, Array] | None = None,
+    native_noise: Array | None = None,
 ) -> BlockMaps:
     """Block cues, deviations and window features of an RGB picture of at most WORK_SIDE.
 
     `dq` is the file's double-compression evidence pooled into this picture's blocks
     (dq.double_compression_grid: mean log-likelihood ratio and coefficients read per
-    block), None when the file shows none.
+    block), None when the file shows none. `native_noise` is the noise deviation read at
+    the file's own resolution (native.noise_deviation), None when unread.
     """
     pixels = _crop_to_blocks(np.asarray(image, dtype=np.uint8))  # RGB, as decode_image gives
     rgb = pixels.astype(np.float64)
@@ -131,6 +140,8 @@ def block_maps(
     deviations = _deviations(cues)
     deviations["dq"] = _dq_deviation(dq, rows, cols)
     dq_w5 = ndimage.uniform_filter(deviations["dq"], size=5, mode="nearest")
+    deviations["nnoise"] = _native_deviation(native_noise, rows, cols)
+    nnoise_w5 = ndimage.uniform_filter(deviations["nnoise"], size=5, mode="nearest")
     return BlockMaps(
         cues=cues,
         deviations=deviations,
@@ -138,6 +149,8 @@ def block_maps(
             [
                 window_features(deviations),
                 np.stack([cues[c].ravel() for c in RAW], axis=1),
+                nnoise_w5.reshape(-1, 1),
+                np.abs(nnoise_w5).reshape(-1, 1),
                 dq_w5.reshape(-1, 1),
             ],
             axis=1,
@@ -158,6 +171,13 @@ def _dq_deviation(dq: tuple[Array, Array] | None, rows: int, cols: int) -> Array
     if mean.shape != (rows, cols):  # the grids disagree (never for one decode): no evidence
         return np.zeros((rows, cols))
     return robust_residual(mean, [np.ones_like(mean)], spoke > 0)
+
+
+def _native_deviation(noise: Array | None, rows: int, cols: int) -> Array:
+    """The native noise deviation on this grid; 0 (no evidence) when unread or misshapen."""
+    if noise is None or noise.shape[0] < rows or noise.shape[1] < cols:
+        return np.zeros((rows, cols))
+    return np.asarray(noise[:rows, :cols], dtype=np.float64)
 
 
 def window_features(deviations: dict[str, Array]) -> Array:

@@ -14,6 +14,7 @@ import warnings
 
 import numpy as np
 from PIL import Image
+from scipy import ndimage
 
 from triage.manipulation.features import Array, BlockMaps
 
@@ -23,7 +24,7 @@ _EDITORS = ("photoshop", "gimp", "paint.net", "pixlr", "lightroom", "affinity", 
             "picsart", "canva", "photopea", "facetune", "fotor", "inkscape", "krita")  # fmt: skip
 
 PIXEL_SIGNALS = ("noise", "seam", "ela", "jpeg_grid", "colour", "texture", "grain", "chroma_noise",
-                 "ghost", "double_compression")  # fmt: skip
+                 "ghost", "double_compression", "native_noise")  # fmt: skip
 
 
 def suspicious_region(suspicion: Array) -> np.ndarray:
@@ -110,6 +111,16 @@ def double_compression_signal(maps: BlockMaps, region: np.ndarray) -> float:
     return region_contrast(maps.deviations["dq"], region, direction=-1) if maps.dq_present else 0.0
 
 
+def native_noise_signal(maps: BlockMaps) -> float:
+    """Noise at the file's own resolution: the strongest 5x5-block region whose noise sits
+    above or below what this picture predicts, in robust spreads (where it lies, not at the
+    block model's region: the block model does not read this map); 0 when it was not read."""
+    z = maps.deviations["nnoise"]
+    if not z.any():
+        return 0.0
+    return float(np.abs(ndimage.uniform_filter(z, size=5, mode="nearest")).max())
+
+
 def region_signals(maps: BlockMaps, suspicion: Array) -> dict[str, float]:
     """All pixel signals, by name (PIXEL_SIGNALS order), at the suspicious region."""
     region = suspicious_region(suspicion)
@@ -124,6 +135,7 @@ def region_signals(maps: BlockMaps, suspicion: Array) -> dict[str, float]:
         "chroma_noise": chroma_noise_signal(maps, region),
         "ghost": ghost_signal(maps, region),
         "double_compression": double_compression_signal(maps, region),
+        "native_noise": native_noise_signal(maps),
     }
 
 

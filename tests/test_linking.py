@@ -32,7 +32,7 @@ from triage.descriptorindex import (
     bucket_keys,
 )
 from triage.fingerprint import fingerprint_image, hash_distance
-from triage.keypoints import LinkKeys, link_keys_of, verify
+from triage.keypoints import LinkKeys, link_keys_of, link_keys_of_image, verify
 from triage.pipeline import ingest_stream
 from triage.queries import list_clusters, show_cluster
 from triage.records import RawMessage
@@ -831,3 +831,13 @@ def test_another_phone_shot_of_a_dim_room_stays_apart_by_its_fresh_grain(tmp_pat
         ("shot", message(3, body="", picture=shot)),
     ]
     assert partition(ingest(tmp_path, items)) == {frozenset({"room", "copy"}), frozenset({"shot"})}
+
+
+@pytest.mark.parametrize("size", [(2, 800), (800, 2), (1, 1), (3, 3)])
+def test_a_picture_thinner_than_orbs_border_has_no_keypoints_and_no_error(size: tuple[int, int]):
+    """Only pictures shaped like pictures are linked, but the keypoint reader is pure and may be
+    handed any picture: a strip or a speck gives no keypoints (it raised in OpenCV's resize)."""
+    speckled = np.random.default_rng(5).integers(0, 256, (size[1], size[0], 3), dtype=np.uint8)
+    keys = link_keys_of_image(Image.fromarray(speckled))
+    assert len(keys.plain.points) == 0 and len(keys.mirrored.points) == 0
+    assert not verify(keys, keys).same_base

@@ -456,9 +456,13 @@ def verify(a: LinkKeys, b: LinkKeys) -> Verification:
 
 def _detect(gray: Image.Image) -> Keypoints:
     pixels = np.asarray(gray)
-    found, descriptors = _ORB.detectAndCompute(pixels, None)
-    if len(found) < KEYPOINT_BUDGET:  # a faint picture: look again, more sensitively
-        found, descriptors = _ORB_SENSITIVE.detectAndCompute(pixels, None)
+    found, descriptors = [], None
+    # ORB's pyramid fails on a picture thinner than its border (a rule, a 2-pixel strip):
+    # such a picture has no keypoints, not an error
+    if min(pixels.shape[:2]) > 2 * _ORB.getEdgeThreshold():
+        found, descriptors = _ORB.detectAndCompute(pixels, None)
+        if len(found) < KEYPOINT_BUDGET:  # a faint picture: look again, more sensitively
+            found, descriptors = _ORB_SENSITIVE.detectAndCompute(pixels, None)
     if descriptors is None or not found:
         return Keypoints(
             points=np.zeros((0, 2), np.float32),

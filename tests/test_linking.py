@@ -661,15 +661,31 @@ def test_a_hazy_picture_joins_its_copies_but_not_its_look_alikes(tmp_path: Path)
     }
 
 
-def hazy_copy(scene: str, face: str, quality: int, scale: float) -> bytes:
-    """A campaign's copy of a hazy scene: a victim's face pasted, resized, recompressed."""
+def campaign_copy(
+    kind: str, base: str, face: str, quality: int, scale: float, *,
+    center: tuple[int, int], width: int, mirror: bool = False,
+) -> bytes:  # fmt: skip
+    """A campaign's copy of a generated base: a victim's face pasted at the campaign's place,
+    resized, perhaps mirrored, recompressed."""
     plan = PastePlan(
-        base="", face=face, center=(197, 186), face_width=113, mask="feather",
-        colour_match=True, quality=90, post_scale=None, transforms=(), seed=face,
-    )  # fmt: skip
-    image, _ = paste_face(base_picture("haze", scene), plan)
+        base="",
+        face=face,
+        center=center,
+        face_width=width,
+        mask="feather",
+        colour_match=True,
+        quality=90,
+        post_scale=None,
+        transforms=(),
+        seed=face,
+    )
+    image, _ = paste_face(base_picture(kind, base), plan)
     image = image.resize((round(image.width * scale), round(image.height * scale)))
-    return jpeg(image, quality)
+    return jpeg(ImageOps.mirror(image) if mirror else image, quality)
+
+
+def hazy_copy(scene: str, face: str, quality: int, scale: float) -> bytes:
+    return campaign_copy("haze", scene, face, quality, scale, center=(197, 186), width=113)
 
 
 def test_a_hazy_copy_with_few_keypoints_joins_its_bordered_sibling(tmp_path: Path):
@@ -787,15 +803,9 @@ def test_a_faint_pictures_keys_stored_before_it_was_detected_twice_are_recompute
 
 
 def dim_copy(room: str, face: str, quality: int, scale: float, mirror: bool = False) -> bytes:
-    """A campaign's copy of a dim room as a phone shot it: a victim's face pasted, resized,
-    perhaps mirrored, recompressed."""
-    plan = PastePlan(
-        base="", face=face, center=(300, 200), face_width=100, mask="feather",
-        colour_match=True, quality=90, post_scale=None, transforms=(), seed=face,
-    )  # fmt: skip
-    image, _ = paste_face(base_picture("dimroom", room), plan)
-    image = image.resize((round(image.width * scale), round(image.height * scale)))
-    return jpeg(ImageOps.mirror(image) if mirror else image, quality)
+    return campaign_copy(
+        "dimroom", room, face, quality, scale, center=(300, 200), width=100, mirror=mirror
+    )
 
 
 def test_a_dim_rooms_copies_join_though_too_few_cells_reach_the_usual_contrast(tmp_path: Path):

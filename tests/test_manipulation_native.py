@@ -64,12 +64,19 @@ def _window_max(z: np.ndarray) -> float:
     return float(np.mean(windows, axis=0).max())
 
 
-def test_a_smooth_patch_pasted_into_a_noisy_picture_reads_far_below_the_rest() -> None:
-    noisy = _scene(1, sigma=3.0)
-    smooth = _scene(1, sigma=0.0)
+def _smooth_pasted(seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """A noisy scene, and the same scene with PATCH taken from its noiseless rendering."""
+    noisy = _scene(seed, sigma=3.0)
+    smooth = _scene(seed, sigma=0.0)
     x0, y0, x1, y1 = PATCH
     pasted = noisy.copy()
     pasted[y0:y1, x0:x1] = smooth[y0:y1, x0:x1]
+    return noisy, pasted
+
+
+def test_a_smooth_patch_pasted_into_a_noisy_picture_reads_far_below_the_rest() -> None:
+    _, pasted = _smooth_pasted(1)
+    x0, y0, x1, y1 = PATCH
     z = _deviation(_jpeg(pasted))
     inside = _patch_blocks(z)
     assert float(np.median(inside)) < -4.0
@@ -108,11 +115,7 @@ def test_a_pristine_picture_resized_or_recompressed_stays_low() -> None:
 def test_the_map_follows_the_exif_orientation() -> None:
     """Stored sideways with orientation 6 (turn clockwise to display): the patch is read where
     the displayed picture has it."""
-    noisy = _scene(8, sigma=3.0)
-    smooth = _scene(8, sigma=0.0)
-    x0, y0, x1, y1 = PATCH
-    pasted = noisy.copy()
-    pasted[y0:y1, x0:x1] = smooth[y0:y1, x0:x1]
+    _, pasted = _smooth_pasted(8)
     stored = np.rot90(pasted, 1)  # displayed = stored turned clockwise
     z = _deviation(_jpeg(stored, orientation=6))
     assert z.shape == (WORK[1] // BLOCK, WORK[0] // BLOCK)
@@ -151,21 +154,13 @@ def _maps(data: bytes) -> BlockMaps:
 
 
 def test_native_noise_signal_is_strong_on_a_paste_and_quiet_on_its_pristine_picture() -> None:
-    noisy = _scene(11, sigma=3.0)
-    smooth = _scene(11, sigma=0.0)
-    x0, y0, x1, y1 = PATCH
-    pasted = noisy.copy()
-    pasted[y0:y1, x0:x1] = smooth[y0:y1, x0:x1]
+    noisy, pasted = _smooth_pasted(11)
     assert native_noise_signal(_maps(_jpeg(pasted))) >= 4.0
     assert native_noise_signal(_maps(_jpeg(noisy))) < 3.0
 
 
 def test_a_scored_picture_names_native_noise_among_its_reasons() -> None:
-    noisy = _scene(12, sigma=3.0)
-    smooth = _scene(12, sigma=0.0)
-    x0, y0, x1, y1 = PATCH
-    pasted = noisy.copy()
-    pasted[y0:y1, x0:x1] = smooth[y0:y1, x0:x1]
+    _, pasted = _smooth_pasted(12)
     result = score_image(_jpeg(pasted))
     assert result.signals["native_noise"] >= 4.0
     assert any("file's own resolution" in reason for reason in result.reasons)

@@ -71,15 +71,17 @@ class DoubleCompression:
 
 
 def double_compression(
-    data: bytes, *, stored: tuple[NDArray[np.uint8], list[int], int] | None = None
+    data: bytes, *, stored: tuple[NDArray[np.uint8], list[int] | None, int] | None = None
 ) -> DoubleCompression | None:
     """The block map of a JPEG whose histograms show a first compression; None otherwise
     (not a JPEG, not decodable, under 16 px, or compressed once / resized since).
     `stored` is the file's luma, table and orientation when the caller decoded them already."""
-    decoded = stored if stored is not None else _luma(data)
-    if decoded is None or min(decoded[0].shape) < 16:
+    decoded = stored if stored is not None else jpeg_luma(data)
+    if decoded is None:
         return None
     luma, table, orientation = decoded
+    if table is None or min(luma.shape) < 16:
+        return None
     coefficients, usable = _coefficients(luma)
     # Off the grid, from a sample of blocks: enough for a density, a quarter of the time.
     calibration, calibration_usable = _coefficients(luma[4:-4, 4:-4])
@@ -213,22 +215,24 @@ def double_compression_grid(
     return None if dq is None else pool_to_grid(dq, size, work, block)
 
 
-def _luma(data: bytes) -> tuple[NDArray[np.uint8], list[int], int] | None:
-    """Native luma (decoded from the luma plane alone), its table and the EXIF orientation."""
+def jpeg_luma(data: bytes) -> tuple[NDArray[np.uint8], list[int] | None, int] | None:
+    """A JPEG's native luma (decoded from the luma plane alone), its luma quantisation table
+    (None where this module cannot read it: a CMYK file, no table 0) and the EXIF
+    orientation; None for another format or an undecodable file (decode_image refuses such a
+    picture itself)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             im = Image.open(io.BytesIO(data), formats=["JPEG"])
-            tables = getattr(im, "quantization", None)
-            if not tables or 0 not in tables or im.mode not in ("L", "RGB"):
-                return None
+            tables = getattr(im, "quantization", None) or {}
+            readable = 0 in tables and im.mode in ("L", "RGB")
             orientation = int(im.getexif().get(0x0112, 1) or 1)
             im.draft("L", im.size)
             im.load()
             luma = np.asarray(im.convert("L") if im.mode != "L" else im, dtype=np.uint8)
-    except Exception:  # undecodable: no evidence here; decode_image refuses the picture itself
+    except Exception:
         return None
-    return luma, list(tables[0]), orientation
+    return luma, (list(tables[0]) if readable else None), orientation
 
 
 # Orthonormal 8-point DCT-II (JPEG's forward transform); coefficient (u, v) of a block B is

@@ -30,7 +30,13 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image, ImageOps
 
-from triage.manipulation.dq import DoubleCompression, double_compression, orient, pool_to_grid
+from triage.manipulation.dq import (
+    DoubleCompression,
+    double_compression,
+    jpeg_luma,
+    orient,
+    pool_to_grid,
+)
 from triage.manipulation.features import BLOCK, Array, robust_residual
 
 NATIVE_SIDE = 2048  # longest side read; larger pictures are read on every k-th pixel (cost)
@@ -79,21 +85,13 @@ def read_native(
 def stored_luma(data: bytes) -> StoredLuma | None:
     """The luma at the file's own size: a JPEG from its luma plane alone; None if undecodable
     (decode_image refuses such a picture itself)."""
+    jpeg = jpeg_luma(data)
+    if jpeg is not None:
+        return StoredLuma(luma=jpeg[0], table=jpeg[1], orientation=jpeg[2])
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             im = Image.open(io.BytesIO(data))
-            if im.format == "JPEG":
-                tables = getattr(im, "quantization", None) or {}
-                orientation = int(im.getexif().get(0x0112, 1) or 1)
-                # dq.py reads only luma planes of L or YCbCr files (a CMYK one: no dq map)
-                readable = 0 in tables and im.mode in ("L", "RGB")
-                im.draft("L", im.size)
-                im.load()
-                table = list(tables[0]) if readable else None
-                luma = np.asarray(im.convert("L") if im.mode != "L" else im, dtype=np.uint8)
-                return StoredLuma(luma=luma, table=table, orientation=orientation)
-            im.seek(0)
             turned = ImageOps.exif_transpose(im) or im
             grey = turned.convert("RGBA").convert("L") if "A" in turned.mode else turned
             return StoredLuma(luma=np.asarray(grey.convert("L"), dtype=np.uint8), table=None,

@@ -595,16 +595,15 @@ def _dim_verdict(
     """The cell check of a dim pair: as any pair's where enough cells reach TEXTURED;
     otherwise over fainter cells, where only a grain that tells (GRAINY) and correlates
     (MIN_GRAIN) may then say "same base" (fainter cells let other shots of a room agree)."""
-    if dense.textured >= MIN_TEXTURED_CELLS or dense.warp is None:
+    warp = dense.warp
+    if dense.textured >= MIN_TEXTURED_CELLS or warp is None:
         return (dense, *dense.verdict())
-    dense = _dense(
-        thumb_a.astype(np.float32), thumb_b.astype(np.float32), dense.warp, floor=DIM_TEXTURED
-    )
+    dense = _dense(thumb_a.astype(np.float32), thumb_b.astype(np.float32), warp, DIM_TEXTURED)
     ok, why = dense.verdict()
     why = f"{why} (dim: fainter cells compared)"
-    if not ok or dense.warp is None:
+    if not ok:
         return dense, ok, why
-    grain = _grain(thumb_a, thumb_b, dense.warp)
+    grain = _grain(thumb_a, thumb_b, warp)
     if grain is None or grain.strength < GRAINY:
         told = "too little grain" if grain is None else f"grain too weak ({grain.strength:.2f})"
         return dense, False, f"{why}; {told} to tell another shot"

@@ -97,7 +97,32 @@ _PATTERNS: tuple[str, ...] = (
     r"(?:中奖|中獎|奖金|獎金|彩票|抽奖|抽獎)",
     r"(?:每天|每周|每週|每月)(?:赚|賺|收益)|(?:回报|回報|收益|利润|利潤)(?:率)?\s*\d+\s*%|(?:立即|马上|馬上)(?:订购|訂購|购买|購買)|(?:限时|限時)(?:优惠|優惠)|(?:交易机器人|交易機器人)",
 )
-_COMPILED = tuple(re.compile(p) for p in _PATTERNS)
+# Money the writer has already paid or lost ("I transferred the money to the wallet they gave
+# me", "ich habe 3.000 Euro überwiesen", "送金しました"): a victim's complaint, not a demand,
+# which is imperative or future and never the first person's past. And an offer whose sum
+# the reader picks ("send between 0.1 and 5 BTC", "any amount", "ab 250 Euro", "起投"):
+# investment and giveaway spam; a demand names its one sum. Grammar of the two kinds of
+# mail, in every language of the cue lists; forms an imperative shares (es "envie",
+# "pague", pt "envie") are left out.
+_MONEY_OBJECT = r"(?:money|savings|funds|everything|\$|€|£|\d|btc|bitcoin|usdt|eth|crypto|dinero|ahorros|todo|dinheiro|poupancas|tudo|geld|ersparnisse|alles|argent|economies|tout|denaro|risparmi|soldi|tutto)"
+_PAID_OR_OFFERED: tuple[str, ...] = (
+    # paid or lost by the writer
+    rf"\b(?:i|we)\s+(?:have\s+|had\s+)?(?:transferred|sent|paid|deposited|wired|invested|lost)\s+(?:them\s+|him\s+|(?:my|our|the|all|almost|nearly)\s+)*{_MONEY_OBJECT}",
+    rf"\b(?:he|hemos)\s+(?:transferido|enviado|pagado|depositado|invertido|perdido)\s+(?:(?:el|mis|nuestros|casi)\s+)*{_MONEY_OBJECT}|\b(?:transferi|perdi|inverti)\s+(?:(?:el|mis|casi)\s+)*{_MONEY_OBJECT}",
+    rf"\b(?:transferi|enviei|paguei|depositei|investi|perdi|transferimos|perdemos)\s+(?:(?:o|as|os|a|minhas|meus|quase)\s+)*{_MONEY_OBJECT}",
+    r"\b(?:ich habe|wir haben|habe ich|haben wir)\b(?:[^.\n]|\.(?=\d)){0,60}?\b(?:uberwiesen|eingezahlt|investiert|bezahlt|gezahlt|verloren)\b",
+    rf"\b(?:j'ai|nous avons)\s+(?:vire|envoye|paye|verse|depose|investi|perdu)\s+(?:(?:l'|mes|nos|presque)\s*)*{_MONEY_OBJECT}",
+    rf"\b(?:ho|abbiamo)\s+(?:trasferito|inviato|pagato|versato|investito|perso)\s+(?:(?:il|i|miei|nostri|quasi)\s+)*{_MONEY_OBJECT}",
+    r"(?:送金|振り込み|振込|入金|支払い)(?:しました|ました)|(?:だまし取られ|失い)ました",
+    r"我(?:已经|已經|已)?[^。\n]{0,24}?(?:转了|轉了|汇了|匯了|付了|投了|转账了|轉賬了)|(?:骗走了|騙走了|损失了|損失了)",
+    # the reader picks the sum
+    r"\b(?:between|from)\s+[$€£]?\d[\d.,]*\s*(?:\w+\s+)?(?:and|to)\s+[$€£]?\d|\bany amount\b|\bminimum (?:deposit|investment)\b",
+    r"\bentre\s+[$€£]?\d[\d.,]*\s*(?:\w+\s+)?(?:y|e|et)\s+[$€£]?\d|\b(?:cualquier (?:cantidad|importe)|qualquer (?:valor|quantia)|n'importe quel montant)\b|\ba partir de\s+[$€£r]*\s?\d|\bdesde\s+[$€£]?\d",
+    r"\b(?:zwischen\s+[$€£]?\d[\d.,]*\s*(?:\w+\s+)?und\s+[$€£]?\d|beliebigen betrag|ab\s+[$€£]?\d[\d.,]*\s?(?:euro|€|\$|usd|usdt|btc|dollar))",
+    r"\b(?:tra\s+[$€£]?\d[\d.,]*\s*(?:\w+\s+)?e\s+[$€£]?\d|qualsiasi importo|a partire da\s+[$€£]?\d|(?:deposit|invest|vers|invi|trasferisc)\w*\s+(?:solo\s+)?da\s+[$€£]?\d)",
+    r"(?:お好きな金額|任意の金額|\d[\d,.]*\s*(?:円|ドル)?から(?:投資|入金|参加))|(?:任意金额|任意金額|起投|最低投资|最低投資|\d[\d,.]*\s*(?:至|到)\s*\d[\d,.]*\s*(?:个|個)?(?:btc|比特币|比特幣|usdt))",
+)
+_COMPILED = tuple(re.compile(p) for p in (*_PATTERNS, *_PAID_OR_OFFERED))
 
 
 def find_tells(skeleton: str) -> tuple[Cue, ...]:

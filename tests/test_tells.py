@@ -305,3 +305,16 @@ def test_an_offer_whose_sum_the_reader_picks_is_a_tell(text: str) -> None:
 )
 def test_a_demand_is_no_payment_made_nor_an_offer(text: str) -> None:
     assert not find_tells(normalise_for_judging(text)), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Renueve ya: la oferta vence a medianoche.", id="es"),
+        pytest.param("Renove hoje, a oferta expira amanhã.", id="pt"),
+        pytest.param("Renouvelez : l'offre expire dimanche.", id="fr"),
+        pytest.param("Rinnova: l'offerta termina stasera.", id="it"),
+    ],
+)
+def test_an_offer_that_expires_is_a_tell(text: str) -> None:
+    assert find_tells(normalise_for_judging(text)), text

@@ -57,14 +57,14 @@ _PATTERNS: tuple[str, ...] = (
     r"\b(?:su|tu) (?:paquete|envio|pedido)\b[^.\n]{0,60}?\b(?:entrega|aduana|deposito|mensajero|repartidor)\b",
     r"\b(?:reclame|reclama|cobre|cobra)\s+(?:su|tu)\s+(?:premio|ganancias|bono)\b|\b(?:ha ganado|has ganado|ganador|loteria|sorteo)\b",
     r"\b(?:gane|gana|ganar)\s+(?:hasta\s+)?[^.\n]{0,24}?\b(?:al|por|cada)\s+(?:dia|semana|mes)\b|\b(?:rentabilidad|ganancias?|beneficios?)\s+(?:del?\s+)?\d+\s*%|\b\d+\s*%\s+de descuento\b",
-    r"\b(?:pida|pide|compre|compra)\s+(?:ya|ahora|hoy)\b|\boferta (?:especial|limitada|termina|valida)\b|\bbot de trading\b",
+    r"\b(?:pida|pide|compre|compra)\s+(?:ya|ahora|hoy)\b|\boferta (?:especial|limitada|termina|valida|vence|caduca|expira)\b|\bbot de trading\b",
     # pt
     r"\b(?:verifique|confirme|atualize|valide|regularize)\s+(?:a\s+)?(?:sua|seus|suas|seu)\s+(?:conta|identidade|dados|cartao|senha|cadastro)\b",
     r"\b(?:faca|acesse) (?:login|o login)\b|\bclique (?:aqui|no link)\b|\bcancelar (?:a )?inscricao\b|\bdescadastr\w+\b",
     r"\b(?:sua|seu) (?:encomenda|pacote|pedido|envio)\b[^.\n]{0,60}?\b(?:entrega|alfandega|deposito|transportadora|correios)\b",
     r"\b(?:resgate|reivindique|receba)\s+(?:o\s+)?(?:seu|sua)\s+(?:premio|bonus|ganhos)\b|\b(?:voce ganhou|ganhador|sorteio|loteria)\b",
     r"\b(?:ganhe|ganhar)\s+(?:ate\s+)?[^.\n]{0,24}?\b(?:por|cada|ao)\s+(?:dia|semana|mes)\b|\b(?:rendimento|retorno|lucros?)\s+(?:de\s+)?\d+\s*%|\b\d+\s*%\s+de desconto\b",
-    r"\b(?:peca|compre)\s+(?:ja|agora|hoje)\b|\boferta (?:especial|limitada|termina|valida)\b|\brobo de (?:trading|investimento)\b",
+    r"\b(?:peca|compre)\s+(?:ja|agora|hoje)\b|\boferta (?:especial|limitada|termina|valida|vence|expira)\b|\brobo de (?:trading|investimento)\b",
     # de
     r"\b(?:bestatigen|verifizieren|aktualisieren|uberprufen|entsperren)\s+sie\s+(?:ihr|ihre|ihren)\s+(?:konto|identitat|daten|angaben|karte|zugang|passwort)\b|\b(?:ihr|ihre|ihren)\s+(?:konto|identitat|daten|angaben|karte|zugang)\s+(?:zu\s+)?(?:bestatigen|verifizieren|aktualisieren|uberprufen)\b",
     r"\b(?:melden sie sich|loggen sie sich) (?:an|ein)\b|\bklicken sie (?:hier|auf den link)\b|\b(?:newsletter )?abbestellen\b",
@@ -78,14 +78,14 @@ _PATTERNS: tuple[str, ...] = (
     r"\b(?:votre) (?:colis|envoi|commande|livraison)\b[^.\n]{0,60}?\b(?:livraison|douane|depot|livreur|transporteur)\b",
     r"\b(?:reclamez|recuperez|encaissez)\s+(?:votre|vos)\s+(?:prix|gains|lot|bonus)\b|\b(?:vous avez gagne|gagnant|loterie|tirage au sort)\b",
     r"\b(?:gagnez|gagner)\s+(?:jusqu'a\s+)?[^.\n]{0,24}?\b(?:par|chaque)\s+(?:jour|semaine|mois)\b|\b(?:rendement|profits?|gains?)\s+(?:de\s+)?\d+\s*%|\b\d+\s*%\s+de (?:reduction|remise)\b",
-    r"\b(?:commandez|achetez)\s+(?:maintenant|aujourd'hui|des maintenant)\b|\boffre (?:speciale|limitee|se termine|valable)\b|\brobot de trading\b",
+    r"\b(?:commandez|achetez)\s+(?:maintenant|aujourd'hui|des maintenant)\b|\boffre (?:speciale|limitee|se termine|valable|expire|prend fin)\b|\brobot de trading\b",
     # it
     r"\b(?:verifica|verifichi|conferma|confermi|aggiorna|aggiorni|sblocca)\s+(?:il tuo|la tua|il suo|la sua|i tuoi|i suoi)\s+(?:account|conto|identita|dati|carta|password)\b",
     r"\b(?:accedi|effettua l'accesso)\b|\bclicca (?:qui|sul link)\b|\bannulla (?:l')?iscrizione\b|\bdisiscriv\w+\b",
     r"\b(?:il tuo|il suo) (?:pacco|ordine|spedizione)\b[^.\n]{0,60}?\b(?:consegna|dogana|deposito|corriere)\b",
     r"\b(?:riscuoti|richiedi|ritira)\s+(?:il tuo|il suo)\s+(?:premio|bonus|vincita)\b|\b(?:hai vinto|ha vinto|vincitore|lotteria|estrazione)\b",
     r"\b(?:guadagna|guadagnare)\s+(?:fino a\s+)?[^.\n]{0,24}?\b(?:al|a|ogni)\s+(?:giorno|settimana|mese)\b|\b(?:rendimento|profitt[oi]|guadagn[oi])\s+(?:del\s+)?\d+\s*%|\b\d+\s*%\s+di sconto\b",
-    r"\b(?:ordina|compra)\s+(?:ora|oggi|subito)\b|\bofferta (?:speciale|limitata|scade|valida)\b|\bbot di trading\b",
+    r"\b(?:ordina|compra)\s+(?:ora|oggi|subito)\b|\bofferta (?:speciale|limitata|scade|valida|termina)\b|\bbot di trading\b",
     # ja
     r"(?:アカウント|口座|本人|カード|お客様情報|ログイン情報)(?:の)?(?:確認|認証|更新|再開)|ログインして|こちらをクリック|配信停止",
     r"(?:荷物|お届け物|小包|配達物)(?:の)?(?:再配達|配達|お届け|税関|保管)",

@@ -194,3 +194,42 @@ def test_an_aside_that_is_no_reluctance_is_no_threat(text: str) -> None:
 
 def test_a_reluctant_aside_before_sending_is_a_threat() -> None:
     assert "threat" in _groups("I shall, with the greatest regret, forward them to the board.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Markets today: BTC $96,400. ETH $3,050. SOL moved too. 24 h.", id="en"),
+        pytest.param("Kurse: Bitcoin 88.100 €, Ether 2.870 €. 24 Std.", id="de"),
+        pytest.param("今日行情:比特币 $96,400。以太坊 $3,050。24小时。", id="zh"),
+    ],
+)
+def test_a_price_list_of_several_coins_is_no_demand_and_no_deadline(text: str) -> None:
+    groups = _groups(text)
+    assert "payment" not in groups and "deadline" not in groups, (text, groups)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("$700 in BTC. 36 h. Otherwise your whole party gets the tape.", id="en"),
+        pytest.param("Bitcoin, 900 €. 30 Std.", id="de"),
+    ],
+)
+def test_one_coin_and_its_sum_stays_a_demand(text: str) -> None:
+    assert "payment" in _groups(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("您的錢包地址已更新,無需任何操作。", id="zh-Hant"),
+        pytest.param("请核对您的钱包地址是否正确。", id="zh-Hans"),
+    ],
+)
+def test_a_wallet_address_named_is_no_payment_cue(text: str) -> None:
+    assert "payment" not in _groups(text), text
+
+
+def test_a_wallet_address_introduced_by_its_label_is_a_payment_cue() -> None:
+    assert "payment" in _groups("钱包地址:bc1qexampleexampleexample")

@@ -260,3 +260,61 @@ def test_a_warning_or_a_mail_someone_else_received_is_retold(text: str) -> None:
 )
 def test_a_mail_the_reader_received_or_a_question_put_to_him_is_no_retelling(text: str) -> None:
     assert find_retellings(normalise_for_judging(text)) == (), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Last spring we wired our savings to a so-called broker.", id="en"),
+        pytest.param("Im März habe ich 4.200 Euro auf diese Plattform eingezahlt.", id="de"),
+        pytest.param("He perdido mis ahorros con una web de inversión.", id="es"),
+        pytest.param("Investi quase tudo numa plataforma que vi no Facebook.", id="pt"),
+        pytest.param("Nous avons versé l'argent sur un site de placement.", id="fr"),
+        pytest.param("Abbiamo versato i risparmi su un sito di trading.", id="it"),
+        pytest.param("先月、指定の口座に振り込みました。", id="ja"),
+        pytest.param("我上个月已经转了五万块给那个平台。", id="zh"),
+    ],
+)
+def test_money_the_writer_already_paid_is_a_tell(text: str) -> None:
+    assert find_tells(normalise_for_judging(text)), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Deposit from 0.05 to 3 ETH and get double back.", id="en"),
+        pytest.param("Aporte entre 100 y 900 USDT y reciba el doble.", id="es"),
+        pytest.param("Investieren Sie ab 300 Euro in unseren Fonds.", id="de"),
+        pytest.param("Versate a partire da 200 euro.", id="it"),
+        pytest.param("最低投资1000美元,任意金额均可。", id="zh"),
+    ],
+)
+def test_an_offer_whose_sum_the_reader_picks_is_a_tell(text: str) -> None:
+    assert find_tells(normalise_for_judging(text)), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Send exactly 0.07 BTC to the address below within 40 hours.", id="en"),
+        pytest.param("Zahlen Sie 1.300 Euro in Bitcoin, sonst geht das Video raus.", id="de"),
+        pytest.param("Envíe 900 euros en bitcoin antes del viernes.", id="es"),
+        pytest.param("Envie R$ 4.000 em bitcoin até sexta.", id="pt"),
+        pytest.param("I have sent this letter from your own mailbox.", id="en-sent-letter"),
+    ],
+)
+def test_a_demand_is_no_payment_made_nor_an_offer(text: str) -> None:
+    assert not find_tells(normalise_for_judging(text)), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Renueve ya: la oferta vence a medianoche.", id="es"),
+        pytest.param("Renove hoje, a oferta expira amanhã.", id="pt"),
+        pytest.param("Renouvelez : l'offre expire dimanche.", id="fr"),
+        pytest.param("Rinnova: l'offerta termina stasera.", id="it"),
+    ],
+)
+def test_an_offer_that_expires_is_a_tell(text: str) -> None:
+    assert find_tells(normalise_for_judging(text)), text

@@ -371,7 +371,9 @@ _PATTERNS: dict[str, dict[str, tuple[str, ...]]] = {
                 r"(?:支付|付款|转账|汇款|转到|转入|打款|付)[^。\n]{0,20}?(?:比特币|btc|usdt|以太坊|eth|加密货币|虚拟货币|美元|港元|港币|\d)",
                 r"(?:比特币|btc|usdt|泰达币|加密货币|虚拟货币)[^。\n]{0,10}?(?:钱包|地址)",
                 r"(?:转到|转入|存入|汇到)[^。\n]{0,10}?(?:钱包|账户|地址)",
-                r"(?:钱包地址|付款地址|收款地址|封口费|赎金)",
+                # a wallet address named as such is every crypto mail's; a label that
+                # introduces one ("钱包地址：") is a demand's, as "wallet:" is in English
+                r"(?:钱包地址|付款地址|收款地址)\s*:|(?:封口费|赎金)",
             )
         ),
         "deadline": tuple(
@@ -579,6 +581,31 @@ class Passage:
     text: str = ""
 
 
+# A price list ("BTC $95,000. ETH $3,100. 24 h."): two or more coins each followed by its
+# price, a few characters apart. A demand names one coin and its sum; a newsletter's ticker
+# names several, and its "24 h." is the period of a price change, not a deadline. Payment
+# and deadline matches inside one are not cues. Grammar of the two kinds of text, written
+# from the review's example; no bench figure chose the reach.
+_PRICE = re.compile(rf"(?<![a-z])(?P<coin>{_COIN})(?:\s*/\s*(?:usd|eur)\w?)?\s*[:=]?\s*{_AMOUNT}")
+_PRICE_REACH = 60  # from one price to the next in one list
+_PERIOD_REACH = 20  # what follows the last price: its "24 h."
+
+
+def _price_lists(skeleton: str) -> list[tuple[int, int]]:
+    """Spans of the skeleton that are price lists of several coins."""
+    spans: list[tuple[int, int]] = []
+    run: list[re.Match[str]] = []
+    for match in [*_PRICE.finditer(skeleton), None]:
+        if match is not None and run and match.start() - run[-1].end() <= _PRICE_REACH:
+            run.append(match)
+            continue
+        coins = {m.group("coin") for m in run}
+        if len(coins) >= 2:
+            spans.append((run[0].start(), run[-1].end() + _PERIOD_REACH))
+        run = [match] if match is not None else []
+    return spans
+
+
 def find_passage(skeleton: str, wallets: Sequence[str] = ()) -> Passage:
     """Every cue match, then the window of PASSAGE_CHARS holding the most distinct groups.
 
@@ -588,12 +615,15 @@ def find_passage(skeleton: str, wallets: Sequence[str] = ()) -> Passage:
     pasted under it are not a demand with a threat. A wallet not in the text (read from a
     QR code, say) is left to the caller."""
     skeleton = _cap_runs(skeleton)
+    tickers = _price_lists(skeleton)
     matches: list[tuple[int, str, re.Match[str]]] = []
     for group, pattern in _COMPILED:
         for n, match in enumerate(pattern.finditer(skeleton)):
             if n >= _MAX_MATCHES:
                 break
             if group == "payment" and _warned_off(skeleton, match):
+                continue
+            if group in ("payment", "deadline") and any(a <= match.start() < b for a, b in tickers):
                 continue
             matches.append((match.start(), group, match))
     for wallet in dict.fromkeys(w.casefold() for w in wallets if w):

@@ -130,6 +130,7 @@ bench: $(STAMP) $(CORPUS)/truth.json  ## figures: clustering, verdicts, scale (p
 	$(BIN)/python -m bench.campaigns --corpus $(BENCH_CORPUS)
 	$(BIN)/python -m bench.forwards --corpus $(BENCH_CORPUS)
 	nice -n 10 $(BIN)/python -m bench.linking
+	nice -n 10 $(BIN)/python -m bench.linkgen2
 	rm -rf $(BENCH_CORPUS)-pv
 	$(BIN)/python -m fixtures.generate --seed 11 --profile per-victim --scale 6 --out $(BENCH_CORPUS)-pv
 	$(BIN)/python -m bench.campaigns --corpus $(BENCH_CORPUS)-pv --no-localise

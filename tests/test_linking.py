@@ -13,6 +13,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
+from fixtures.linkgen2.bases import Shot, Spec, render
+from fixtures.linkgen2.overlays import face, paste, sticker
 from fixtures.linkset import base_picture
 from fixtures.pictures import PastePlan, paste_face
 from tests.conftest import run_cli
@@ -841,6 +843,31 @@ def test_another_phone_shot_of_a_dim_room_stays_apart_by_its_fresh_grain(tmp_pat
         ("shot", message(3, body="", picture=shot)),
     ]
     assert partition(ingest(tmp_path, items)) == {frozenset({"room", "copy"}), frozenset({"shot"})}
+
+
+def _jpeg_array(img: np.ndarray, quality: int) -> bytes:
+    out = io.BytesIO()
+    Image.fromarray(img).save(out, "JPEG", quality=quality)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("kind", "seed"), [("night", 3), ("darkroom", 5)])
+def test_dim_copies_whose_textured_cells_are_mostly_their_pasted_faces_join(kind: str, seed: int):
+    """Two copies of one dim base (the second generator's), each with another victim's face
+    and one with a sticker: the keypoints fit fully, but the cells with the usual contrast are
+    mostly the faces and the sticker, which disagree, while the base's fainter cells agree.
+    A dim pair now looks at its fainter cells (and without the cells pasted over one copy)
+    whenever the usual cells do not join it (on main: "different pictures"); another shot of
+    the base stays apart."""
+    spec = Spec(kind, seed, seed, seed, seed, 480, 640)
+    base = render(spec, Shot(capture=seed))
+    one = _jpeg_array(paste(base, face(1), (40, 200, 150)), 80)
+    other = paste(paste(base, face(2), (420, 60, 160)), sticker(3), (250, 330, 110))
+    shot = render(spec, Shot(dx=6, dy=-4, tilt=0.6, exposure=1.08, capture=seed + 100))
+    keys = [link_keys_of(d) for d in (one, _jpeg_array(other, 60), _jpeg_array(shot, 80))]
+    check = verify(keys[0], keys[1])
+    assert check.same_base and "fainter cells" in check.reason, check.reason
+    assert not verify(keys[0], keys[2]).same_base and not verify(keys[1], keys[2]).same_base
 
 
 @pytest.mark.parametrize("size", [(2, 800), (800, 2), (1, 1), (3, 3)])

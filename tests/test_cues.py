@@ -233,3 +233,23 @@ def test_a_wallet_address_named_is_no_payment_cue(text: str) -> None:
 
 def test_a_wallet_address_introduced_by_its_label_is_a_payment_cue() -> None:
     assert "payment" in _groups("钱包地址:bc1qexampleexampleexample")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a payment or receiving address named is a demand's; only "wallet address" is every
+        # exchange notice's and needs its label
+        pytest.param("收款地址为 bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh", id="zh-receiving"),
+        pytest.param("我的付款地址在下面。", id="zh-paying"),
+    ],
+)
+def test_a_payment_address_named_stays_a_payment_cue(text: str) -> None:
+    assert "payment" in _groups(text), text
+
+
+def test_a_deadline_after_prices_a_demand_names_stays_a_deadline() -> None:
+    # A demand may price its coins; "within 24 hours" is still its deadline. Only a bare
+    # "24 h." after a price list is the ticker's period.
+    text = "I have your video. Pay BTC $950 or USDT $950 within 24 hours, or your wife gets it."
+    assert "deadline" in _groups(text)

@@ -372,8 +372,9 @@ _PATTERNS: dict[str, dict[str, tuple[str, ...]]] = {
                 r"(?:比特币|btc|usdt|泰达币|加密货币|虚拟货币)[^。\n]{0,10}?(?:钱包|地址)",
                 r"(?:转到|转入|存入|汇到)[^。\n]{0,10}?(?:钱包|账户|地址)",
                 # a wallet address named as such is every crypto mail's; a label that
-                # introduces one ("钱包地址：") is a demand's, as "wallet:" is in English
-                r"(?:钱包地址|付款地址|收款地址)\s*:|(?:封口费|赎金)",
+                # introduces one ("钱包地址：") is a demand's, as "wallet:" is in English.
+                # A payment or receiving address ("收款地址为 ...") is a demand's as it stands.
+                r"钱包地址\s*:|(?:付款地址|收款地址|封口费|赎金)",
             )
         ),
         "deadline": tuple(
@@ -606,6 +607,16 @@ def _price_lists(skeleton: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _in_price_list(
+    group: str, pattern: re.Pattern[str], match: re.Match[str], tickers: list[tuple[int, int]]
+) -> bool:
+    """A payment, or a bare duration ("24 h."), inside a price list: the ticker's, no cue.
+    "within 24 hours" after the prices a demand names is still the demand's deadline."""
+    if group == "deadline" and pattern.pattern != _BARE_HOURS:
+        return False
+    return group in ("payment", "deadline") and any(a <= match.start() < b for a, b in tickers)
+
+
 def find_passage(skeleton: str, wallets: Sequence[str] = ()) -> Passage:
     """Every cue match, then the window of PASSAGE_CHARS holding the most distinct groups.
 
@@ -623,7 +634,7 @@ def find_passage(skeleton: str, wallets: Sequence[str] = ()) -> Passage:
                 break
             if group == "payment" and _warned_off(skeleton, match):
                 continue
-            if group in ("payment", "deadline") and any(a <= match.start() < b for a, b in tickers):
+            if _in_price_list(group, pattern, match, tickers):
                 continue
             matches.append((match.start(), group, match))
     for wallet in dict.fromkeys(w.casefold() for w in wallets if w):

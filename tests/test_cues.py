@@ -253,3 +253,24 @@ def test_a_deadline_after_prices_a_demand_names_stays_a_deadline() -> None:
     # "24 h." after a price list is the ticker's period.
     text = "I have your video. Pay BTC $950 or USDT $950 within 24 hours, or your wife gets it."
     assert "deadline" in _groups(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(
+            "Today BTC $95,000 and ETH $3,100. Pay $1,500 in BTC to the wallet below.", id="after"
+        ),
+        pytest.param(
+            "Prices: BTC $95,000, ETH $3,100. Send me 0.05 BTC within 24 hours.", id="send"
+        ),
+    ],
+)
+def test_a_demand_after_the_prices_it_quotes_stays_a_payment(text: str) -> None:
+    assert "payment" in _groups(text), text
+
+
+def test_one_coin_under_two_names_is_no_price_list() -> None:
+    # the "24 h." after them is found (counted or not), not dropped as a ticker's period
+    passage = find_passage(normalise_for_judging("Send Bitcoin $1500 (BTC $1500). 24 h."))
+    assert "deadline" in {c.group for c in (*passage.cues, *passage.scattered)}

@@ -590,19 +590,25 @@ class Passage:
 _PRICE = re.compile(rf"(?<![a-z])(?P<coin>{_COIN})(?:\s*/\s*(?:usd|eur)\w?)?\s*[:=]?\s*{_AMOUNT}")
 _PRICE_REACH = 60  # from one price to the next in one list
 _PERIOD_REACH = 20  # what follows the last price: its "24 h."
+# One coin under its several names: "Bitcoin $1500 or BTC $1500" names one coin, not a list.
+_COIN_NAMES = {
+    "bitcoin": "btc", "bitcoins": "btc", "比特币": "btc", "比特幣": "btc", "ビットコイン": "btc",
+    "ether": "eth", "ethereum": "eth", "以太坊": "eth", "以太幣": "eth", "イーサリアム": "eth",
+    "tether": "usdt", "泰达币": "usdt", "泰達幣": "usdt", "litecoin": "ltc", "monero": "xmr",
+}  # fmt: skip
 
 
 def _price_lists(skeleton: str) -> list[tuple[int, int]]:
-    """Spans of the skeleton that are price lists of several coins."""
+    """Spans of the skeleton that are price lists of several coins, first price to last."""
     spans: list[tuple[int, int]] = []
     run: list[re.Match[str]] = []
     for match in [*_PRICE.finditer(skeleton), None]:
         if match is not None and run and match.start() - run[-1].end() <= _PRICE_REACH:
             run.append(match)
             continue
-        coins = {m.group("coin") for m in run}
+        coins = {_COIN_NAMES.get(m.group("coin"), m.group("coin")) for m in run}
         if len(coins) >= 2:
-            spans.append((run[0].start(), run[-1].end() + _PERIOD_REACH))
+            spans.append((run[0].start(), run[-1].end()))
         run = [match] if match is not None else []
     return spans
 
@@ -610,11 +616,14 @@ def _price_lists(skeleton: str) -> list[tuple[int, int]]:
 def _in_price_list(
     group: str, pattern: re.Pattern[str], match: re.Match[str], tickers: list[tuple[int, int]]
 ) -> bool:
-    """A payment, or a bare duration ("24 h."), inside a price list: the ticker's, no cue.
-    "within 24 hours" after the prices a demand names is still the demand's deadline."""
-    if group == "deadline" and pattern.pattern != _BARE_HOURS:
-        return False
-    return group in ("payment", "deadline") and any(a <= match.start() < b for a, b in tickers)
+    """A payment inside a price list, or a bare duration ("24 h.") in it or just after it:
+    the ticker's, no cue. A demand that quotes the prices and then asks ("BTC $95,000, ETH
+    $3,100. Pay $1,500 in BTC") or sets its time ("... within 24 hours") still does."""
+    if group == "payment":
+        return any(a <= match.start() < b for a, b in tickers)
+    if group == "deadline" and pattern.pattern == _BARE_HOURS:
+        return any(a <= match.start() < b + _PERIOD_REACH for a, b in tickers)
+    return False
 
 
 def find_passage(skeleton: str, wallets: Sequence[str] = ()) -> Passage:

@@ -384,3 +384,18 @@ def test_hostile_digits_cannot_stall_the_tells(text: str) -> None:
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Any amount less than that will be ignored.", id="en"),
+        pytest.param("Cualquier cantidad inferior será ignorada.", id="es"),
+        pytest.param("Qualquer valor abaixo disso será ignorado.", id="pt"),
+        pytest.param("N'importe quel montant inférieur sera ignoré.", id="fr"),
+        pytest.param("Qualsiasi importo inferiore sarà ignorato.", id="it"),
+        pytest.param("Jeden beliebigen Betrag darunter ignoriere ich.", id="de"),
+    ],
+)
+def test_a_demand_that_refuses_less_is_no_offer_of_any_sum(text: str) -> None:
+    assert not find_tells(normalise_for_judging(text)), text

@@ -124,11 +124,11 @@ _PAID_OR_OFFERED: tuple[str, ...] = (
     rf"\b(?:ho|abbiamo)\s+(?:trasferito|inviato|pagato|versato|investito|perso)\s+(?:(?:il|i|miei|nostri|quasi)\s+)*{_MONEY_OBJECT}",
     r"(?:送金|振り込み|振込|入金|支払い)(?:しました|ました)(?!ら)|(?:だまし取られ|失い)ました",
     r"我(?:已经|已經|已)?[^。\n你您]{0,24}?(?:转了|轉了|汇了|匯了|付了|投了|转账了|轉賬了)|(?:骗走了|騙走了|损失了|損失了)",
-    # the reader picks the sum
-    r"\b(?:between|from)\s+[$€£]?\d[\d.,]{0,24}\s*(?:\w+\s+)?(?:and|to)\s+[$€£]?\d|\bany amount\b|\bminimum (?:deposit|investment)\b",
-    r"\bentre\s+[$€£]?\d[\d.,]{0,24}\s*(?:\w+\s+)?(?:y|e|et)\s+[$€£]?\d|\b(?:cualquier (?:cantidad|importe)|qualquer (?:valor|quantia)|n'importe quel montant)\b|\ba partir de\s+[$€£r]*\s?\d|\bdesde\s+[$€£]?\d",
-    r"\b(?:zwischen\s+[$€£]?\d[\d.,]{0,24}\s*(?:\w+\s+)?und\s+[$€£]?\d|beliebigen betrag|ab\s+[$€£]?\d[\d.,]{0,24}\s?(?:euro|€|\$|usd|usdt|btc|dollar))",
-    r"\b(?:tra\s+[$€£]?\d[\d.,]{0,24}\s*(?:\w+\s+)?e\s+[$€£]?\d|qualsiasi importo|a partire da\s+[$€£]?\d|(?:deposit|invest|vers|invi|trasferisc)\w*\s+(?:solo\s+)?da\s+[$€£]?\d)",
+    # the reader picks the sum ("any amount less than that will be ignored" is the demand's floor)
+    r"\b(?:between|from)\s+[$€£]?\d[\d.,]{0,24}\s*(?:\w+\s+)?(?:and|to)\s+[$€£]?\d|\bany amount\b(?!\s+(?:less|lower|below|under|smaller))|\bminimum (?:deposit|investment)\b",
+    r"\bentre\s+[$€£]?\d[\d.,]{0,24}\s*(?:\w+\s+)?(?:y|e|et)\s+[$€£]?\d|\b(?:cualquier (?:cantidad|importe)|qualquer (?:valor|quantia)|n'importe quel montant)\b(?!\s+(?:inferior|menor|abaixo|por debajo|inferieur|moindre|en dessous))|\ba partir de\s+[$€£r]*\s?\d|\bdesde\s+[$€£]?\d",
+    r"\b(?:zwischen\s+[$€£]?\d[\d.,]{0,24}\s*(?:\w+\s+)?und\s+[$€£]?\d|beliebigen betrag(?!\s+(?:darunter|unter|weniger))|ab\s+[$€£]?\d[\d.,]{0,24}\s?(?:euro|€|\$|usd|usdt|btc|dollar))",
+    r"\b(?:tra\s+[$€£]?\d[\d.,]{0,24}\s*(?:\w+\s+)?e\s+[$€£]?\d|qualsiasi importo(?!\s+(?:inferiore|minore|al di sotto))|a partire da\s+[$€£]?\d|(?:deposit|invest|vers|invi|trasferisc)\w*\s+(?:solo\s+)?da\s+[$€£]?\d)",
     r"(?:お好きな金額|任意の金額|\d[\d,.]{0,24}\s*(?:円|ドル)?から(?:投資|入金|参加))|(?:任意金额|任意金額|起投|最低投资|最低投資|\d[\d,.]{0,24}\s*(?:至|到)\s*\d[\d,.]{0,24}\s*(?:个|個)?(?:btc|比特币|比特幣|usdt))",
 )
 _COMPILED = tuple(re.compile(p) for p in (*_PATTERNS, *_PAID_OR_OFFERED))

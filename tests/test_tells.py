@@ -399,3 +399,24 @@ def test_hostile_digits_cannot_stall_the_tells(text: str) -> None:
 )
 def test_a_demand_that_refuses_less_is_no_offer_of_any_sum(text: str) -> None:
     assert not find_tells(normalise_for_judging(text)), text
+
+
+def test_patience_lost_is_no_money_lost() -> None:
+    # "tout" (everything) as a word, not the start of "toute patience"
+    assert not find_tells(normalise_for_judging("J'ai perdu toute patience. Payez 500 euros."))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("You have between 24 and 48 hours to pay 0.1 BTC.", id="en"),
+        pytest.param("Tienes entre 24 y 48 horas para pagar 0,1 BTC.", id="es"),
+        pytest.param("Hai tra 24 e 48 ore per pagare 0,1 BTC.", id="it"),
+        pytest.param("Sie haben zwischen 24 und 48 Stunden, um 0,1 BTC zu zahlen.", id="de"),
+        pytest.param("Vous avez entre 24 et 48 heures pour payer 0,1 BTC.", id="fr"),
+        # 发起投诉 (to file a complaint) holds 起投 (the minimum stake) by accident
+        pytest.param("如果你报警或者发起投诉，我就把视频发给你的家人。", id="zh-complaint"),
+    ],
+)
+def test_a_range_of_hours_or_a_complaint_is_no_offer_of_any_sum(text: str) -> None:
+    assert not find_tells(normalise_for_judging(text)), text

@@ -110,10 +110,13 @@ _SUM = r"\d(?=[\d., ]{0,24}\s?(?:k\b|[$€£]|dollars?|dolares|dollari|euros?|po
 # investment and giveaway spam; a demand names its one sum. Grammar of the two kinds of
 # mail, in every language of the cue lists; forms an imperative shares (es "envie",
 # "pague", pt "envie") are left out.
-_MONEY_OBJECT = rf"(?:money|savings|funds|everything|\$|€|£|{_SUM}|btc|bitcoin|usdt|eth|crypto|dinero|ahorros|todo|dinheiro|poupancas|tudo|geld|ersparnisse|alles|argent|economies|tout|denaro|risparmi|soldi|tutto)"
+_MONEY_OBJECT = rf"(?:money|savings|funds|everything|\$|€|£|{_SUM}|btc|bitcoin|usdt|eth|crypto|dinero|ahorros|todo|dinheiro|poupancas|tudo|geld|ersparnisse|alles|argent|economies|tout\b|denaro|risparmi|soldi|tutto)"
 # Not the writer's loss: what he paid "for your" password (his purchase, his boast), the
 # reader paying in a clause the writer opens ("ich habe ..., sobald Sie bezahlt haben",
 # "我保证你付了钱"), time spent ("Zeit investiert"), "送金しましたら" (once you have sent).
+# A range of hours is the demand's deadline ("you have between 24 and 48 hours"), not a
+# sum the reader picks.
+_NOT_HOURS = r"(?![\d.,]{0,24}\s*(?:hours?|hrs?|h\b|days?|horas|dias|heures|jours|ore\b|giorni|stunden|std|tagen?))"
 _PAID_OR_OFFERED: tuple[str, ...] = (
     # paid or lost by the writer
     rf"\b(?:i|we)\s+(?:have\s+|had\s+)?(?:transferred|sent|paid|deposited|wired|invested|lost)\s+(?:them\s+|him\s+|(?:my|our|the|all|almost|nearly)\s+)*{_MONEY_OBJECT}(?![^.\n]{{0,40}}?\bfor your\b)",
@@ -125,11 +128,11 @@ _PAID_OR_OFFERED: tuple[str, ...] = (
     r"(?:送金|振り込み|振込|入金|支払い)(?:しました|ました)(?!ら)|(?:だまし取られ|失い)ました",
     r"我(?:已经|已經|已)?[^。\n你您]{0,24}?(?:转了|轉了|汇了|匯了|付了|投了|转账了|轉賬了)|(?:骗走了|騙走了|损失了|損失了)",
     # the reader picks the sum ("any amount less than that will be ignored" is the demand's floor)
-    r"\b(?:between|from)\s+[$€£]?\d[\d.,]{0,24}\s*(?:\w+\s+)?(?:and|to)\s+[$€£]?\d|\bany amount\b(?!\s+(?:less|lower|below|under|smaller))|\bminimum (?:deposit|investment)\b",
-    r"\bentre\s+[$€£]?\d[\d.,]{0,24}\s*(?:\w+\s+)?(?:y|e|et)\s+[$€£]?\d|\b(?:cualquier (?:cantidad|importe)|qualquer (?:valor|quantia)|n'importe quel montant)\b(?!\s+(?:inferior|menor|abaixo|por debajo|inferieur|moindre|en dessous))|\ba partir de\s+[$€£r]*\s?\d|\bdesde\s+[$€£]?\d",
-    r"\b(?:zwischen\s+[$€£]?\d[\d.,]{0,24}\s*(?:\w+\s+)?und\s+[$€£]?\d|beliebigen betrag(?!\s+(?:darunter|unter|weniger))|ab\s+[$€£]?\d[\d.,]{0,24}\s?(?:euro|€|\$|usd|usdt|btc|dollar))",
-    r"\b(?:tra\s+[$€£]?\d[\d.,]{0,24}\s*(?:\w+\s+)?e\s+[$€£]?\d|qualsiasi importo(?!\s+(?:inferiore|minore|al di sotto))|a partire da\s+[$€£]?\d|(?:deposit|invest|vers|invi|trasferisc)\w*\s+(?:solo\s+)?da\s+[$€£]?\d)",
-    r"(?:お好きな金額|任意の金額|\d[\d,.]{0,24}\s*(?:円|ドル)?から(?:投資|入金|参加))|(?:任意金额|任意金額|起投|最低投资|最低投資|\d[\d,.]{0,24}\s*(?:至|到)\s*\d[\d,.]{0,24}\s*(?:个|個)?(?:btc|比特币|比特幣|usdt))",
+    rf"\b(?:between|from)\s+[$€£]?\d[\d.,]{{0,24}}\s*(?:\w+\s+)?(?:and|to)\s+[$€£]?\d{_NOT_HOURS}|\bany amount\b(?!\s+(?:less|lower|below|under|smaller))|\bminimum (?:deposit|investment)\b",
+    rf"\bentre\s+[$€£]?\d[\d.,]{{0,24}}\s*(?:\w+\s+)?(?:y|e|et)\s+[$€£]?\d{_NOT_HOURS}|\b(?:cualquier (?:cantidad|importe)|qualquer (?:valor|quantia)|n'importe quel montant)\b(?!\s+(?:inferior|menor|abaixo|por debajo|inferieur|moindre|en dessous))|\ba partir de\s+[$€£r]*\s?\d|\bdesde\s+[$€£]?\d",
+    rf"\b(?:zwischen\s+[$€£]?\d[\d.,]{{0,24}}\s*(?:\w+\s+)?und\s+[$€£]?\d{_NOT_HOURS}|beliebigen betrag(?!\s+(?:darunter|unter|weniger))|ab\s+[$€£]?\d[\d.,]{{0,24}}\s?(?:euro|€|\$|usd|usdt|btc|dollar))",
+    rf"\b(?:tra\s+[$€£]?\d[\d.,]{{0,24}}\s*(?:\w+\s+)?e\s+[$€£]?\d{_NOT_HOURS}|qualsiasi importo(?!\s+(?:inferiore|minore|al di sotto))|a partire da\s+[$€£]?\d|(?:deposit|invest|vers|invi|trasferisc)\w*\s+(?:solo\s+)?da\s+[$€£]?\d)",
+    r"(?:お好きな金額|任意の金額|\d[\d,.]{0,24}\s*(?:円|ドル)?から(?:投資|入金|参加))|(?:任意金额|任意金額|起投(?![诉訴])|最低投资|最低投資|\d[\d,.]{0,24}\s*(?:至|到)\s*\d[\d,.]{0,24}\s*(?:个|個)?(?:btc|比特币|比特幣|usdt))",
 )
 _COMPILED = tuple(re.compile(p) for p in (*_PATTERNS, *_PAID_OR_OFFERED))
 

@@ -274,3 +274,16 @@ def test_one_coin_under_two_names_is_no_price_list() -> None:
     # the "24 h." after them is found (counted or not), not dropped as a ticker's period
     passage = find_passage(normalise_for_judging("Send Bitcoin $1500 (BTC $1500). 24 h."))
     assert "deadline" in {c.group for c in (*passage.cues, *passage.scattered)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(
+            "钱包地址（BTC）：bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh", id="coin-named"
+        ),
+        pytest.param("钱包地址如下：bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh", id="as-follows"),
+    ],
+)
+def test_a_wallet_address_label_naming_its_coin_is_a_payment_cue(text: str) -> None:
+    assert "payment" in _groups(text), text

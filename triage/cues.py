@@ -374,7 +374,8 @@ _PATTERNS: dict[str, dict[str, tuple[str, ...]]] = {
                 # a wallet address named as such is every crypto mail's; a label that
                 # introduces one ("钱包地址：") is a demand's, as "wallet:" is in English.
                 # A payment or receiving address ("收款地址为 ...") is a demand's as it stands.
-                r"钱包地址\s*:|(?:付款地址|收款地址|封口费|赎金)",
+                # The label may name its coin or say "as follows" ("钱包地址（BTC）：").
+                r"钱包地址(?:\s*\([^)\n]{0,12}\)|如下)?\s*:|(?:付款地址|收款地址|封口费|赎金)",
             )
         ),
         "deadline": tuple(

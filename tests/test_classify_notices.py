@@ -39,3 +39,35 @@ def test_a_robbed_investor_naming_the_scammers_wallet_is_not_extortion() -> None
     )
     verdict = judge_message(_text(body, (wallet,)))
     assert not verdict.extortion, verdict.reasons()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(
+            "We have sent 2 warnings to your company. Pay 3 BTC within 24 hours or we take "
+            "your website down.",
+            id="en-ddos-count",
+        ),
+        pytest.param(
+            "Ich habe viel Zeit investiert, um Sie zu beobachten. Zahlen Sie 900 Euro in "
+            "Bitcoin innerhalb von 48 Stunden.",
+            id="de-time-spent",
+        ),
+        pytest.param(
+            "Mi oferta vence en 48 horas. Pague 500 euros en bitcoin o sus contactos "
+            "recibirán el video.",
+            id="es-my-offer",
+        ),
+        pytest.param("Mon offre expire dans 48 heures. Payez 500 euros en bitcoin.", id="fr"),
+        pytest.param(
+            "我向你保证，只要你付了钱，我就把所有东西删掉。请在48小时内支付0.1比特币。",
+            id="zh-reader-pays",
+        ),
+    ],
+)
+def test_a_demand_in_the_words_of_a_benign_tell_is_still_extortion(body: str) -> None:
+    # Each was judged benign at 0.06-0.23 by the merge of issue 10 (a "payment made" or an
+    # "offer that expires" tell vetoed a text model at 0.60-0.92); no cue of exposure fires.
+    verdict = judge_message(_text(body))
+    assert verdict.extortion, verdict.reasons()

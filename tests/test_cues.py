@@ -233,3 +233,57 @@ def test_a_wallet_address_named_is_no_payment_cue(text: str) -> None:
 
 def test_a_wallet_address_introduced_by_its_label_is_a_payment_cue() -> None:
     assert "payment" in _groups("钱包地址:bc1qexampleexampleexample")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a payment or receiving address named is a demand's; only "wallet address" is every
+        # exchange notice's and needs its label
+        pytest.param("收款地址为 bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh", id="zh-receiving"),
+        pytest.param("我的付款地址在下面。", id="zh-paying"),
+    ],
+)
+def test_a_payment_address_named_stays_a_payment_cue(text: str) -> None:
+    assert "payment" in _groups(text), text
+
+
+def test_a_deadline_after_prices_a_demand_names_stays_a_deadline() -> None:
+    # A demand may price its coins; "within 24 hours" is still its deadline. Only a bare
+    # "24 h." after a price list is the ticker's period.
+    text = "I have your video. Pay BTC $950 or USDT $950 within 24 hours, or your wife gets it."
+    assert "deadline" in _groups(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(
+            "Today BTC $95,000 and ETH $3,100. Pay $1,500 in BTC to the wallet below.", id="after"
+        ),
+        pytest.param(
+            "Prices: BTC $95,000, ETH $3,100. Send me 0.05 BTC within 24 hours.", id="send"
+        ),
+    ],
+)
+def test_a_demand_after_the_prices_it_quotes_stays_a_payment(text: str) -> None:
+    assert "payment" in _groups(text), text
+
+
+def test_one_coin_under_two_names_is_no_price_list() -> None:
+    # the "24 h." after them is found (counted or not), not dropped as a ticker's period
+    passage = find_passage(normalise_for_judging("Send Bitcoin $1500 (BTC $1500). 24 h."))
+    assert "deadline" in {c.group for c in (*passage.cues, *passage.scattered)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(
+            "钱包地址（BTC）：bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh", id="coin-named"
+        ),
+        pytest.param("钱包地址如下：bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh", id="as-follows"),
+    ],
+)
+def test_a_wallet_address_label_naming_its_coin_is_a_payment_cue(text: str) -> None:
+    assert "payment" in _groups(text), text

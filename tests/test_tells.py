@@ -318,3 +318,105 @@ def test_a_demand_is_no_payment_made_nor_an_offer(text: str) -> None:
 )
 def test_an_offer_that_expires_is_a_tell(text: str) -> None:
     assert find_tells(normalise_for_judging(text)), text
+
+
+# ---- review of the paid-or-offered tells: a demand's own sentences are none of them ----
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a count is no sum of money: the follow-up of a DDoS or sextortion demand
+        pytest.param("We have sent 2 warnings to your company already.", id="en-count"),
+        # what the writer paid for the means to reach the reader is his boast, not a loss
+        pytest.param("I paid $300 for your password on the dark web.", id="en-paid-for-yours"),
+        # the reader pays in the clause the writer's "ich habe" opens
+        pytest.param(
+            "Ich habe keine Eile, aber sobald Sie bezahlt haben, lösche ich alles.",
+            id="de-reader-pays",
+        ),
+        pytest.param("Ich habe viel Zeit investiert, um Sie zu beobachten.", id="de-time"),
+        pytest.param("我向你保证，只要你付了钱，我就把所有东西删掉。", id="zh-reader-pays"),
+        # "once you have sent it": the conditional of the demand, not a past payment
+        pytest.param("ビットコインで送金しましたら、すぐに動画を削除します。", id="ja-conditional"),
+        pytest.param("振り込みましたら、データは消去されます。", id="ja-conditional-furikomi"),
+    ],
+)
+def test_a_demand_is_no_payment_the_writer_made(text: str) -> None:
+    assert not find_tells(normalise_for_judging(text)), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an extortionist calls his demand "my offer"; a shop's offer is "the" or "our" offer
+        pytest.param("My offer expires in 48 hours.", id="en"),
+        pytest.param("Mein Angebot endet in 48 Stunden.", id="de"),
+        pytest.param("Mi oferta vence en 48 horas.", id="es"),
+        pytest.param("A minha oferta expira em 48 horas.", id="pt"),
+        pytest.param("Mon offre expire dans 48 heures.", id="fr"),
+        pytest.param("La mia offerta termina tra 48 ore.", id="it"),
+    ],
+)
+def test_my_offer_that_expires_is_no_tell(text: str) -> None:
+    assert not find_tells(normalise_for_judging(text)), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("1," * 25000, id="commas"),
+        pytest.param("1." * 25000, id="dots"),
+    ],
+)
+def test_hostile_digits_cannot_stall_the_tells(text: str) -> None:
+    # A guard against quadratic backtracking (a stalled cron run), not a speed target: on
+    # 50,000 characters of "1," the tells took over a minute; bounded, well under a second.
+    import signal
+
+    def stalled(signum: int, frame: object) -> None:
+        raise TimeoutError("tells stalled on hostile text")
+
+    previous = signal.signal(signal.SIGALRM, stalled)
+    signal.alarm(20)
+    try:
+        find_tells(normalise_for_judging(text))
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Any amount less than that will be ignored.", id="en"),
+        pytest.param("Cualquier cantidad inferior será ignorada.", id="es"),
+        pytest.param("Qualquer valor abaixo disso será ignorado.", id="pt"),
+        pytest.param("N'importe quel montant inférieur sera ignoré.", id="fr"),
+        pytest.param("Qualsiasi importo inferiore sarà ignorato.", id="it"),
+        pytest.param("Jeden beliebigen Betrag darunter ignoriere ich.", id="de"),
+    ],
+)
+def test_a_demand_that_refuses_less_is_no_offer_of_any_sum(text: str) -> None:
+    assert not find_tells(normalise_for_judging(text)), text
+
+
+def test_patience_lost_is_no_money_lost() -> None:
+    # "tout" (everything) as a word, not the start of "toute patience"
+    assert not find_tells(normalise_for_judging("J'ai perdu toute patience. Payez 500 euros."))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("You have between 24 and 48 hours to pay 0.1 BTC.", id="en"),
+        pytest.param("Tienes entre 24 y 48 horas para pagar 0,1 BTC.", id="es"),
+        pytest.param("Hai tra 24 e 48 ore per pagare 0,1 BTC.", id="it"),
+        pytest.param("Sie haben zwischen 24 und 48 Stunden, um 0,1 BTC zu zahlen.", id="de"),
+        pytest.param("Vous avez entre 24 et 48 heures pour payer 0,1 BTC.", id="fr"),
+        # 发起投诉 (to file a complaint) holds 起投 (the minimum stake) by accident
+        pytest.param("如果你报警或者发起投诉，我就把视频发给你的家人。", id="zh-complaint"),
+    ],
+)
+def test_a_range_of_hours_or_a_complaint_is_no_offer_of_any_sum(text: str) -> None:
+    assert not find_tells(normalise_for_judging(text)), text

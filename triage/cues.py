@@ -372,8 +372,10 @@ _PATTERNS: dict[str, dict[str, tuple[str, ...]]] = {
                 r"(?:比特币|btc|usdt|泰达币|加密货币|虚拟货币)[^。\n]{0,10}?(?:钱包|地址)",
                 r"(?:转到|转入|存入|汇到)[^。\n]{0,10}?(?:钱包|账户|地址)",
                 # a wallet address named as such is every crypto mail's; a label that
-                # introduces one ("钱包地址：") is a demand's, as "wallet:" is in English
-                r"(?:钱包地址|付款地址|收款地址)\s*:|(?:封口费|赎金)",
+                # introduces one ("钱包地址：") is a demand's, as "wallet:" is in English.
+                # A payment or receiving address ("收款地址为 ...") is a demand's as it stands.
+                # The label may name its coin or say "as follows" ("钱包地址（BTC）：").
+                r"钱包地址(?:\s*\([^)\n]{0,12}\)|如下)?\s*:|(?:付款地址|收款地址|封口费|赎金)",
             )
         ),
         "deadline": tuple(
@@ -589,21 +591,40 @@ class Passage:
 _PRICE = re.compile(rf"(?<![a-z])(?P<coin>{_COIN})(?:\s*/\s*(?:usd|eur)\w?)?\s*[:=]?\s*{_AMOUNT}")
 _PRICE_REACH = 60  # from one price to the next in one list
 _PERIOD_REACH = 20  # what follows the last price: its "24 h."
+# One coin under its several names: "Bitcoin $1500 or BTC $1500" names one coin, not a list.
+_COIN_NAMES = {
+    "bitcoin": "btc", "bitcoins": "btc", "比特币": "btc", "比特幣": "btc", "ビットコイン": "btc",
+    "ether": "eth", "ethereum": "eth", "以太坊": "eth", "以太幣": "eth", "イーサリアム": "eth",
+    "tether": "usdt", "泰达币": "usdt", "泰達幣": "usdt", "litecoin": "ltc", "monero": "xmr",
+}  # fmt: skip
 
 
 def _price_lists(skeleton: str) -> list[tuple[int, int]]:
-    """Spans of the skeleton that are price lists of several coins."""
+    """Spans of the skeleton that are price lists of several coins, first price to last."""
     spans: list[tuple[int, int]] = []
     run: list[re.Match[str]] = []
     for match in [*_PRICE.finditer(skeleton), None]:
         if match is not None and run and match.start() - run[-1].end() <= _PRICE_REACH:
             run.append(match)
             continue
-        coins = {m.group("coin") for m in run}
+        coins = {_COIN_NAMES.get(m.group("coin"), m.group("coin")) for m in run}
         if len(coins) >= 2:
-            spans.append((run[0].start(), run[-1].end() + _PERIOD_REACH))
+            spans.append((run[0].start(), run[-1].end()))
         run = [match] if match is not None else []
     return spans
+
+
+def _in_price_list(
+    group: str, pattern: re.Pattern[str], match: re.Match[str], tickers: list[tuple[int, int]]
+) -> bool:
+    """A payment inside a price list, or a bare duration ("24 h.") in it or just after it:
+    the ticker's, no cue. A demand that quotes the prices and then asks ("BTC $95,000, ETH
+    $3,100. Pay $1,500 in BTC") or sets its time ("... within 24 hours") still does."""
+    if group == "payment":
+        return any(a <= match.start() < b for a, b in tickers)
+    if group == "deadline" and pattern.pattern == _BARE_HOURS:
+        return any(a <= match.start() < b + _PERIOD_REACH for a, b in tickers)
+    return False
 
 
 def find_passage(skeleton: str, wallets: Sequence[str] = ()) -> Passage:
@@ -623,7 +644,7 @@ def find_passage(skeleton: str, wallets: Sequence[str] = ()) -> Passage:
                 break
             if group == "payment" and _warned_off(skeleton, match):
                 continue
-            if group in ("payment", "deadline") and any(a <= match.start() < b for a, b in tickers):
+            if _in_price_list(group, pattern, match, tickers):
                 continue
             matches.append((match.start(), group, match))
     for wallet in dict.fromkeys(w.casefold() for w in wallets if w):

@@ -37,6 +37,8 @@ _MAX_TELLS = 3  # enough to say why; a newsletter can hold hundreds
 # A link whose path or host asks for a login, a verification, a parcel or an order.
 _LINK = r"(?:https?://|www\.)\S*?(?:login|log-in|signin|sign-in|verif|secure|account|konto|conta|cuenta|compte|track|parcel|paket|order|bestell|pedido|commande|ordine|claim|prize|bonus|unsubscribe|abmelden|desinscri|cancelar)"
 
+# An offer that ends is a shop's ("the offer", "our offer"); "my offer" is the
+# extortionist's name for his demand ("Mi oferta vence en 48 horas"). Grammar, no figure.
 _PATTERNS: tuple[str, ...] = (
     _LINK,
     # en
@@ -49,7 +51,7 @@ _PATTERNS: tuple[str, ...] = (
     r"\b(?:earn|make)\s+(?:up to\s+|over\s+)?[^.\n]{0,24}?\b(?:a|per|every)\s+(?:day|week|month)\b",
     r"\b(?:returns?|profits?|roi|gains?)\s+(?:of\s+)?\d+\s*%|\d+\s*%\s+(?:returns?|profits?|roi|off|discount)\b",
     r"\b(?:trading (?:bot|platform|signals)|investment (?:plan|opportunity|platform)|passive income|financial freedom)\b",
-    r"\b(?:order|buy|shop)\s+(?:now|today)\b|\b(?:limited|special|exclusive)\s+offer\b|\boffer (?:ends|expires)\b|\bfree (?:bottle|trial|shipping|gift)\b",
+    r"\b(?:order|buy|shop)\s+(?:now|today)\b|\b(?:limited|special|exclusive)\s+offer\b|(?<!\bmy )\boffer (?:ends|expires)\b|\bfree (?:bottle|trial|shipping|gift)\b",
     r"\bunsubscribe\b|\b(?:click|tap)\s+(?:here|the link|below|on the link)\b",
     # es
     r"\b(?:verifique|verifica|confirme|confirma|actualice|actualiza|valide)\s+(?:su|tu|sus|tus)\s+(?:cuenta|identidad|datos|tarjeta|contrasena|informacion)\b",
@@ -57,35 +59,35 @@ _PATTERNS: tuple[str, ...] = (
     r"\b(?:su|tu) (?:paquete|envio|pedido)\b[^.\n]{0,60}?\b(?:entrega|aduana|deposito|mensajero|repartidor)\b",
     r"\b(?:reclame|reclama|cobre|cobra)\s+(?:su|tu)\s+(?:premio|ganancias|bono)\b|\b(?:ha ganado|has ganado|ganador|loteria|sorteo)\b",
     r"\b(?:gane|gana|ganar)\s+(?:hasta\s+)?[^.\n]{0,24}?\b(?:al|por|cada)\s+(?:dia|semana|mes)\b|\b(?:rentabilidad|ganancias?|beneficios?)\s+(?:del?\s+)?\d+\s*%|\b\d+\s*%\s+de descuento\b",
-    r"\b(?:pida|pide|compre|compra)\s+(?:ya|ahora|hoy)\b|\boferta (?:especial|limitada|termina|valida|vence|caduca|expira)\b|\bbot de trading\b",
+    r"\b(?:pida|pide|compre|compra)\s+(?:ya|ahora|hoy)\b|(?<!\bmi )(?<!\bminha )\boferta (?:especial|limitada|termina|valida|vence|caduca|expira)\b|\bbot de trading\b",
     # pt
     r"\b(?:verifique|confirme|atualize|valide|regularize)\s+(?:a\s+)?(?:sua|seus|suas|seu)\s+(?:conta|identidade|dados|cartao|senha|cadastro)\b",
     r"\b(?:faca|acesse) (?:login|o login)\b|\bclique (?:aqui|no link)\b|\bcancelar (?:a )?inscricao\b|\bdescadastr\w+\b",
     r"\b(?:sua|seu) (?:encomenda|pacote|pedido|envio)\b[^.\n]{0,60}?\b(?:entrega|alfandega|deposito|transportadora|correios)\b",
     r"\b(?:resgate|reivindique|receba)\s+(?:o\s+)?(?:seu|sua)\s+(?:premio|bonus|ganhos)\b|\b(?:voce ganhou|ganhador|sorteio|loteria)\b",
     r"\b(?:ganhe|ganhar)\s+(?:ate\s+)?[^.\n]{0,24}?\b(?:por|cada|ao)\s+(?:dia|semana|mes)\b|\b(?:rendimento|retorno|lucros?)\s+(?:de\s+)?\d+\s*%|\b\d+\s*%\s+de desconto\b",
-    r"\b(?:peca|compre)\s+(?:ja|agora|hoje)\b|\boferta (?:especial|limitada|termina|valida|vence|expira)\b|\brobo de (?:trading|investimento)\b",
+    r"\b(?:peca|compre)\s+(?:ja|agora|hoje)\b|(?<!\bmi )(?<!\bminha )\boferta (?:especial|limitada|termina|valida|vence|expira)\b|\brobo de (?:trading|investimento)\b",
     # de
     r"\b(?:bestatigen|verifizieren|aktualisieren|uberprufen|entsperren)\s+sie\s+(?:ihr|ihre|ihren)\s+(?:konto|identitat|daten|angaben|karte|zugang|passwort)\b|\b(?:ihr|ihre|ihren)\s+(?:konto|identitat|daten|angaben|karte|zugang)\s+(?:zu\s+)?(?:bestatigen|verifizieren|aktualisieren|uberprufen)\b",
     r"\b(?:melden sie sich|loggen sie sich) (?:an|ein)\b|\bklicken sie (?:hier|auf den link)\b|\b(?:newsletter )?abbestellen\b",
     r"\b(?:ihr|ihre) (?:paket|sendung|lieferung|bestellung)\b[^.\n]{0,60}?\b(?:zustellung|zoll|depot|kurier|zugestellt)\b",
     r"\b(?:fordern sie|holen sie sich)\s+(?:ihren|ihr)\s+(?:gewinn|preis|bonus)\b|\b(?:sie haben gewonnen|gewinner|gewinnspiel|lotterie|verlosung)\b",
     r"\b(?:verdienen sie|verdienen)\s+(?:bis zu\s+)?[^.\n]{0,24}?\b(?:pro|jede[nm]?|im)\s+(?:tag|woche|monat)\b|\b(?:rendite|gewinne?)\s+(?:von\s+)?\d+\s*%|\b\d+\s*%\s+rabatt\b",
-    r"\b(?:jetzt|heute)\s+(?:bestellen|kaufen)\b|\b(?:sonderangebot|angebot endet|angebot gilt|gratis-flasche|gratisflasche)\b|\btrading-?bot\b",
+    r"\b(?:jetzt|heute)\s+(?:bestellen|kaufen)\b|\b(?:sonderangebot|(?<!\bmein )angebot endet|(?<!\bmein )angebot gilt|gratis-flasche|gratisflasche)\b|\btrading-?bot\b",
     # fr
     r"\b(?:verifiez|confirmez|mettez a jour|validez|debloquez)\s+(?:votre|vos)\s+(?:compte|identite|donnees|informations|carte|coordonnees|mot de passe)\b",
     r"\b(?:connectez-vous|identifiez-vous)\b|\bcliquez (?:ici|sur le lien)\b|\b(?:se )?desinscrire\b|\bdesabonner\b",
     r"\b(?:votre) (?:colis|envoi|commande|livraison)\b[^.\n]{0,60}?\b(?:livraison|douane|depot|livreur|transporteur)\b",
     r"\b(?:reclamez|recuperez|encaissez)\s+(?:votre|vos)\s+(?:prix|gains|lot|bonus)\b|\b(?:vous avez gagne|gagnant|loterie|tirage au sort)\b",
     r"\b(?:gagnez|gagner)\s+(?:jusqu'a\s+)?[^.\n]{0,24}?\b(?:par|chaque)\s+(?:jour|semaine|mois)\b|\b(?:rendement|profits?|gains?)\s+(?:de\s+)?\d+\s*%|\b\d+\s*%\s+de (?:reduction|remise)\b",
-    r"\b(?:commandez|achetez)\s+(?:maintenant|aujourd'hui|des maintenant)\b|\boffre (?:speciale|limitee|se termine|valable|expire|prend fin)\b|\brobot de trading\b",
+    r"\b(?:commandez|achetez)\s+(?:maintenant|aujourd'hui|des maintenant)\b|(?<!\bmon )\boffre (?:speciale|limitee|se termine|valable|expire|prend fin)\b|\brobot de trading\b",
     # it
     r"\b(?:verifica|verifichi|conferma|confermi|aggiorna|aggiorni|sblocca)\s+(?:il tuo|la tua|il suo|la sua|i tuoi|i suoi)\s+(?:account|conto|identita|dati|carta|password)\b",
     r"\b(?:accedi|effettua l'accesso)\b|\bclicca (?:qui|sul link)\b|\bannulla (?:l')?iscrizione\b|\bdisiscriv\w+\b",
     r"\b(?:il tuo|il suo) (?:pacco|ordine|spedizione)\b[^.\n]{0,60}?\b(?:consegna|dogana|deposito|corriere)\b",
     r"\b(?:riscuoti|richiedi|ritira)\s+(?:il tuo|il suo)\s+(?:premio|bonus|vincita)\b|\b(?:hai vinto|ha vinto|vincitore|lotteria|estrazione)\b",
     r"\b(?:guadagna|guadagnare)\s+(?:fino a\s+)?[^.\n]{0,24}?\b(?:al|a|ogni)\s+(?:giorno|settimana|mese)\b|\b(?:rendimento|profitt[oi]|guadagn[oi])\s+(?:del\s+)?\d+\s*%|\b\d+\s*%\s+di sconto\b",
-    r"\b(?:ordina|compra)\s+(?:ora|oggi|subito)\b|\bofferta (?:speciale|limitata|scade|valida|termina)\b|\bbot di trading\b",
+    r"\b(?:ordina|compra)\s+(?:ora|oggi|subito)\b|(?<!\bmia )\bofferta (?:speciale|limitata|scade|valida|termina)\b|\bbot di trading\b",
     # ja
     r"(?:アカウント|口座|本人|カード|お客様情報|ログイン情報)(?:の)?(?:確認|認証|更新|再開)|ログインして|こちらをクリック|配信停止",
     r"(?:荷物|お届け物|小包|配達物)(?:の)?(?:再配達|配達|お届け|税関|保管)",
@@ -97,6 +99,10 @@ _PATTERNS: tuple[str, ...] = (
     r"(?:中奖|中獎|奖金|獎金|彩票|抽奖|抽獎)",
     r"(?:每天|每周|每週|每月)(?:赚|賺|收益)|(?:回报|回報|收益|利润|利潤)(?:率)?\s*\d+\s*%|(?:立即|马上|馬上)(?:订购|訂購|购买|購買)|(?:限时|限時)(?:优惠|優惠)|(?:交易机器人|交易機器人)",
 )
+# A sum with its currency or coin: "I have sent 2 warnings" counts, it pays nothing.
+# Digits bounded as in cues._MONEY: unbounded, a run of "1,1,1,..." was rescanned from
+# each digit (over a minute for one 50,000-character message).
+_SUM = r"\d(?=[\d., ]{0,24}\s?(?:k\b|[$€£]|dollars?|dolares|dollari|euros?|pounds?|reais|usd|eur|gbp|btc|bitcoins?|usdt|eth))"
 # Money the writer has already paid or lost ("I transferred the money to the wallet they gave
 # me", "ich habe 3.000 Euro überwiesen", "送金しました"): a victim's complaint, not a demand,
 # which is imperative or future and never the first person's past. And an offer whose sum
@@ -104,23 +110,29 @@ _PATTERNS: tuple[str, ...] = (
 # investment and giveaway spam; a demand names its one sum. Grammar of the two kinds of
 # mail, in every language of the cue lists; forms an imperative shares (es "envie",
 # "pague", pt "envie") are left out.
-_MONEY_OBJECT = r"(?:money|savings|funds|everything|\$|€|£|\d|btc|bitcoin|usdt|eth|crypto|dinero|ahorros|todo|dinheiro|poupancas|tudo|geld|ersparnisse|alles|argent|economies|tout|denaro|risparmi|soldi|tutto)"
+_MONEY_OBJECT = rf"(?:money|savings|funds|everything|\$|€|£|{_SUM}|btc|bitcoin|usdt|eth|crypto|dinero|ahorros|todo|dinheiro|poupancas|tudo|geld|ersparnisse|alles|argent|economies|tout\b|denaro|risparmi|soldi|tutto)"
+# Not the writer's loss: what he paid "for your" password (his purchase, his boast), the
+# reader paying in a clause the writer opens ("ich habe ..., sobald Sie bezahlt haben",
+# "我保证你付了钱"), time spent ("Zeit investiert"), "送金しましたら" (once you have sent).
+# A range of hours is the demand's deadline ("you have between 24 and 48 hours"), not a
+# sum the reader picks.
+_NOT_HOURS = r"(?![\d.,]{0,24}\s*(?:hours?|hrs?|h\b|days?|horas|dias|heures|jours|ore\b|giorni|stunden|std|tagen?))"
 _PAID_OR_OFFERED: tuple[str, ...] = (
     # paid or lost by the writer
-    rf"\b(?:i|we)\s+(?:have\s+|had\s+)?(?:transferred|sent|paid|deposited|wired|invested|lost)\s+(?:them\s+|him\s+|(?:my|our|the|all|almost|nearly)\s+)*{_MONEY_OBJECT}",
+    rf"\b(?:i|we)\s+(?:have\s+|had\s+)?(?:transferred|sent|paid|deposited|wired|invested|lost)\s+(?:them\s+|him\s+|(?:my|our|the|all|almost|nearly)\s+)*{_MONEY_OBJECT}(?![^.\n]{{0,40}}?\bfor your\b)",
     rf"\b(?:he|hemos)\s+(?:transferido|enviado|pagado|depositado|invertido|perdido)\s+(?:(?:el|mis|nuestros|casi)\s+)*{_MONEY_OBJECT}|\b(?:transferi|perdi|inverti)\s+(?:(?:el|mis|casi)\s+)*{_MONEY_OBJECT}",
     rf"\b(?:transferi|enviei|paguei|depositei|investi|perdi|transferimos|perdemos)\s+(?:(?:o|as|os|a|minhas|meus|quase)\s+)*{_MONEY_OBJECT}",
-    r"\b(?:ich habe|wir haben|habe ich|haben wir)\b(?:[^.\n]|\.(?=\d)){0,60}?\b(?:uberwiesen|eingezahlt|investiert|bezahlt|gezahlt|verloren)\b",
+    r"\b(?:ich habe|wir haben|habe ich|haben wir)\b(?:(?!\b(?:sie|du)\b)(?:[^.\n]|\.(?=\d))){0,60}?(?<!zeit )(?<!muhe )(?<!arbeit )\b(?:uberwiesen|eingezahlt|investiert|bezahlt|gezahlt|verloren)\b",
     rf"\b(?:j'ai|nous avons)\s+(?:vire|envoye|paye|verse|depose|investi|perdu)\s+(?:(?:l'|mes|nos|presque)\s*)*{_MONEY_OBJECT}",
     rf"\b(?:ho|abbiamo)\s+(?:trasferito|inviato|pagato|versato|investito|perso)\s+(?:(?:il|i|miei|nostri|quasi)\s+)*{_MONEY_OBJECT}",
-    r"(?:送金|振り込み|振込|入金|支払い)(?:しました|ました)|(?:だまし取られ|失い)ました",
-    r"我(?:已经|已經|已)?[^。\n]{0,24}?(?:转了|轉了|汇了|匯了|付了|投了|转账了|轉賬了)|(?:骗走了|騙走了|损失了|損失了)",
-    # the reader picks the sum
-    r"\b(?:between|from)\s+[$€£]?\d[\d.,]*\s*(?:\w+\s+)?(?:and|to)\s+[$€£]?\d|\bany amount\b|\bminimum (?:deposit|investment)\b",
-    r"\bentre\s+[$€£]?\d[\d.,]*\s*(?:\w+\s+)?(?:y|e|et)\s+[$€£]?\d|\b(?:cualquier (?:cantidad|importe)|qualquer (?:valor|quantia)|n'importe quel montant)\b|\ba partir de\s+[$€£r]*\s?\d|\bdesde\s+[$€£]?\d",
-    r"\b(?:zwischen\s+[$€£]?\d[\d.,]*\s*(?:\w+\s+)?und\s+[$€£]?\d|beliebigen betrag|ab\s+[$€£]?\d[\d.,]*\s?(?:euro|€|\$|usd|usdt|btc|dollar))",
-    r"\b(?:tra\s+[$€£]?\d[\d.,]*\s*(?:\w+\s+)?e\s+[$€£]?\d|qualsiasi importo|a partire da\s+[$€£]?\d|(?:deposit|invest|vers|invi|trasferisc)\w*\s+(?:solo\s+)?da\s+[$€£]?\d)",
-    r"(?:お好きな金額|任意の金額|\d[\d,.]*\s*(?:円|ドル)?から(?:投資|入金|参加))|(?:任意金额|任意金額|起投|最低投资|最低投資|\d[\d,.]*\s*(?:至|到)\s*\d[\d,.]*\s*(?:个|個)?(?:btc|比特币|比特幣|usdt))",
+    r"(?:送金|振り込み|振込|入金|支払い)(?:しました|ました)(?!ら)|(?:だまし取られ|失い)ました",
+    r"我(?:已经|已經|已)?[^。\n你您]{0,24}?(?:转了|轉了|汇了|匯了|付了|投了|转账了|轉賬了)|(?:骗走了|騙走了|损失了|損失了)",
+    # the reader picks the sum ("any amount less than that will be ignored" is the demand's floor)
+    rf"\b(?:between|from)\s+[$€£]?\d[\d.,]{{0,24}}\s*(?:\w+\s+)?(?:and|to)\s+[$€£]?\d{_NOT_HOURS}|\bany amount\b(?!\s+(?:less|lower|below|under|smaller))|\bminimum (?:deposit|investment)\b",
+    rf"\bentre\s+[$€£]?\d[\d.,]{{0,24}}\s*(?:\w+\s+)?(?:y|e|et)\s+[$€£]?\d{_NOT_HOURS}|\b(?:cualquier (?:cantidad|importe)|qualquer (?:valor|quantia)|n'importe quel montant)\b(?!\s+(?:inferior|menor|abaixo|por debajo|inferieur|moindre|en dessous))|\ba partir de\s+[$€£r]*\s?\d|\bdesde\s+[$€£]?\d",
+    rf"\b(?:zwischen\s+[$€£]?\d[\d.,]{{0,24}}\s*(?:\w+\s+)?und\s+[$€£]?\d{_NOT_HOURS}|beliebigen betrag(?!\s+(?:darunter|unter|weniger))|ab\s+[$€£]?\d[\d.,]{{0,24}}\s?(?:euro|€|\$|usd|usdt|btc|dollar))",
+    rf"\b(?:tra\s+[$€£]?\d[\d.,]{{0,24}}\s*(?:\w+\s+)?e\s+[$€£]?\d{_NOT_HOURS}|qualsiasi importo(?!\s+(?:inferiore|minore|al di sotto))|a partire da\s+[$€£]?\d|(?:deposit|invest|vers|invi|trasferisc)\w*\s+(?:solo\s+)?da\s+[$€£]?\d)",
+    r"(?:お好きな金額|任意の金額|\d[\d,.]{0,24}\s*(?:円|ドル)?から(?:投資|入金|参加))|(?:任意金额|任意金額|起投(?![诉訴])|最低投资|最低投資|\d[\d,.]{0,24}\s*(?:至|到)\s*\d[\d,.]{0,24}\s*(?:个|個)?(?:btc|比特币|比特幣|usdt))",
 )
 _COMPILED = tuple(re.compile(p) for p in (*_PATTERNS, *_PAID_OR_OFFERED))
 

@@ -11,11 +11,17 @@ import pytest
 from PIL import Image, ImageFilter
 
 from tests.test_manipulation_native import PATCH, SIZE, WORK, _jpeg, _scene, _window_max
+from triage.imagedecode import decode_image
+from triage.manipulation import score_image
 from triage.manipulation.cooccurrence import cooccurrence_anomaly, run_histograms
-from triage.manipulation.features import BLOCK
-from triage.manipulation.native import noise_deviation, stored_luma
+from triage.manipulation.features import BLOCK, WORK_SIDE, BlockMaps, block_maps, feature_names
+from triage.manipulation.model import picture_columns, pooled_features
+from triage.manipulation.native import noise_deviation, read_native, stored_luma
+from triage.manipulation.signals import residual_stats_signal
 
-HIGH, LOW = 4.0, 3.5  # spreads: a patch's median block above HIGH; a pristine region under LOW
+# spreads: a patch's median block above HIGH; a pristine picture's strongest region under LOW,
+# the 4 spreads at which a score names a signal among its reasons
+HIGH, LOW = 4.0, 4.0
 
 
 def _anomaly(data: bytes, work: tuple[int, int] = WORK) -> np.ndarray:
@@ -122,16 +128,53 @@ def test_the_map_follows_the_exif_orientation() -> None:
 
 
 def test_runs_are_counted_once_per_position_and_folded_by_sign() -> None:
-    """Every EVERY-th row's horizontal runs and every EVERY-th column's vertical runs land in
-    some block; a picture and its negative (every residual's sign flipped) count the same."""
+    """Every 2nd row's horizontal runs and every 2nd column's vertical runs land in some
+    block; a picture and its negative (every residual's sign flipped) count the same."""
     rng = np.random.default_rng(0)
     pixels = rng.integers(0, 256, (64, 96), dtype=np.uint8)
-    counts = run_histograms(pixels, 32)
+    counts = run_histograms(pixels, 32, every=2)
     assert counts.shape[:2] == (2, 3)
     assert counts.sum() == 32 * (96 - 6) + 48 * (64 - 6)
-    assert np.array_equal(run_histograms(255 - pixels, 32), counts)
+    assert np.array_equal(run_histograms(255 - pixels, 32, every=2), counts)
 
 
 def test_a_picture_too_small_to_compare_gives_no_map() -> None:
     tiny = np.full((40, 40), 128, dtype=np.uint8)
     assert cooccurrence_anomaly(tiny, (40, 40)) is None
+
+
+def _maps(data: bytes, with_map: bool = True) -> BlockMaps:
+    decoded = decode_image(data, max_side=WORK_SIDE)
+    found = read_native(data, (decoded.width, decoded.height), decoded.image.size)
+    return block_maps(decoded.image, native=False, native_noise=found.noise,
+                      cooc=found.cooc if with_map else None)  # fmt: skip
+
+
+def test_block_maps_carry_the_cooccurrence_columns_and_zero_without_them() -> None:
+    data = _jpeg(_pasted(9, _downscaled_noise_matched(9)))
+    column = feature_names().index("cooc-w5")
+    assert _maps(data).features[:, column].max() > HIGH
+    assert not np.any(_maps(data, with_map=False).features[:, column])
+
+
+def test_the_picture_model_reads_the_strongest_cooccurrence_region() -> None:
+    pasted, pristine = _maps(_jpeg(_pasted(10, _blurred(10)))), _maps(_jpeg(_scene(10, 3.0)))
+    where = picture_columns().index("max-cooc-w5")
+
+    def strongest(maps: BlockMaps) -> float:
+        logits = np.zeros((maps.rows, maps.cols))
+        return pooled_features(logits, maps.features)[where]
+
+    assert strongest(pasted) > HIGH
+    assert strongest(pristine) < LOW
+
+
+def test_residual_stats_signal_is_strong_on_a_paste_and_quiet_on_its_pristine_picture() -> None:
+    assert residual_stats_signal(_maps(_jpeg(_pasted(11, _downscaled_noise_matched(11))))) > HIGH
+    assert residual_stats_signal(_maps(_jpeg(_scene(11, sigma=3.0)))) < LOW
+
+
+def test_a_scored_picture_names_residual_stats_among_its_reasons() -> None:
+    result = score_image(_jpeg(_pasted(12, _downscaled_noise_matched(12))))
+    assert result.signals["residual_stats"] > HIGH
+    assert any("finest detail" in reason for reason in result.reasons)

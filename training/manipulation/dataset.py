@@ -64,7 +64,8 @@ def row_of(
     native = decoded.image.size == (decoded.width, decoded.height)
     native_size, work = (decoded.width, decoded.height), decoded.image.size
     found = read_native(data, native_size, work, BLOCK)
-    maps = block_maps(decoded.image, native=native, dq=found.dq, native_noise=found.noise)
+    maps = block_maps(decoded.image, native=native, dq=found.dq, native_noise=found.noise,
+                      cooc=found.cooc)  # fmt: skip
     return Row(
         label=label,
         family=dict(family),

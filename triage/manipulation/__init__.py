@@ -75,7 +75,7 @@ def score_decoded(decoded: DecodedImage, data: bytes) -> ManipulationScore:
     native_size, work = (decoded.width, decoded.height), decoded.image.size
     found = read_native(data, native_size, work, BLOCK)
     maps = block_maps(decoded.image, native=_is_native(decoded), dq=found.dq,
-                      native_noise=found.noise)  # fmt: skip
+                      native_noise=found.noise, cooc=found.cooc)  # fmt: skip
     logits = block_logits(maps, model)
     probs = block_probability(logits)
     score = picture_probability(logits, maps.features, model)
@@ -134,6 +134,8 @@ _WORDS = {
     "ghost": "a region's error level changes with re-save quality unlike the rest's",
     "double_compression": "a region was not JPEG-compressed twice like the rest (pasted between)",
     "native_noise": "at the file's own resolution, a region's noise differs from the rest's",
+    "residual_stats": "a region's finest detail is correlated unlike the rest's (another camera, "
+    "rescaled or processed apart)",
 }
 
 

@@ -85,6 +85,10 @@ RAW = ("luma", "cb", "cr", "texture", "structure", "noise", "sharpness", "ela", 
 # its size: the block model reads it (fitted both ways on generator 1, it raised the held-out,
 # generator-2 and large-base figures; the picture model alone reading it did not).
 NATIVE = ("nnoise-w5", "|nnoise-w5|")
+# The residual co-occurrence anomaly (cooccurrence.py), 3x3- and 5x5-block means: one-sided (a
+# distance), so no size column. Fitted with and without on generator 1 (smaller models, 900 + 600
+# pictures), it raised the held-out and generator-2 figures (large bases: AUC up, TPR down).
+COOC = ("cooc-w3", "cooc-w5")
 # Trailing columns the picture model reads and the block model does not (fitted both ways on
 # generator 1, the block model did worse on its held-out set with them; the picture model better).
 PICTURE_ONLY = ("dq-w5",)
@@ -93,7 +97,7 @@ PICTURE_ONLY = ("dq-w5",)
 def block_feature_names() -> tuple[str, ...]:
     """Names of the columns the block model reads: the first ones of BlockMaps.features."""
     signed = tuple(f"{c}-{w}" for c in CUES for w in WINDOWS)
-    return (*signed, *(f"|{n}|" for n in signed), *(f"raw-{c}" for c in RAW), *NATIVE)
+    return (*signed, *(f"|{n}|" for n in signed), *(f"raw-{c}" for c in RAW), *NATIVE, *COOC)
 
 
 def feature_names() -> tuple[str, ...]:
@@ -107,13 +111,15 @@ def block_maps(
     native: bool,
     dq: tuple[Array, Array] | None = None,
     native_noise: Array | None = None,
+    cooc: Array | None = None,
 ) -> BlockMaps:
     """Block cues, deviations and window features of an RGB picture of at most WORK_SIDE.
 
     `dq` is the file's double-compression evidence pooled into this picture's blocks
     (dq.double_compression_grid: mean log-likelihood ratio and coefficients read per
     block), None when the file shows none. `native_noise` is the noise deviation read at
-    the file's own resolution (native.noise_deviation), None when unread.
+    the file's own resolution (native.noise_deviation), None when unread; `cooc` the residual
+    co-occurrence anomaly (cooccurrence.cooccurrence_anomaly), None when unread.
     """
     pixels = _crop_to_blocks(np.asarray(image, dtype=np.uint8))  # RGB, as decode_image gives
     rgb = pixels.astype(np.float64)
@@ -142,6 +148,9 @@ def block_maps(
     dq_w5 = ndimage.uniform_filter(deviations["dq"], size=5, mode="nearest")
     deviations["nnoise"] = _native_deviation(native_noise, rows, cols)
     nnoise_w5 = ndimage.uniform_filter(deviations["nnoise"], size=5, mode="nearest")
+    deviations["cooc"] = _native_deviation(cooc, rows, cols)
+    cooc_windows = [ndimage.uniform_filter(deviations["cooc"], size=w, mode="nearest")
+                    for w in (3, 5)]  # fmt: skip
     return BlockMaps(
         cues=cues,
         deviations=deviations,
@@ -151,6 +160,7 @@ def block_maps(
                 np.stack([cues[c].ravel() for c in RAW], axis=1),
                 nnoise_w5.reshape(-1, 1),
                 np.abs(nnoise_w5).reshape(-1, 1),
+                *(w.reshape(-1, 1) for w in cooc_windows),
                 dq_w5.reshape(-1, 1),
             ],
             axis=1,
@@ -174,7 +184,7 @@ def _dq_deviation(dq: tuple[Array, Array] | None, rows: int, cols: int) -> Array
 
 
 def _native_deviation(noise: Array | None, rows: int, cols: int) -> Array:
-    """The native noise deviation on this grid; 0 (no evidence) when unread or misshapen."""
+    """A native-resolution map on this grid; 0 (no evidence) when unread or misshapen."""
     if noise is None or noise.shape[0] < rows or noise.shape[1] < cols:
         return np.zeros((rows, cols))
     return np.asarray(noise[:rows, :cols], dtype=np.float64)

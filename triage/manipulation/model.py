@@ -31,7 +31,7 @@ from triage.manipulation.features import (
 MODEL_FILE = "manipulation.json"
 _LINEAR = ("mean", "scale", "coef")
 MAX_DEPTH = 12  # scoring lays each tree out in 2^(depth+1) slots; ours are 4 deep
-FORMAT = 5  # bumped when the columns change; a stale file is refused, not misread
+FORMAT = 6  # bumped when the columns change; a stale file is refused, not misread
 POOLED = ("peak", "top4", "top5pct", "median", "log_blocks")
 # Beside the learned block logits, the picture model reads each cue's own strongest region
 # (the 5x5-block mean of its deviation): evidence that needs no training on pastes, so a paste
@@ -44,6 +44,9 @@ DQ_POOLS = ("deficit-min-dq-w5", "deficit-q05-dq-w5")
 # deviation at its highest and lowest (a noisier or a cleaner region) and the 95th percentile
 # of its size; 0 when unread.
 NATIVE_POOLS = ("max-nnoise-w5", "deficit-min-nnoise-w5", "q95|nnoise-w5|")
+# And the residual co-occurrence anomaly (cooccurrence.py): its strongest 5x5 and 3x3 regions
+# and the 95th percentile of its 5x5 means; 0 when unread.
+COOC_POOLS = ("max-cooc-w5", "max-cooc-w3", "q95-cooc-w5")
 
 
 class ModelUnavailable(TriageError):
@@ -193,7 +196,7 @@ class ShippedModel:
 
 
 def picture_columns() -> tuple[str, ...]:
-    return (*POOLED, *CUE_POOLS, *DQ_POOLS, *NATIVE_POOLS)
+    return (*POOLED, *CUE_POOLS, *DQ_POOLS, *NATIVE_POOLS, *COOC_POOLS)
 
 
 def block_logits(maps: BlockMaps, model: ShippedModel) -> Array:
@@ -210,6 +213,7 @@ def block_logits_of(features: Array, rows: int, cols: int, block: Trees) -> Arra
 _BLOCK_WIDTH = len(block_feature_names())
 _DQ_COLUMN = feature_names().index("dq-w5")
 _NATIVE_COLUMN = feature_names().index("nnoise-w5")
+_COOC_W3, _COOC_W5 = feature_names().index("cooc-w3"), feature_names().index("cooc-w5")
 
 
 _CUE_COLUMNS = tuple(feature_names().index(f"|{cue}-w5|") for cue in CUES)
@@ -219,7 +223,8 @@ def pooled_features(logits: Array, features: Array) -> list[float]:
     """Picture-level summary (picture_columns() order): the block logits pooled, then per cue
     the largest and 95th-percentile 5x5-window deviation over the picture's blocks, then the
     double-compression deficit: minus the least and the 5th-percentile 5x5-window dq, then the
-    native noise deviation's 5x5-window largest, minus its least, and 95th percentile of |.|."""
+    native noise deviation's 5x5-window largest, minus its least, and 95th percentile of |.|,
+    then the co-occurrence anomaly's largest 5x5 and 3x3 window and 95th-percentile 5x5."""
     flat = np.sort(logits.ravel())[::-1]
     top = max(1, round(0.05 * flat.size))
     pooled = [float(flat[0]), float(flat[:4].mean()), float(flat[:top].mean()),
@@ -230,11 +235,16 @@ def pooled_features(logits: Array, features: Array) -> list[float]:
     dq = np.asarray(features[:, _DQ_COLUMN], dtype=np.float64)
     pooled += [float(-dq.min()), float(-np.quantile(dq, 0.05))]
     noise = np.asarray(features[:, _NATIVE_COLUMN], dtype=np.float64)
+    cooc3 = np.asarray(features[:, _COOC_W3], dtype=np.float64)
+    cooc5 = np.asarray(features[:, _COOC_W5], dtype=np.float64)
     return [
         *pooled,
         float(noise.max()),
         float(-noise.min()),
         float(np.quantile(np.abs(noise), 0.95)),
+        float(cooc5.max()),
+        float(cooc3.max()),
+        float(np.quantile(cooc5, 0.95)),
     ]
 
 

@@ -30,6 +30,7 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image, ImageOps
 
+from triage.manipulation.cooccurrence import cooccurrence_anomaly
 from triage.manipulation.dq import (
     DoubleCompression,
     double_compression,
@@ -58,16 +59,18 @@ class StoredLuma:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class NativeEvidence:
     """Per work block (rows x cols): double compression (dq.pool_to_grid), None when the file
-    shows none; and the native noise deviation in robust spreads, None when unreadable."""
+    shows none; the native noise deviation and the residual co-occurrence anomaly in robust
+    spreads, None when unreadable."""
 
     dq: tuple[Array, Array] | None
     noise: Array | None
+    cooc: Array | None = None  # cooccurrence.cooccurrence_anomaly, None when unread
 
 
 def read_native(
     data: bytes, size: tuple[int, int], work: tuple[int, int], block: int = BLOCK
 ) -> NativeEvidence:
-    """Both native-resolution maps of one file, its luma decoded once.
+    """The native-resolution maps of one file, its luma decoded once.
 
     `size` is the displayed native (width, height), `work` the reduced picture's.
     """
@@ -79,7 +82,8 @@ def read_native(
         found = double_compression(data, stored=(stored.luma, stored.table, stored.orientation))
     dq = None if found is None else pool_to_grid(found, size, work, block)
     noise = noise_deviation(stored.luma, work, block, orientation=stored.orientation)
-    return NativeEvidence(dq=dq, noise=noise)
+    cooc = cooccurrence_anomaly(stored.luma, work, block, orientation=stored.orientation)
+    return NativeEvidence(dq=dq, noise=noise, cooc=cooc)
 
 
 def stored_luma(data: bytes) -> StoredLuma | None:

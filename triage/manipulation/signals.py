@@ -24,7 +24,7 @@ _EDITORS = ("photoshop", "gimp", "paint.net", "pixlr", "lightroom", "affinity", 
             "picsart", "canva", "photopea", "facetune", "fotor", "inkscape", "krita")  # fmt: skip
 
 PIXEL_SIGNALS = ("noise", "seam", "ela", "jpeg_grid", "colour", "texture", "grain", "chroma_noise",
-                 "ghost", "double_compression", "native_noise")  # fmt: skip
+                 "ghost", "double_compression", "native_noise", "residual_stats")  # fmt: skip
 
 
 def suspicious_region(suspicion: Array) -> np.ndarray:
@@ -121,6 +121,16 @@ def native_noise_signal(maps: BlockMaps) -> float:
     return float(np.abs(ndimage.uniform_filter(z, size=5, mode="nearest")).max())
 
 
+def residual_stats_signal(maps: BlockMaps) -> float:
+    """The finest detail's statistics (residual co-occurrences, read at the file's own
+    resolution): how far the strongest 3x3-block region sits from the rest of the picture, in
+    robust spreads (where it lies, as native_noise); 0 when it was not read."""
+    z = maps.deviations["cooc"]
+    if not z.any():
+        return 0.0
+    return float(ndimage.uniform_filter(z, size=3, mode="nearest").max())
+
+
 def region_signals(maps: BlockMaps, suspicion: Array) -> dict[str, float]:
     """All pixel signals, by name (PIXEL_SIGNALS order), at the suspicious region."""
     region = suspicious_region(suspicion)
@@ -136,6 +146,7 @@ def region_signals(maps: BlockMaps, suspicion: Array) -> dict[str, float]:
         "ghost": ghost_signal(maps, region),
         "double_compression": double_compression_signal(maps, region),
         "native_noise": native_noise_signal(maps),
+        "residual_stats": residual_stats_signal(maps),
     }
 
 

@@ -9,6 +9,7 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageOps
@@ -34,6 +35,7 @@ from triage.descriptorindex import (
     bucket_keys,
 )
 from triage.fingerprint import fingerprint_image, hash_distance
+from triage.imagelinks import CandidateIndex, spread_order
 from triage.keypoints import LinkKeys, link_keys_of, link_keys_of_image, verify
 from triage.pipeline import ingest_stream
 from triage.queries import list_clusters, show_cluster
@@ -198,6 +200,42 @@ def test_descriptor_index_proposes_a_cropped_mirrored_copy_among_many_pictures()
     query = link_keys_of(edit(edit(campaign_picture("scene-t", "f2"), "crop-20"), "mirror"))
     found = index.near(np.concatenate([query.plain.descriptors, query.mirrored.descriptors]), 8)
     assert found and found[0][0] == "target"
+
+
+def _faint_with_busy_corner(seed: int, corner_seed: int, corner: str = "top left") -> bytes:
+    """A faint texture over the frame, and a busy patch of blocks in one corner (what is
+    pasted over a copy: it differs from copy to copy and holds its strongest corners)."""
+    rng = np.random.default_rng(seed)
+    faint = cv2.GaussianBlur(rng.normal(0, 1, (480, 640)).astype(np.float32), (0, 0), 3)
+    picture = 100 + faint / faint.std() * 14
+    blocks = np.random.default_rng(corner_seed).integers(0, 2, (20, 25)) * 200 + 20
+    if corner == "top left":
+        picture[:160, :200] = np.kron(blocks, np.ones((8, 8)))
+    else:  # bottom right: its global hash moves too
+        picture[-160:, -200:] = np.kron(blocks, np.ones((8, 8)))
+    out = io.BytesIO()
+    Image.fromarray(picture.clip(0, 255).astype(np.uint8)).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_a_faint_copy_is_proposed_by_its_base_not_by_what_was_pasted_over_it():
+    # Its strongest corners all lie in the pasted patch, which the sibling does not share:
+    # the index must hold the faint frame's descriptors too to propose it.
+    index = CandidateIndex()
+    for n, data in enumerate([_faint_with_busy_corner(100 + n, 500 + n) for n in range(40)]):
+        fp = fingerprint_image(data)
+        index.add(f"other-{n:02d}", int(fp.phash, 16), int(fp.phash_mirror, 16), link_keys_of(data))
+    stored = _faint_with_busy_corner(7, 1)
+    fp = fingerprint_image(stored)
+    index.add("sibling", int(fp.phash, 16), int(fp.phash_mirror, 16), link_keys_of(stored))
+    copy = _faint_with_busy_corner(7, 2, "bottom right")
+    assert "sibling" in index.propose(int(fingerprint_image(copy).phash, 16), link_keys_of(copy))
+
+
+def test_spread_order_takes_each_cell_in_turn_strongest_first():
+    points = np.array([[10, 10], [20, 20], [90, 90], [30, 30], [90, 10]], np.float32)
+    assert spread_order(points, (100, 100), 2).tolist() == [0, 2, 4, 1, 3]
+    assert spread_order(np.zeros((0, 2), np.float32), (100, 100), 2).tolist() == []
 
 
 def test_strong_evidence_beats_a_benign_text_only_for_a_campaign_shaped_mail():

@@ -14,7 +14,6 @@ from triage.imagedecode import decode_image
 from triage.manipulation.dq import (
     DoubleCompression,
     double_compression,
-    double_compression_grid,
     pool_to_grid,
 )
 from triage.manipulation.features import BLOCK, WORK_SIDE, BlockMaps, block_maps, feature_names
@@ -152,7 +151,8 @@ def test_pooling_to_a_reduced_grid_keeps_the_region() -> None:
 def _maps(data: bytes) -> BlockMaps:
     decoded = decode_image(data, max_side=WORK_SIDE)
     size, work = (decoded.width, decoded.height), decoded.image.size
-    grid = double_compression_grid(data, size, work, BLOCK)
+    dq = double_compression(data)
+    grid = None if dq is None else pool_to_grid(dq, size, work, BLOCK)
     return block_maps(decoded.image, native=work == size, dq=grid)
 
 

@@ -21,17 +21,13 @@ that is what the block model weighs it against.
 
 from __future__ import annotations
 
-import math
-
-import cv2
 import numpy as np
 from numpy.typing import NDArray
 from scipy import ndimage
 
-from triage.manipulation.dq import orient
+from triage.manipulation.dq import native_stride, to_work_grid
 from triage.manipulation.features import BLOCK, Array, robust_residual
 
-NATIVE_SIDE = 2048  # longest side read, as native.py: larger pictures are read on every k-th pixel
 RUN = 4  # residual signs read in runs of this many pixels: 3^4 = 81 codes (Splicebuster's design)
 POOL = 3  # blocks a side pooled into one histogram: a 16-px block alone holds too few runs
 DIMS = 8  # main directions of the histograms kept for the Gaussian fit
@@ -64,7 +60,7 @@ def cooccurrence_anomaly(
     """Per work block (rows x cols) of the displayed picture: how far the block's residual
     co-occurrences sit from the picture's own, in robust spreads. `luma` is the file's
     luma as stored, `work` the reduced picture's (width, height). None when too small."""
-    stride = max(1, math.ceil(max(luma.shape) / NATIVE_SIDE))
+    stride = native_stride(luma.shape)
     pixels = np.ascontiguousarray(luma[::stride, ::stride])
     side = max(8, round(block * max(pixels.shape) / max(work)))
     rows, cols = pixels.shape[0] // side, pixels.shape[1] // side
@@ -74,11 +70,7 @@ def cooccurrence_anomaly(
     counts = run_histograms(pixels[: rows * side, : cols * side], side, every)
     distance = _distance(_pooled(counts)).reshape(rows, cols)
     z = robust_residual(distance, [np.ones_like(distance)], np.ones_like(distance, dtype=bool))
-    target = (work[0] // block, work[1] // block)  # (cols, rows) as OpenCV takes sizes
-    if min(target) < 1:
-        return None
-    turned = orient(z, orientation)
-    return np.asarray(cv2.resize(turned, target, interpolation=cv2.INTER_AREA), dtype=np.float64)
+    return to_work_grid(z, work, block, orientation)
 
 
 def run_histograms(pixels: NDArray[np.uint8], side: int, every: int = 1) -> Array:

@@ -23,10 +23,12 @@ blocks), carry no evidence.
 from __future__ import annotations
 
 import io
+import math
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
@@ -207,12 +209,25 @@ def pool_to_grid(dq: DoubleCompression, size: tuple[int, int], work: tuple[int, 
     return pooled, np.asarray(spoke, dtype=np.float64).reshape(shape)[:rows, :cols]
 
 
-def double_compression_grid(
-    data: bytes, size: tuple[int, int], work: tuple[int, int], block: int
-) -> tuple[Array, Array] | None:
-    """pool_to_grid of the file's map, or None when it shows no first compression."""
-    dq = double_compression(data)
-    return None if dq is None else pool_to_grid(dq, size, work, block)
+# Longest side the maps read at the file's own resolution take (native.py, cooccurrence.py):
+# larger pictures are read on every k-th pixel, not averaged, so the noise per pixel stays
+# the file's (cost).
+NATIVE_SIDE = 2048
+
+
+def native_stride(shape: tuple[int, ...]) -> int:
+    """Every how many pixels a stored luma of `shape` is read (1 up to NATIVE_SIDE)."""
+    return max(1, math.ceil(max(shape) / NATIVE_SIDE))
+
+
+def to_work_grid(z: Array, work: tuple[int, int], block: int, orientation: int) -> Array | None:
+    """A per-block map of the stored picture, turned as EXIF says and resized onto the work
+    picture's blocks (rows x cols); None when the work picture has no whole block."""
+    target = (work[0] // block, work[1] // block)  # (cols, rows) as OpenCV takes sizes
+    if min(target) < 1:
+        return None
+    turned = orient(z, orientation)
+    return np.asarray(cv2.resize(turned, target, interpolation=cv2.INTER_AREA), dtype=np.float64)
 
 
 def jpeg_luma(data: bytes) -> tuple[NDArray[np.uint8], list[int] | None, int] | None:

@@ -116,7 +116,7 @@ def block_maps(
     """Block cues, deviations and window features of an RGB picture of at most WORK_SIDE.
 
     `dq` is the file's double-compression evidence pooled into this picture's blocks
-    (dq.double_compression_grid: mean log-likelihood ratio and coefficients read per
+    (dq.pool_to_grid of dq.double_compression: mean log-likelihood ratio and coefficients read per
     block), None when the file shows none. `native_noise` is the noise deviation read at
     the file's own resolution (native.noise_deviation), None when unread; `cooc` the residual
     co-occurrence anomaly (cooccurrence.cooccurrence_anomaly), None when unread.

@@ -14,7 +14,7 @@ stored, per block of the size a work block covers in the file:
   moves) across the same picture's blocks, in robust spreads: a dark corner or
   a busy carpet is compared with what this picture's noise does there.
 
-Nothing here is learned from pastes. Pictures larger than NATIVE_SIDE are read
+Nothing here is learned from pastes. Pictures larger than dq.NATIVE_SIDE are read
 on every k-th pixel (not averaged), so the noise per pixel stays the file's.
 """
 
@@ -32,15 +32,14 @@ from PIL import Image, ImageOps
 
 from triage.manipulation.cooccurrence import cooccurrence_anomaly
 from triage.manipulation.dq import (
-    DoubleCompression,
     double_compression,
     jpeg_luma,
-    orient,
+    native_stride,
     pool_to_grid,
+    to_work_grid,
 )
 from triage.manipulation.features import BLOCK, Array, robust_residual
 
-NATIVE_SIDE = 2048  # longest side read; larger pictures are read on every k-th pixel (cost)
 CELL = 4  # pixels a side of the cells whose mean |residual| a block's quantile is taken over
 CLIP_LOW, CLIP_HIGH = 6.0, 249.0  # luma where noise is clipped away: no evidence there
 _KERNEL = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], dtype=np.float32)
@@ -77,9 +76,7 @@ def read_native(
     stored = stored_luma(data)
     if stored is None:
         return NativeEvidence(dq=None, noise=None)
-    found: DoubleCompression | None = None
-    if stored.table is not None:
-        found = double_compression(data, stored=(stored.luma, stored.table, stored.orientation))
+    found = double_compression(data, stored=(stored.luma, stored.table, stored.orientation))
     dq = None if found is None else pool_to_grid(found, size, work, block)
     noise = noise_deviation(stored.luma, work, block, orientation=stored.orientation)
     cooc = cooccurrence_anomaly(stored.luma, work, block, orientation=stored.orientation)
@@ -110,7 +107,7 @@ def noise_deviation(
     """Per work block of the displayed picture: how far the file's own noise level sits from
     what this picture's brightness and detail predict there, in robust spreads; 0 where a
     block is mostly clipped. None when the picture is too small to compare blocks."""
-    stride = max(1, math.ceil(max(luma.shape) / NATIVE_SIDE))
+    stride = native_stride(luma.shape)
     pixels = np.ascontiguousarray(luma[::stride, ::stride], dtype=np.float32)
     # work blocks are `block` px of the displayed picture; in stored pixels (a quarter turn
     # swaps the sides) one spans about this many cells
@@ -134,11 +131,7 @@ def noise_deviation(
     clipped = ((brightness < CLIP_LOW) | (brightness > CLIP_HIGH)).mean(axis=2)
     ones = np.ones_like(lum)
     z = robust_residual(np.log(0.05 + level), [ones, lum, lum * lum, structure], clipped < 0.5)
-    turned = orient(z, orientation)
-    target = (work[0] // block, work[1] // block)  # (cols, rows) as OpenCV takes sizes
-    if min(target) < 1:
-        return None
-    return np.asarray(cv2.resize(turned, target, interpolation=cv2.INTER_AREA), dtype=np.float64)
+    return to_work_grid(z, work, block, orientation)
 
 
 def _per_block(

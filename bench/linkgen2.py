@@ -14,22 +14,12 @@ from __future__ import annotations
 import argparse
 import time
 
-from bench.linking import Item, report
+from bench.linking import Item, as_items, report
 from fixtures.linkgen2 import HELD_OUT_SEEDS, TUNE_SEEDS, make_linkgen2
 
 
 def items(seed: int, campaigns: int) -> list[Item]:
-    return [
-        Item(
-            name=p.name,
-            data=p.data,
-            group=p.group,
-            kind=p.distractor or "campaign",
-            edits=p.edits,
-            base_kind=p.kind,
-        )
-        for p in make_linkgen2(seed, campaigns)
-    ]
+    return as_items(make_linkgen2(seed, campaigns))
 
 
 def main() -> None:

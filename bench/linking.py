@@ -28,8 +28,10 @@ import itertools
 import json
 import time
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from fixtures.linkset import (
     DIM_HELD_OUT_SEEDS,
@@ -225,6 +227,12 @@ def _same(a: Item, b: Item) -> bool:
 
 
 def generated(seed: int, kinds: tuple[str, ...], edits: tuple[str, ...]) -> list[Item]:
+    return as_items(make_linkset(seed, kinds=kinds, edits=edits))
+
+
+def as_items(pictures: Iterable[Any]) -> list[Item]:
+    """A generator's labelled pictures (fixtures.linkset's or fixtures.linkgen2's: each has
+    name, data, group, distractor, edits and kind) as the items this bench measures."""
     return [
         Item(
             name=p.name,
@@ -234,7 +242,7 @@ def generated(seed: int, kinds: tuple[str, ...], edits: tuple[str, ...]) -> list
             edits=p.edits,
             base_kind=p.kind,
         )
-        for p in make_linkset(seed, kinds=kinds, edits=edits)
+        for p in pictures
     ]
 
 

@@ -612,8 +612,9 @@ def _dim_verdict(
     ok, why = dense.verdict()
     if not ok:  # again without the cells pasted over one copy
         lopsided = _dense(ta, tb, warp, DIM_TEXTURED, LOPSIDED)
-        if lopsided.verdict()[0]:
-            dense, (ok, why) = lopsided, lopsided.verdict()
+        again = lopsided.verdict()
+        if again[0]:
+            dense, (ok, why) = lopsided, again
     why = f"{why} (dim: fainter cells compared)"
     if not ok:
         return dense, ok, why

@@ -114,7 +114,8 @@ def double_compression_signal(maps: BlockMaps, region: np.ndarray) -> float:
 def native_noise_signal(maps: BlockMaps) -> float:
     """Noise at the file's own resolution: the strongest 5x5-block region whose noise sits
     above or below what this picture predicts, in robust spreads (where it lies, not at the
-    block model's region: the block model does not read this map); 0 when it was not read."""
+    block model's suspicious region: the block model reads this map as one column among many,
+    so its region need not be this map's); 0 when it was not read."""
     z = maps.deviations["nnoise"]
     if not z.any():
         return 0.0

@@ -73,8 +73,12 @@ browser-deps:
 	  fi; \
 	fi
 
+# Test files run on every core, at most four (each worker starts its own Dovecot and Chromium);
+# TEST_JOBS=0 runs them in one process.
+TEST_JOBS ?= auto
+PARALLEL := -n $(TEST_JOBS) --maxprocesses 4 --dist loadfile
 test: $(STAMP) system-deps browser-deps
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q $(PARALLEL)
 
 # The long hardening run: FUZZ_CASES mutated messages through ingest (prints how many were
 # tried and how many failed cleanly; exit 1 on a bug), the property tests with more examples,
@@ -104,7 +108,7 @@ upgrade-check: system-deps browser-deps
 	/tmp/triage-upgrade-venv/bin/pip install --quiet --upgrade pip
 	/tmp/triage-upgrade-venv/bin/pip install --quiet --upgrade -e '.[dev]'
 	/tmp/triage-upgrade-venv/bin/pip freeze --exclude-editable | diff $(LOCK) - || true
-	/tmp/triage-upgrade-venv/bin/pytest -q -p no:cacheprovider
+	/tmp/triage-upgrade-venv/bin/pytest -q -p no:cacheprovider $(PARALLEL)
 	rm -rf /tmp/triage-upgrade-venv
 
 # The package is checked strictly; tests, benches, fixtures and training only for what drifts

@@ -287,3 +287,62 @@ def test_one_coin_under_two_names_is_no_price_list() -> None:
 )
 def test_a_wallet_address_label_naming_its_coin_is_a_payment_cue(text: str) -> None:
     assert "payment" in _groups(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("I have the pictures. Pay me, or your wife gets it.", id="en"),
+        pytest.param("Zahlen Sie, oder Ihre Frau bekommt die Bilder.", id="de"),
+        pytest.param("Pague, o su esposa recibe las fotos.", id="es"),
+        pytest.param("Pague, ou a sua esposa recebe as fotos.", id="pt"),
+        pytest.param("Payez, ou votre épouse les recevra.", id="fr"),
+        pytest.param("Paghi, o sua moglie le riceverà.", id="it"),
+    ],
+)
+def test_or_before_the_readers_circle_is_a_threat(text: str) -> None:
+    assert "threat" in _groups(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Photos or videos your friends see stay private.", id="en-nouns-first"),
+        pytest.param("Tea or coffee, your friends decide.", id="en-no-verb"),
+    ],
+)
+def test_or_before_the_circle_needs_its_verb_at_once(text: str) -> None:
+    assert "threat" not in _groups(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("The council missed the deadline for the bridge repairs again.", id="en"),
+        pytest.param("A análise a longo prazo dos documentos foi publicada.", id="pt"),
+        pytest.param("Die Band hat das Album in einer alten Scheune aufgenommen.", id="de"),
+    ],
+)
+def test_a_lone_cue_said_of_third_persons_is_not_counted(text: str) -> None:
+    assert _groups(text) == set(), text
+
+
+def test_a_lone_cue_said_to_the_reader_still_counts() -> None:
+    assert _groups("Your account will be closed within 24 hours.") == {"deadline"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(
+            "Ihr Fahrzeug wurde von einer Mautkamera aufgenommen. Zahlen Sie 12 EUR.", id="de"
+        ),
+        pytest.param("您的车辆被电子警察摄像头抓拍，请缴纳罚款。", id="zh-Hans"),
+    ],
+)
+def test_a_camera_that_recorded_a_vehicle_is_no_recorded_act(text: str) -> None:
+    assert "recorded" not in _groups(text), text
+
+
+def test_a_camera_that_recorded_the_reader_stays_a_recorded_act() -> None:
+    assert "recorded" in _groups("Ihre Kamera hat Sie aufgenommen. Zahlen Sie 500 Euro in BTC.")

@@ -420,20 +420,3 @@ def test_patience_lost_is_no_money_lost() -> None:
 )
 def test_a_range_of_hours_or_a_complaint_is_no_offer_of_any_sum(text: str) -> None:
     assert not find_tells(normalise_for_judging(text)), text
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        pytest.param("Otherwise the parcel is returned to the sender.", id="en-parcel"),
-        pytest.param("Su paquete no pudo ser entregado por la tasa de envío.", id="es-parcel"),
-        pytest.param("Para liberar o prêmio, pague a taxa de 120 EUR.", id="pt-prize"),
-        pytest.param("O seu e-mail foi sorteado na Lotaria Internacional.", id="pt-drawn"),
-        pytest.param("Il suo veicolo è stato registrato. Paghi la multa di 42 EUR.", id="it-toll"),
-        pytest.param("您的车辆被摄像头抓拍超速，请缴纳罚款200元。", id="zh-toll"),
-        pytest.param("Duplique os seus Bitcoins em 30 dias.", id="pt-double"),
-        pytest.param("Turn $250 into $12,000 in 30 days.", id="en-turn-into"),
-    ],
-)
-def test_parcel_prize_toll_and_investment_spam_carry_a_tell(text: str) -> None:
-    assert find_tells(normalise_for_judging(text)), text

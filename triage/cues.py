@@ -22,6 +22,7 @@ LANGUAGES = ("en", "zh-Hant", "zh-Hans", "es", "pt", "de", "fr", "it", "ja")
 # indicators and recipient, so they are added by classify, not matched here.
 TEXT_GROUPS = ("threat", "recorded", "payment", "deadline", "secrecy")
 _PASSAGE_GROUPS = (*TEXT_GROUPS, "wallet")  # a wallet standing in the text has a place too
+_EXPOSURE = frozenset(("threat", "recorded"))
 _SPOKEN = frozenset(("wallet", "payment", "secrecy"))
 
 _EVIDENCE_CHARS = 80
@@ -492,16 +493,6 @@ _CONSEQUENCES: tuple[str, ...] = (
     rf"\b(?:altrimenti|o{_NOT_A_NOUN})\b,?\s+(?:le\s+|il\s+|i\s+|la\s+)?{_MATERIAL}\s+(?:escono|usciranno|girano|gireranno|finiscono|finiranno|saranno (?:pubblicat|inviat|diffus)\w*)\b",
     # ja
     r"(?:でなければ|さもなければ|さもないと|そうでなければ)[^。\n]{0,40}?(?:送り|送信|公開|拡散|流出|晒|(?:連絡先|同僚|家族|奥様|妻|夫|友人|有権者|全員)[^。\n]{0,12}?届(?!きません|かない|けできません|けられません))",
-    # A bare "or" right before the reader's circle and its verb: "or your wife gets it",
-    # "oder Ihre Frau bekommt es", "ou votre épouse les reçoit". The circle must follow the
-    # "or" at once, so "photos or videos your friends see" is no consequence. Grammar, from
-    # the issue's example; no bench figure chose it.
-    r"\bor\s+(?:everyone|everybody|your (?:wife|husband|family|colleagues|contacts|voters|friends|boss|party|children|kids|staff|constituents))\s+(?:\w+\s+){0,2}?(?:gets?|sees?|receives?|finds? out|will (?:get|see|receive|know|find out))\b",
-    r"\boder\s+(?:ihre|deine|ihr|dein)\s+(?:frau|mann|familie|kollegen|kontakte|wahler\w*|freunde|kinder|partei|chef\w*)\s+(?:\w+\s+){0,2}?(?:bekommt|bekommen|sieht|sehen|erfahrt|erfahren|kriegt|kriegen|erhalt|erhalten)\b",
-    r"\bo\s+(?:su|tu|sus|tus)\s+(?:esposa|mujer|marido|familia|colegas|contactos|votantes|amigos|hijos)\s+(?:\w+\s+){0,2}?(?:recibe|reciben|recibira|recibiran|ve|ven|vera|veran|sabra|sabran|se entera|se enteraran)\b",
-    r"\bou\s+(?:a\s+|o\s+|os\s+|as\s+)?(?:sua|seu|seus|suas|tua|teu|tuas|teus)\s+(?:esposa|mulher|marido|familia|colegas|contatos|eleitores|amigos|filhos)\s+(?:\w+\s+){0,2}?(?:recebe|recebem|recebera|receberao|ve|veem|vera|verao|vai ver|vao ver|sabera|saberao|fica sabendo)\b",
-    r"\bou\s+(?:votre|vos|ta|ton|tes)\s+(?:epouse|femme|mari|famille|collegues|contacts|electeurs|amis|enfants)\s+[^.\n]{0,20}?\b(?:recoit|recoivent|recevra|recevront|voit|voient|verra|verront|saura|sauront)\b",
-    r"\bo\s+(?:(?:la |le |i )?(?:sua|tua|suoi|tuoi|sue|tue))\s+(?:moglie|marito|famiglia|colleghi|contatti|elettori|amici|figli)\s+[^.\n]{0,20}?\b(?:riceve|ricevono|ricevera|riceveranno|vede|vedono|vedra|vedranno|sapra|sapranno)\b",
     _zh(
         r"(?:不然|否则|要不然)[^。\n]{0,30}?(?:(?:发|传|流|散)出去|发给|公开|曝光|(?:同事|家人|老婆|老公|妻子|丈夫|朋友|选民|通讯录|每个人|所有人)(?:(?!无|不|没|未)[^。\n]){0,10}?(?:收到|看到|知道))"
     ),
@@ -655,8 +646,6 @@ def find_passage(skeleton: str, wallets: Sequence[str] = ()) -> Passage:
                 continue
             if _in_price_list(group, pattern, match, tickers):
                 continue
-            if group == "recorded" and _of_a_vehicle(skeleton, match):
-                continue
             matches.append((match.start(), group, match))
     for wallet in dict.fromkeys(w.casefold() for w in wallets if w):
         for n, match in enumerate(re.finditer(re.escape(wallet), skeleton)):
@@ -685,10 +674,10 @@ def find_passage(skeleton: str, wallets: Sequence[str] = ()) -> Passage:
         for (_, group, match), said in zip(matches[i:end], spoken[i:end], strict=True):
             if said:
                 together.setdefault(group, match)
-        if len(together) < 2:  # one cue alone counts too, if it speaks to the reader as
-            # each cue of a passage must: prose lifted as filler holds a lone "deadline" or
-            # "recorded" said of third persons (the honeypot's "a longo prazo dos documentos")
-            together = {matches[i][1]: matches[i][2]} if spoken[i] else {}
+        if len(together) < 2:  # one cue alone counts too; a threat or a recorded act only
+            # if it speaks to the reader (news retells both of third persons)
+            alone = spoken[i] or matches[i][1] not in _EXPOSURE
+            together = {matches[i][1]: matches[i][2]} if alone else {}
         if len(together) > len(best):
             best = together
     first: dict[str, re.Match[str]] = {}
@@ -760,28 +749,6 @@ _ADDRESS_SENTENCES_CJK = 1
 _CJK_CUE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 # A newline in the skeleton is a paragraph break (classify.judging_text keeps only those).
 _SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f](?=\s|$)|[\u3002\uff01\uff1f]|\n")
-
-
-# A camera that recorded a vehicle is a toll or speed camera ("Ihr Fahrzeug wurde von einer
-# Mautkamera aufgenommen", "车辆被摄像头抓拍"): a fine notice, not a recorded act on the reader.
-# Only words for a vehicle as an object of the law (not "car": "photos of you in a parked
-# car" is the investigator's letter). Grammar of toll and fine notices, written after reading
-# the tuning halves' toll rows; no figure chose it.
-_VEHICLE = re.compile(
-    r"\b(?:vehicles?|licen[cs]e plate|number plate|fahrzeug\w*|kennzeichen|vehiculos?|matricula"
-    r"|veiculos?|vehicules?|immatriculation|veicol[oi]|targa)\b|車両|ナンバー|车辆|車輛|车牌|車牌"
-)
-
-
-def _of_a_vehicle(skeleton: str, match: re.Match[str]) -> bool:
-    """Whether the sentence of a recorded-act match names a vehicle."""
-    low = max(0, match.start() - _ADDRESS_REACH)
-    high = min(len(skeleton), match.end() + _ADDRESS_REACH)
-    before = [m.end() for m in _SENTENCE_END.finditer(skeleton, low, match.start())]
-    after = [m.end() for m in _SENTENCE_END.finditer(skeleton, match.end(), high)]
-    start = before[-1] if before else low
-    end = after[0] if after else high
-    return _VEHICLE.search(skeleton, start, end) is not None
 
 
 def _addressed(skeleton: str, match: re.Match[str]) -> bool:

@@ -40,6 +40,9 @@ from bench.hard_negatives import (
     hard_negative_part,
     hard_negative_rows,
 )
+from bench.honeypot_style import HELD_OUT_FAMILIES as NEW_HELD_OUT
+from bench.honeypot_style import TUNING_FAMILIES as NEW_TUNING
+from bench.honeypot_style import honeypot_style_part, honeypot_style_rows
 from fixtures.layout import read_message
 from training.verdicts.families import LATEST_BATCH, PASSWORD_BATCH
 from training.verdicts.train import (
@@ -98,16 +101,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"== labelled set, held-out rows, per language ({len(held_out)}) ==")
     print(format_counts(evaluate(model, held_out, args.threshold)))
     print()
-    hard = hard_negative_rows()
+    hard = hard_negative_rows() + honeypot_style_rows()
     if not args.no_lofo:
         bench_families(model, rows, hard, args.threshold, why=args.why)
-    for part in ("tuned", "held-out"):
-        mine = [r for r in hard if hard_negative_part(r) == part]
+    for part in _PARTS:
+        mine = [r for r in hard if _part(r) == part]
         print(f"== real-style hard negatives, {part} part, shipped model ({len(mine)}) ==")
         print(format_counts(evaluate(model, mine, args.threshold)))
         print()
     trained = {family_of(r) for r in rows}
-    never = [r for r in hard if family_of(r) not in trained]
+    never = [r for r in hard if family_of(r) not in trained and not r.get("kin")]
     if never:
         kinds = ", ".join(sorted({family_of(r) for r in never}))
         print(f"== hard negatives of families never trained on ({kinds}), shipped, {len(never)} ==")
@@ -133,7 +136,8 @@ def bench_families(
     labels = np.array([int(r["label"]) for r in rows])
     families = [family_of(r) for r in rows]
     hard_x = make_vectorizer().transform([judging_text(row_text(r)) for r in hard])
-    hard_families = np.array([family_of(r) for r in hard])
+    # The second set is judged without its kindred training family (its `kin`).
+    hard_families = np.array([str(r.get("kin") or family_of(r)) for r in hard])
     unseen = np.zeros(len(rows))
     hard_unseen = np.array([model.ngram_score(judging_text(row_text(r))) for r in hard])
     for family, held, fitted in leave_one_family_out(x, labels, families):
@@ -146,22 +150,20 @@ def bench_families(
     training = np.array([not is_held_out(r) for r in rows])
     per_family: dict[str, dict[str, int]] = {}
     per_language = _counts()
-    hard_counts: dict[str, dict[str, dict[str, int]]] = {"tuned": {}, "held-out": {}}
-    hard_languages = {"tuned": _counts(), "held-out": _counts()}
+    hard_counts: dict[str, dict[str, dict[str, int]]] = {part: {} for part in _PARTS}
+    hard_languages = {part: _counts() for part in _PARTS}
     alarms: list[str] = []
-    paths: dict[str, dict[str, int]] = {"tuned": defaultdict(int), "held-out": defaultdict(int)}
+    paths: dict[str, dict[str, int]] = {part: defaultdict(int) for part in _PARTS}
     names = np.array(families)
 
     def judge_hard(i: int, judge: VerdictModel) -> None:
         """Count hard negative i, judged by `judge`, in its part's tables."""
-        part, row, score, said = hard_negative_part(hard[i]), hard[i], hard_unseen[i], hard_cues[i]
-        flagged = _count(
-            hard_counts[part], str(hard_families[i]), row, judge, score, said, threshold
-        )
+        part, row, score, said = _part(hard[i]), hard[i], hard_unseen[i], hard_cues[i]
+        flagged = _count(hard_counts[part], family_of(row), row, judge, score, said, threshold)
         _count(hard_languages[part], row["language"], row, judge, score, said, threshold)
         if flagged:
             paths[part][_path(judge, score, said)] += 1
-        if flagged and why and part == "tuned":
+        if flagged and why and part in ("tuned", "new tuning"):
             alarms.append(_why(row, judge, score, said))
 
     for family in sorted(set(families)):
@@ -199,7 +201,12 @@ def bench_families(
         })
     )  # fmt: skip
     print()
-    for part, families_of_part in (("tuned", TUNED_FAMILIES), ("held-out", HELD_OUT_FAMILIES)):
+    for part, families_of_part in (
+        ("tuned", TUNED_FAMILIES),
+        ("held-out", HELD_OUT_FAMILIES),
+        ("new tuning", NEW_TUNING),
+        ("new held-out", NEW_HELD_OUT),
+    ):
         counts = hard_counts[part]
         if not counts:
             continue
@@ -217,9 +224,19 @@ def bench_families(
         print(f"false alarms by what decided: {decided or 'none'}")
         print()
     if alarms:
-        print("== false alarms of the tuned part, and why ==")
+        print("== false alarms of the tuned parts, and why ==")
         print("\n".join(alarms))
         print()
+
+
+# The first set's tuned and held-out parts, then the second set's (bench/honeypot_style.py).
+_PARTS = ("tuned", "held-out", "new tuning", "new held-out")
+
+
+def _part(row: dict[str, Any]) -> str:
+    if str(row["family"]).startswith("hp:"):
+        return f"new {honeypot_style_part(row)}"
+    return hard_negative_part(row)
 
 
 def _counts() -> dict[str, dict[str, int]]:

@@ -47,7 +47,7 @@ from triage.fingerprint import fingerprint_decoded
 from triage.imagedecode import ImageRefused, decode_image
 from triage.imagelinks import CandidateIndex
 from triage.keypoints import LinkKeys, link_keys_of_image, verify
-from triage.link import CORROBORATED_SIZE
+from triage.link import CORROBORATED_SIZE, COUSINS
 
 DEV = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "linking-dev"
 
@@ -83,6 +83,23 @@ def link(
     position: dict[str, int] = {}
     checks = 0
     verified: list[tuple[int, int, bool]] = []
+
+    def settled(root: int, witnesses: dict[int, list[bool]]) -> bool:
+        found = witnesses.get(root, [])
+        return bool(found) and (
+            not corroborate or size[root] < CORROBORATED_SIZE or len(found) >= 2 or any(found)
+        )
+
+    def check_pair(i: int, mine: LinkKeys, other: str, witnesses: dict[int, list[bool]]) -> None:
+        nonlocal checks
+        j = position[other]
+        checks += 1
+        first, second = sorted(((f"{i:06d}", mine), (other, keys[other])), key=lambda p: p[0])
+        check = verify(first[1], second[1])
+        if check.same_base:
+            verified.append((i, j, check.strong))
+            witnesses.setdefault(find(j), []).append(check.strong)
+
     started = time.monotonic()
     for i, item in enumerate(items):
         try:
@@ -93,21 +110,19 @@ def link(
         mine = link_keys_of_image(decoded.image)
         sha = f"{i:06d}"
         witnesses: dict[int, list[bool]] = {}
-        for other in index.propose(int(fingerprint.phash, 16), mine):
-            j = position[other]
-            if not corroborate and find(i) == find(j):
-                continue  # already joined: nothing to learn
-            checks += 1
-            first, second = sorted(((sha, mine), (other, keys[other])), key=lambda p: p[0])
-            check = verify(first[1], second[1])
-            if check.same_base:
-                verified.append((i, j, check.strong))
-                witnesses.setdefault(find(j), []).append(check.strong)
-        for root, found in witnesses.items():
-            settled = (
-                not corroborate or size[root] < CORROBORATED_SIZE or len(found) >= 2 or any(found)
-            )
-            if settled and find(i) != find(root):
+        proposed = index.propose(int(fingerprint.phash, 16), mine)
+        for other in proposed:
+            if corroborate or find(i) != find(position[other]):  # else nothing to learn
+                check_pair(i, mine, other, witnesses)
+        if corroborate:  # as the product's Linker: a big cluster reached once is asked again
+            for root in sorted(witnesses):
+                members = [s for s, j in reversed(position.items()) if find(j) == root]
+                unasked = [s for s in members[: 4 * COUSINS] if s not in proposed]
+                for other in unasked[:COUSINS]:
+                    if not settled(root, witnesses):
+                        check_pair(i, mine, other, witnesses)
+        for root in witnesses:
+            if settled(root, witnesses) and find(i) != find(root):
                 a, b = find(i), find(root)
                 parent[a] = b
                 size[b] += size[a]

@@ -916,3 +916,40 @@ def test_a_picture_thinner_than_orbs_border_has_no_keypoints_and_no_error(size: 
     keys = link_keys_of_image(Image.fromarray(speckled))
     assert len(keys.plain.points) == 0 and len(keys.mirrored.points) == 0
     assert not verify(keys, keys).same_base
+
+
+def _left_half_noise(data: bytes) -> bytes:
+    pixels = np.asarray(Image.open(io.BytesIO(data)).convert("RGB")).copy()
+    cut = pixels.shape[1] // 2
+    pixels[:, :cut] = np.random.default_rng(7).integers(0, 256, pixels[:, :cut].shape, np.uint8)
+    out = io.BytesIO()
+    Image.fromarray(pixels).save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def test_a_big_cluster_reached_once_is_asked_again_through_its_other_pictures(tmp_path: Path):
+    # The copy's strongest corners are a patch that twenty other pictures share, so those
+    # outvote its sibling among the proposals; the one sibling proposed, half noise, verifies
+    # only weakly, which a cluster of five does not take alone. The cluster's other picture
+    # (not proposed) verifies strongly once asked.
+    copy = _faint_with_busy_corner(7, 2, "bottom right")
+    weak_sibling = _left_half_noise(copy)
+    unproposed_sibling = _faint_with_busy_corner(7, 1)
+    kc = link_keys_of(copy)
+    assert not verify(kc, link_keys_of(weak_sibling)).strong
+    assert verify(kc, link_keys_of(unproposed_sibling)).strong
+    pictures = {0: unproposed_sibling, 1: weak_sibling}
+    campaign = [
+        (f"k{n}", message(n, body=THREAT.format(w=W1), picture=pictures.get(n))) for n in range(5)
+    ]
+    others = [
+        (
+            f"o{n}",
+            message(10 + n, body="", picture=_faint_with_busy_corner(100 + n, 2, "bottom right")),
+        )
+        for n in range(20)
+    ]
+    found = partition(
+        ingest(tmp_path, [*campaign, *others, ("new", message(50, body="", picture=copy))])
+    )
+    assert frozenset({"k0", "k1", "k2", "k3", "k4", "new"}) in found

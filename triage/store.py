@@ -366,6 +366,19 @@ class Store:
             )
         ]
 
+    def cluster_images(self, cluster_id: str, limit: int) -> list[str]:
+        """Up to `limit` linkable pictures of the cluster's messages, the latest stored first."""
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT i.sha256 FROM images i WHERE i.linkable = 1 AND i.sha256 IN ("
+                "  SELECT mi.image_sha256 FROM message_images mi "
+                "  JOIN messages m ON m.sha256 = mi.message_sha256 WHERE m.cluster_id = ?) "
+                "ORDER BY i.rowid DESC LIMIT ?",
+                [cluster_id, limit],
+            )
+        ]
+
     def cluster_size(self, cluster_id: str) -> int:
         row = self.db.execute(
             "SELECT COUNT(*) FROM messages WHERE cluster_id = ?", [cluster_id]

@@ -18,6 +18,7 @@ from fixtures.linkgen2.bases import Shot, Spec, render
 from fixtures.linkgen2.overlays import face, paste, sticker
 from fixtures.linkset import base_picture
 from fixtures.pictures import PastePlan, paste_face
+from tests import mailbuild as mb
 from tests.conftest import run_cli
 from tests.pictures import campaign_picture
 from tests.test_cluster import LETTER, THREAT, W1, W2, ingest, message, partition
@@ -952,4 +953,43 @@ def test_a_big_cluster_reached_once_is_asked_again_through_its_other_pictures(tm
     found = partition(
         ingest(tmp_path, [*campaign, *others, ("new", message(50, body="", picture=copy))])
     )
+    assert frozenset({"k0", "k1", "k2", "k3", "k4", "new"}) in found
+
+
+def _message_with_pictures(n: int, pictures: list[bytes]) -> bytes:
+    msg = mb.original(
+        sender=f"Sender {n} <s{n}@mail{n}.test>",
+        to=f"Member {n} <member{n}@legco.example>",
+        subject=f"message {n}",
+        body="",
+        message_id=f"<m{n}@x.test>",
+        image=False,
+    )
+    for k, data in enumerate(pictures):
+        msg.add_attachment(data, maintype="image", subtype="jpeg", filename=f"p{n}-{k}.jpg")
+    return mb.raw(msg)
+
+
+def test_a_copy_sent_with_other_pictures_still_asks_the_big_clusters_other_pictures(
+    tmp_path: Path,
+):
+    # As the test above, but the copy comes with six unrelated pictures (a mail of several
+    # "proofs"). The cluster's latest picture, already compared with the copy, was compared
+    # again with each of the message's other pictures: that spent the whole budget of
+    # COUSINS verifications, and the unproposed sibling was never asked.
+    copy = _faint_with_busy_corner(7, 2, "bottom right")
+    pictures = {0: _faint_with_busy_corner(7, 1), 1: _left_half_noise(copy)}
+    campaign = [
+        (f"k{n}", message(n, body=THREAT.format(w=W1), picture=pictures.get(n))) for n in range(5)
+    ]
+    others = [
+        (
+            f"o{n}",
+            message(10 + n, body="", picture=_faint_with_busy_corner(100 + n, 2, "bottom right")),
+        )
+        for n in range(20)
+    ]
+    extra = [campaign_picture(f"scene-x{k}", f"f{k}") for k in range(6)]
+    new = ("new", _message_with_pictures(50, [copy, *extra]))
+    found = partition(ingest(tmp_path, [*campaign, *others, new]))
     assert frozenset({"k0", "k1", "k2", "k3", "k4", "new"}) in found

@@ -24,6 +24,7 @@ from tests.pictures import campaign_picture
 from tests.test_cluster import LETTER, THREAT, W1, W2, ingest, message, partition
 from triage import curation, keypoints
 from triage.cluster import LinkSide, compatible
+from triage.config import Config
 from triage.descriptorindex import (
     CROWDED,
     DIRECTORY_SHIFT,
@@ -38,7 +39,7 @@ from triage.descriptorindex import (
 from triage.fingerprint import fingerprint_image, hash_distance
 from triage.imagelinks import CandidateIndex, spread_order
 from triage.keypoints import LinkKeys, link_keys_of, link_keys_of_image, verify
-from triage.pipeline import ingest_stream
+from triage.pipeline import Workspace, ingest_stream
 from triage.queries import list_clusters, show_cluster
 from triage.records import RawMessage
 
@@ -993,3 +994,25 @@ def test_a_copy_sent_with_other_pictures_still_asks_the_big_clusters_other_pictu
     new = ("new", _message_with_pictures(50, [copy, *extra]))
     found = partition(ingest(tmp_path, [*campaign, *others, new]))
     assert frozenset({"k0", "k1", "k2", "k3", "k4", "new"}) in found
+
+
+def test_a_cluster_already_settled_is_not_searched_for_other_pictures(tmp_path: Path):
+    # Each member of a campaign carries the same picture bytes: every join is settled by
+    # them, so the query for a cluster's latest pictures (whose cost grows with the cluster)
+    # has nothing to serve. It ran once per message and cluster reached all the same.
+    ws = Workspace.open(Config(), tmp_path / "t.db")
+    searched: list[str] = []
+    ws.store.db.conn.set_trace_callback(
+        lambda sql: searched.append(sql) if "i.sha256 IN (" in sql else None
+    )
+    picture = campaign_picture("scene-s", "f0")
+    start = datetime(2025, 2, 1, tzinfo=UTC)
+    raws = [
+        RawMessage.from_bytes(
+            message(n, body=THREAT.format(w=W1), picture=picture), source=f"s{n}", received_at=start
+        )
+        for n in range(7)
+    ]
+    ingest_stream(ws, raws, clock=lambda: start)
+    assert len(partition(ws)) == 1
+    assert searched == []

@@ -18,11 +18,13 @@ from fixtures.linkgen2.bases import Shot, Spec, render
 from fixtures.linkgen2.overlays import face, paste, sticker
 from fixtures.linkset import base_picture
 from fixtures.pictures import PastePlan, paste_face
+from tests import mailbuild as mb
 from tests.conftest import run_cli
 from tests.pictures import campaign_picture
 from tests.test_cluster import LETTER, THREAT, W1, W2, ingest, message, partition
 from triage import curation, keypoints
 from triage.cluster import LinkSide, compatible
+from triage.config import Config
 from triage.descriptorindex import (
     CROWDED,
     DIRECTORY_SHIFT,
@@ -37,7 +39,7 @@ from triage.descriptorindex import (
 from triage.fingerprint import fingerprint_image, hash_distance
 from triage.imagelinks import CandidateIndex, spread_order
 from triage.keypoints import LinkKeys, link_keys_of, link_keys_of_image, verify
-from triage.pipeline import ingest_stream
+from triage.pipeline import Workspace, ingest_stream
 from triage.queries import list_clusters, show_cluster
 from triage.records import RawMessage
 
@@ -953,3 +955,64 @@ def test_a_big_cluster_reached_once_is_asked_again_through_its_other_pictures(tm
         ingest(tmp_path, [*campaign, *others, ("new", message(50, body="", picture=copy))])
     )
     assert frozenset({"k0", "k1", "k2", "k3", "k4", "new"}) in found
+
+
+def _message_with_pictures(n: int, pictures: list[bytes]) -> bytes:
+    msg = mb.original(
+        sender=f"Sender {n} <s{n}@mail{n}.test>",
+        to=f"Member {n} <member{n}@legco.example>",
+        subject=f"message {n}",
+        body="",
+        message_id=f"<m{n}@x.test>",
+        image=False,
+    )
+    for k, data in enumerate(pictures):
+        msg.add_attachment(data, maintype="image", subtype="jpeg", filename=f"p{n}-{k}.jpg")
+    return mb.raw(msg)
+
+
+def test_a_copy_sent_with_other_pictures_still_asks_the_big_clusters_other_pictures(
+    tmp_path: Path,
+):
+    # As the test above, but the copy comes with six unrelated pictures (a mail of several
+    # "proofs"). The cluster's latest picture, already compared with the copy, was compared
+    # again with each of the message's other pictures: that spent the whole budget of
+    # COUSINS verifications, and the unproposed sibling was never asked.
+    copy = _faint_with_busy_corner(7, 2, "bottom right")
+    pictures = {0: _faint_with_busy_corner(7, 1), 1: _left_half_noise(copy)}
+    campaign = [
+        (f"k{n}", message(n, body=THREAT.format(w=W1), picture=pictures.get(n))) for n in range(5)
+    ]
+    others = [
+        (
+            f"o{n}",
+            message(10 + n, body="", picture=_faint_with_busy_corner(100 + n, 2, "bottom right")),
+        )
+        for n in range(20)
+    ]
+    extra = [campaign_picture(f"scene-x{k}", f"f{k}") for k in range(6)]
+    new = ("new", _message_with_pictures(50, [copy, *extra]))
+    found = partition(ingest(tmp_path, [*campaign, *others, new]))
+    assert frozenset({"k0", "k1", "k2", "k3", "k4", "new"}) in found
+
+
+def test_a_cluster_already_settled_is_not_searched_for_other_pictures(tmp_path: Path):
+    # Each member of a campaign carries the same picture bytes: every join is settled by
+    # them, so the query for a cluster's latest pictures (whose cost grows with the cluster)
+    # has nothing to serve. It ran once per message and cluster reached all the same.
+    ws = Workspace.open(Config(), tmp_path / "t.db")
+    searched: list[str] = []
+    ws.store.db.conn.set_trace_callback(
+        lambda sql: searched.append(sql) if "i.sha256 IN (" in sql else None
+    )
+    picture = campaign_picture("scene-s", "f0")
+    start = datetime(2025, 2, 1, tzinfo=UTC)
+    raws = [
+        RawMessage.from_bytes(
+            message(n, body=THREAT.format(w=W1), picture=picture), source=f"s{n}", received_at=start
+        )
+        for n in range(7)
+    ]
+    ingest_stream(ws, raws, clock=lambda: start)
+    assert len(partition(ws)) == 1
+    assert searched == []

@@ -21,8 +21,9 @@
    generated campaigns with harder disguises, on generated campaigns with the
    edits and pastes of fixtures/localiseset.py (tuning, development and held-out
    parts, and again with 30% of members sent small), on such campaigns mailed bare,
-   in PDFs and ZIPs through ingest (bench/localise_containers.py), and on
-   linking-dev (measured only).
+   in PDFs and ZIPs through ingest (bench/localise_containers.py), on the second
+   linking-set generator's campaigns (bench/localise_linkgen2.py: tuning seeds studied,
+   held-out seeds measured only), and on linking-dev (measured only).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from PIL import Image
 from sklearn.metrics import roc_auc_score, roc_curve
 from threadpoolctl import threadpool_limits
 
-from bench import localise_containers, localiseset, pastes_dev
+from bench import localise_containers, localise_linkgen2, localiseset, pastes_dev
 from bench.boxes import IOU_HIT, iou, print_rates
 from bench.corpus_images import extortion_images
 from fixtures.pictures import PastePlan, encode, make_scene, paste_face
@@ -294,6 +295,7 @@ def main() -> None:
         for part in (localiseset.TUNE, localiseset.DEV, localiseset.HELD_OUT):
             localiseset.report(part, localiseset.CAMPAIGNS, small=localiseset.SMALL_SHARE)
         localise_containers.report(localise_containers.CAMPAIGNS, localiseset.SMALL_SHARE)
+        localise_linkgen2.report()
         report_dev_localisation()
 
 

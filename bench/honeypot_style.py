@@ -25,11 +25,11 @@ import re
 from html import escape
 from typing import Any
 
+from training.verdicts.make_labelled import spin
 from triage.analyse import visible_text
 
 SEED = 1101
 PADDINGS = ("plain", "sentences", "hidden-html", "scattered")
-_SPIN = re.compile(r"\[([^\[\]]*)\]")
 _CJK_LANGUAGES = frozenset(("ja", "zh-Hans", "zh-Hant"))
 
 # family -> (half, kindred training family)
@@ -447,7 +447,7 @@ def honeypot_style_rows() -> list[dict[str, Any]]:
         for lang in sorted(LETTERS[family]):
             rng = random.Random(f"{SEED}:{family}:{lang}")
             for padding in PADDINGS:
-                letter = _spin(LETTERS[family][lang], rng)
+                letter = spin(LETTERS[family][lang], rng)
                 body = _padded(letter, FILLER[lang], padding, rng, lang in _CJK_LANGUAGES)
                 rows.append(
                     {
@@ -464,11 +464,6 @@ def honeypot_style_rows() -> list[dict[str, Any]]:
                     }
                 )
     return rows
-
-
-def _spin(template: str, rng: random.Random) -> str:
-    """One paraphrase: each `[a|b]` becomes one of its parts."""
-    return _SPIN.sub(lambda m: rng.choice(m.group(1).split("|")), template)
 
 
 def _padded(

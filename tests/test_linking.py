@@ -929,17 +929,12 @@ def _left_half_noise(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def test_a_big_cluster_reached_once_is_asked_again_through_its_other_pictures(tmp_path: Path):
-    # The copy's strongest corners are a patch that twenty other pictures share, so those
-    # outvote its sibling among the proposals; the one sibling proposed, half noise, verifies
-    # only weakly, which a cluster of five does not take alone. The cluster's other picture
-    # (not proposed) verifies strongly once asked.
+def _outvoted_copy_and_its_big_cluster() -> tuple[bytes, bytes, bytes, list[tuple[str, bytes]]]:
+    """A faint copy, its campaign's weak and unproposed siblings, and the mails: the campaign's
+    five (k0-k4, two carrying those siblings) and twenty others sharing the copy's busy corner."""
     copy = _faint_with_busy_corner(7, 2, "bottom right")
     weak_sibling = _left_half_noise(copy)
     unproposed_sibling = _faint_with_busy_corner(7, 1)
-    kc = link_keys_of(copy)
-    assert not verify(kc, link_keys_of(weak_sibling)).strong
-    assert verify(kc, link_keys_of(unproposed_sibling)).strong
     pictures = {0: unproposed_sibling, 1: weak_sibling}
     campaign = [
         (f"k{n}", message(n, body=THREAT.format(w=W1), picture=pictures.get(n))) for n in range(5)
@@ -951,9 +946,19 @@ def test_a_big_cluster_reached_once_is_asked_again_through_its_other_pictures(tm
         )
         for n in range(20)
     ]
-    found = partition(
-        ingest(tmp_path, [*campaign, *others, ("new", message(50, body="", picture=copy))])
-    )
+    return copy, weak_sibling, unproposed_sibling, [*campaign, *others]
+
+
+def test_a_big_cluster_reached_once_is_asked_again_through_its_other_pictures(tmp_path: Path):
+    # The copy's strongest corners are a patch that twenty other pictures share, so those
+    # outvote its sibling among the proposals; the one sibling proposed, half noise, verifies
+    # only weakly, which a cluster of five does not take alone. The cluster's other picture
+    # (not proposed) verifies strongly once asked.
+    copy, weak_sibling, unproposed_sibling, mails = _outvoted_copy_and_its_big_cluster()
+    kc = link_keys_of(copy)
+    assert not verify(kc, link_keys_of(weak_sibling)).strong
+    assert verify(kc, link_keys_of(unproposed_sibling)).strong
+    found = partition(ingest(tmp_path, [*mails, ("new", message(50, body="", picture=copy))]))
     assert frozenset({"k0", "k1", "k2", "k3", "k4", "new"}) in found
 
 
@@ -978,21 +983,10 @@ def test_a_copy_sent_with_other_pictures_still_asks_the_big_clusters_other_pictu
     # "proofs"). The cluster's latest picture, already compared with the copy, was compared
     # again with each of the message's other pictures: that spent the whole budget of
     # COUSINS verifications, and the unproposed sibling was never asked.
-    copy = _faint_with_busy_corner(7, 2, "bottom right")
-    pictures = {0: _faint_with_busy_corner(7, 1), 1: _left_half_noise(copy)}
-    campaign = [
-        (f"k{n}", message(n, body=THREAT.format(w=W1), picture=pictures.get(n))) for n in range(5)
-    ]
-    others = [
-        (
-            f"o{n}",
-            message(10 + n, body="", picture=_faint_with_busy_corner(100 + n, 2, "bottom right")),
-        )
-        for n in range(20)
-    ]
+    copy, _, _, mails = _outvoted_copy_and_its_big_cluster()
     extra = [campaign_picture(f"scene-x{k}", f"f{k}") for k in range(6)]
     new = ("new", _message_with_pictures(50, [copy, *extra]))
-    found = partition(ingest(tmp_path, [*campaign, *others, new]))
+    found = partition(ingest(tmp_path, [*mails, new]))
     assert frozenset({"k0", "k1", "k2", "k3", "k4", "new"}) in found
 
 

@@ -910,6 +910,35 @@ def test_dim_copies_whose_textured_cells_are_mostly_their_pasted_faces_join(kind
     assert not verify(keys[0], keys[2]).same_base and not verify(keys[1], keys[2]).same_base
 
 
+def _framed(img: np.ndarray, keep: float, level: int = 20) -> np.ndarray:
+    """The picture shrunk to `keep` of its side, centred in a flat frame of its old size (a
+    wide border, or a phone's screen around it)."""
+    h, w = img.shape[:2]
+    small = cv2.resize(img, (int(w * keep), int(h * keep)), interpolation=cv2.INTER_AREA)
+    out = np.full_like(img, level)
+    y, x = (h - small.shape[0]) // 2, (w - small.shape[1]) // 2
+    out[y : y + small.shape[0], x : x + small.shape[1]] = small
+    return out
+
+
+def test_a_copy_in_a_wide_frame_verifies_whichever_of_the_pair_comes_first():
+    """The keypoints' spread is read on both frames, the larger share counting: a copy's
+    inliers cover little of its own wide frame (0.07 of it here; 0.15 of the other's).
+    On main, the pair verified only when the unframed copy came first (by sha256 in the
+    product): "too few keypoints agree (match 0.29)". Two different starfields, one framed,
+    stay apart in either order."""
+    spec = Spec("scene", 2, 2, 2, 2, 480, 640)
+    base = render(spec, Shot(capture=2))
+    framed = link_keys_of(_jpeg_array(_framed(paste(base, face(1), (60, 200, 120)), 0.7), 80))
+    plain = link_keys_of(_jpeg_array(paste(base, face(2), (420, 60, 130)), 80))
+    first, second = verify(framed, plain), verify(plain, framed)
+    assert first.same_base and second.same_base, (first.reason, second.reason)
+    sky = np.asarray(Image.open(io.BytesIO(starfield(1))).convert("RGB"))
+    stars = link_keys_of(_jpeg_array(_framed(sky, 0.7, level=0), 88))
+    other = link_keys_of(starfield(2))
+    assert not verify(stars, other).same_base and not verify(other, stars).same_base
+
+
 @pytest.mark.parametrize("size", [(2, 800), (800, 2), (1, 1), (3, 3)])
 def test_a_picture_thinner_than_orbs_border_has_no_keypoints_and_no_error(size: tuple[int, int]):
     """Only pictures shaped like pictures are linked, but the keypoint reader is pure and may be

@@ -234,6 +234,25 @@ def test_a_faint_copy_is_proposed_by_its_base_not_by_what_was_pasted_over_it():
     assert "sibling" in index.propose(int(fingerprint_image(copy).phash, 16), link_keys_of(copy))
 
 
+def test_a_sibling_outvoted_by_twenty_pictures_sharing_the_copys_corner_is_still_proposed():
+    # Twenty pictures share the copy's busy corner and each outvote its sibling (which shares
+    # the faint frame only), which ranks 21st: proposed now that 24 are (on main, 16).
+    index = CandidateIndex()
+    for n in range(20):
+        data = _faint_with_busy_corner(100 + n, 2, "bottom right")
+        fp = fingerprint_image(data)
+        index.add(f"other-{n:02d}", int(fp.phash, 16), int(fp.phash_mirror, 16), link_keys_of(data))
+    stored = _faint_with_busy_corner(7, 1)
+    fp = fingerprint_image(stored)
+    index.add("sibling", int(fp.phash, 16), int(fp.phash_mirror, 16), link_keys_of(stored))
+    copy = _faint_with_busy_corner(7, 2, "bottom right")
+    keys = link_keys_of(copy)
+    query = np.concatenate([keys.plain.descriptors, keys.mirrored.descriptors])
+    ranked = [sha for sha, _ in index._descriptors.near(query, 40)]
+    assert ranked.index("sibling") == 20  # every other picture outvotes it
+    assert "sibling" in index.propose(int(fingerprint_image(copy).phash, 16), keys)
+
+
 def test_spread_order_takes_each_cell_in_turn_strongest_first():
     points = np.array([[10, 10], [20, 20], [90, 90], [30, 30], [90, 10]], np.float32)
     assert spread_order(points, (100, 100), 2).tolist() == [0, 2, 4, 1, 3]
@@ -960,7 +979,8 @@ def _left_half_noise(data: bytes) -> bytes:
 
 def _outvoted_copy_and_its_big_cluster() -> tuple[bytes, bytes, bytes, list[tuple[str, bytes]]]:
     """A faint copy, its campaign's weak and unproposed siblings, and the mails: the campaign's
-    five (k0-k4, two carrying those siblings) and twenty others sharing the copy's busy corner."""
+    five (k0-k4, two carrying those siblings) and thirty others sharing the copy's busy corner
+    (more than imagelinks.DESCRIPTOR_CANDIDATES, so the sibling is outvoted)."""
     copy = _faint_with_busy_corner(7, 2, "bottom right")
     weak_sibling = _left_half_noise(copy)
     unproposed_sibling = _faint_with_busy_corner(7, 1)
@@ -973,13 +993,13 @@ def _outvoted_copy_and_its_big_cluster() -> tuple[bytes, bytes, bytes, list[tupl
             f"o{n}",
             message(10 + n, body="", picture=_faint_with_busy_corner(100 + n, 2, "bottom right")),
         )
-        for n in range(20)
+        for n in range(30)
     ]
     return copy, weak_sibling, unproposed_sibling, [*campaign, *others]
 
 
 def test_a_big_cluster_reached_once_is_asked_again_through_its_other_pictures(tmp_path: Path):
-    # The copy's strongest corners are a patch that twenty other pictures share, so those
+    # The copy's strongest corners are a patch that thirty other pictures share, so those
     # outvote its sibling among the proposals; the one sibling proposed, half noise, verifies
     # only weakly, which a cluster of five does not take alone. The cluster's other picture
     # (not proposed) verifies strongly once asked.

@@ -173,6 +173,14 @@ pair of fixtures.linkgen2's tuning seeds 1 and 2 at 12 campaigns (throwaway scri
 different-base pairs that verify the same 2 / 4 (another shot of a base, keypoints 0.61-1.00,
 unchanged) out of 31,626 / 18,336. As the product joins (bench.linkgen2): seed 1 recall
 0.708 -> 0.719, seed 2 0.441 as before, false pairs 6 / 5 as before (those other shots).
+Measured once after: held-out seeds 11 and 12 unchanged (0.409 / 0.593, false pairs 8 / 12),
+linking-dev unchanged (0.872, precision 1.000). Not kept (same seeds, throwaway scripts): a
+refused pair verified again in the other order (the cells are compared on the first picture's
+thumbnail, where a framed copy has few textured cells): 25 / 12 more same-base pairs, but 4
+more different-base ones (that other shot with more of its base's copies); the reference
+picture chosen as the one whose shared part is larger (the fit's scale): 14 / 9 same-base
+pairs gained, 20 / 2 lost, and 2 / 1 different-base pairs more; SAME_BASE 0.2: 8 / 6 more
+same-base pairs and 2 more different-base ones on seed 2.
 """
 
 from __future__ import annotations

@@ -287,25 +287,3 @@ def test_one_coin_under_two_names_is_no_price_list() -> None:
 )
 def test_a_wallet_address_label_naming_its_coin_is_a_payment_cue(text: str) -> None:
     assert "payment" in _groups(text), text
-
-
-@pytest.mark.parametrize(
-    ("text", "deadline"),
-    [
-        pytest.param("Transforme R$ 1.000 em R$ 50.000 em 30 dias com o robô.", False, id="pt-30"),
-        pytest.param("Refunds are paid within 30 days of your request.", False, id="en-30"),
-        pytest.param("Sie haben 14 Tage Zeit für Ihre Rückgabe.", False, id="de-14"),
-        pytest.param("请在30天内完成您的账户验证。", False, id="zh-30"),
-        pytest.param("Você tem 3 dias para pagar.", True, id="pt-3"),
-        pytest.param("You have 48 hours, or your family sees it.", True, id="en-48h"),
-        pytest.param(
-            "A análise a longo prazo dos documentos mostrou outra história.",
-            False,
-            id="pt-longo-prazo",
-        ),
-        pytest.param("Es una inversión a largo plazo para usted.", False, id="es-largo-plazo"),
-        pytest.param("O prazo para você pagar termina amanhã.", True, id="pt-prazo"),
-    ],
-)
-def test_weeks_and_the_long_term_are_no_deadline(text: str, deadline: bool) -> None:
-    assert ("deadline" in _groups(text)) is deadline, text

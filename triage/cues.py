@@ -141,8 +141,7 @@ _PATTERNS: dict[str, dict[str, tuple[str, ...]]] = {
         "deadline": (
             r"\b(?:en|dentro de)\s+(?:las\s+)?(?:proximas\s+)?(?:\d+|veinticuatro|cuarenta y ocho|setenta y dos|dos|tres)\s+(?:horas|dias)\b",
             r"\b(?:tienes|tiene)\s+(?:solo\s+)?(?:\d+|dos|tres)\s+(?:horas|dias)\b",
-            # "a largo plazo" is the long term, no deadline
-            r"(?<!largo )(?<!corto )(?<!medio )(?<!mediano )\b(?:plazo|fecha limite|cuenta atras|cuenta regresiva|ultimo aviso|ultima oportunidad)\b",
+            r"\b(?:plazo|fecha limite|cuenta atras|cuenta regresiva|ultimo aviso|ultima oportunidad)\b",
             r"\b(?:antes de|hasta) (?:manana|medianoche|esta noche)\b",
         ),
         "secrecy": (
@@ -182,8 +181,7 @@ _PATTERNS: dict[str, dict[str, tuple[str, ...]]] = {
         "deadline": (
             r"\b(?:em|dentro de|nas proximas)\s+(?:\d+|vinte e quatro|quarenta e oito|setenta e duas|duas|tres)\s+(?:horas|dias)\b",
             r"\bvoce tem\s+(?:apenas\s+|so\s+)?(?:\d+|duas|tres)\s+(?:horas|dias)\b",
-            # "a longo prazo" is the long term, no deadline
-            r"(?<!longo )(?<!curto )(?<!medio )\b(?:prazo|ultimo aviso|ultima chance|contagem regressiva)\b",
+            r"\b(?:prazo|ultimo aviso|ultima chance|contagem regressiva)\b",
             r"\bate (?:amanha|meia-noite|hoje a noite)\b",
         ),
         "secrecy": (
@@ -638,22 +636,6 @@ def _price_lists(skeleton: str) -> list[tuple[int, int]]:
     return spans
 
 
-# A time counted in weeks of days ("em 30 dias", "within 30 days", "30日以内") is a business
-# term: a refund, a trial, a diet's promise; a demand gives hours or a few days. A guess: the
-# letters of training/ give 12 to 96 hours and name days only as time gone by, its benign
-# mail counts 14, 30 and 60 days; no measuring corpus chose the week.
-_MAX_DEADLINE_DAYS = 7
-_DAYS = re.compile(r"(\d+)\s*(?:days?|dias|tage|tagen|jours|giorni|日|天)")
-
-
-def _weeks_away(group: str, match: re.Match[str]) -> bool:
-    """A deadline match that counts more days than a demand gives."""
-    if group != "deadline":
-        return False
-    days = _DAYS.search(match.group(0))
-    return days is not None and int(days.group(1)) > _MAX_DEADLINE_DAYS
-
-
 def _in_price_list(
     group: str, pattern: re.Pattern[str], match: re.Match[str], tickers: list[tuple[int, int]]
 ) -> bool:
@@ -690,7 +672,7 @@ def find_passage(
                 break
             if group == "payment" and _warned_off(skeleton, match):
                 continue
-            if _in_price_list(group, pattern, match, tickers) or _weeks_away(group, match):
+            if _in_price_list(group, pattern, match, tickers):
                 continue
             matches.append((match.start(), group, match))
     for wallet in dict.fromkeys(w.casefold() for w in wallets if w):

@@ -214,18 +214,6 @@ def test_german_case_tells_the_reader_from_third_persons():
     assert "threat" in _cue_groups("ich werde das video senden, sollten sie nicht zahlen.")
 
 
-def test_a_chinese_sentence_about_a_third_person_borrows_no_reader_from_its_neighbour():
-    # Lifted prose ("they hid the intimate letters in an iron box") after a lottery
-    # sentence naming the reader (您) speaks of them, not to the reader ...
-    lifted = normalise_for_judging(
-        "請回覆您的姓名與電話,以便撥款。他們把私密的信件藏在一個鐵盒裡。"
-    )
-    assert "recorded" not in {c.group for c in find_passage(lifted).cues}
-    # ... while a sentence with no person at all still takes the reader from next door.
-    letter = normalise_for_judging("我們知道您是誰。私密的照片在我手上。")
-    assert "recorded" in {c.group for c in find_passage(letter).cues}
-
-
 # A crypto spam whose link line ends without a full stop, and a sentence lifted from a
 # novel in the next paragraph: the link line's "your" must not make the novel speak to the
 # reader ("intimate" is a recorded-act cue word).

@@ -775,9 +775,6 @@ _ADDRESS_REACH = 240
 _ADDRESS_SENTENCES = 0
 _ADDRESS_SENTENCES_CJK = 1
 _CJK_CUE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
-# He, she, it, they in Chinese and Japanese ("其他" is "other", no person). Grammar, not a
-# measured figure.
-_THIRD_PERSON_CJK = re.compile(r"(?<!其)[他她它]|彼")
 # A newline in the skeleton is a paragraph break (classify.judging_text keeps only those).
 _SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f](?=\s|$)|[\u3002\uff01\uff1f]|\n")
 
@@ -798,13 +795,8 @@ class _Address:
         before = [m.end() for m in _SENTENCE_END.finditer(skeleton, low, match.start())]
         after = [m.end() for m in _SENTENCE_END.finditer(skeleton, match.end(), high)]
         # Chinese and Japanese drop the pronoun a sentence after naming the reader ("...we
-        # know who you are. Otherwise the photos go to the press."): one sentence either
-        # side, unless the cue's own sentence is about a third person ("他们把私密的信件...").
-        reach = _ADDRESS_SENTENCES
-        if _CJK_CUE.search(match.group(0)):
-            own = skeleton[before[-1] if before else low : after[0] if after else high]
-            if not _THIRD_PERSON_CJK.search(own):
-                reach = _ADDRESS_SENTENCES_CJK
+        # know who you are. Otherwise the photos go to the press."): one sentence either side.
+        reach = _ADDRESS_SENTENCES_CJK if _CJK_CUE.search(match.group(0)) else _ADDRESS_SENTENCES
         start = before[-1 - reach] if len(before) > reach else low
         end = after[reach] if len(after) > reach else high
         if self.reader is not None:

@@ -8,7 +8,7 @@ import textwrap
 import pytest
 
 from triage.analyse import visible_text
-from triage.classify import MessageText, judge_message
+from triage.classify import MessageText, judge_message, judging_text, message_cues
 from triage.cues import PASSAGE_CHARS, find_passage
 from triage.filler import MIN_FILLER_WORDS, split_filler
 from triage.htmltext import read_html
@@ -195,6 +195,23 @@ def test_a_cue_counts_in_its_own_sentence_and_in_chinese_one_sentence_on():
     # ... but Chinese drops the pronoun once the reader is named.
     letter = normalise_for_judging("陳先生,我們知道你是誰。否則照片會公開給傳媒。")
     assert "threat" in {c.group for c in find_passage(letter).cues}
+
+
+def _cue_groups(body: str) -> set[str]:
+    text = _text(body)
+    return {c.group for c in message_cues(text, judging_text(text))}
+
+
+def test_german_case_tells_the_reader_from_third_persons():
+    # Lifted prose: "sie" and "ihr" in lower case are they and her, not the reader.
+    prose = "Die Nachbarn sagten, sie haben das Konzert aufgenommen und ihr Ruf sei ruiniert."
+    assert not _cue_groups(prose) & {"threat", "recorded"}
+    # The reader's "Sie" is capitalised, after "wenn" too ...
+    assert "threat" in _cue_groups("Ich werde das Video senden, wenn Sie nicht zahlen.")
+    # ... and where the text has no case to tell, the old guess stands: after "wenn" it is
+    # they, after a verb it is you.
+    assert "threat" not in _cue_groups("ich werde das video senden, wenn sie nicht zahlen.")
+    assert "threat" in _cue_groups("ich werde das video senden, sollten sie nicht zahlen.")
 
 
 # A crypto spam whose link line ends without a full stop, and a sentence lifted from a

@@ -28,7 +28,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from triage.cues import Cue, blank_payment, find_passage, guess_language
+from triage.cues import Cue, blank_payment, find_passage, guess_language, mask_third_person
 from triage.normalize import normalise_for_judging
 from triage.tells import find_retellings, find_tells
 
@@ -276,8 +276,23 @@ def judging_text(text: MessageText) -> str:
     cues: a greeting or a link line with no full stop must not lend its "you" to a sentence
     lifted from elsewhere in the next paragraph. The n-gram model splits words on any
     whitespace, so it reads the same words either way."""
+    return _skeleton(_joined(text))
+
+
+def reader_text(text: MessageText) -> str | None:
+    """judging_text with German third persons masked while the case still tells them
+    (cues.mask_third_person), for the cues to find whom a sentence addresses; None when the
+    text's case says nothing."""
+    masked = mask_third_person(_joined(text))
+    return _skeleton(masked) if masked is not None else None
+
+
+def _joined(text: MessageText) -> str:
     parts = (text.subject, text.body, *text.attachment_texts, *text.picture_texts)
-    joined = "\n".join(p for p in parts if p)[:MAX_JUDGED_CHARS]
+    return "\n".join(p for p in parts if p)[:MAX_JUDGED_CHARS]
+
+
+def _skeleton(joined: str) -> str:
     paragraphs = (normalise_for_judging(p) for p in _PARAGRAPH_BREAK.split(joined))
     return "\n".join(p for p in paragraphs if p)
 
@@ -289,7 +304,7 @@ def message_cues(text: MessageText, skeleton: str) -> tuple[Cue, ...]:
 
 def message_cues_apart(text: MessageText, skeleton: str) -> tuple[tuple[Cue, ...], tuple[Cue, ...]]:
     """(cues counted, text cues found only far from the passage where most fell together)."""
-    passage = find_passage(skeleton, text.wallets)
+    passage = find_passage(skeleton, text.wallets, reader=reader_text(text))
     cues = [c for c in passage.cues if c.group != "wallet"]
     # A wallet counts where it stands (in the passage) or, when the text does not hold
     # it (a QR code, an attachment not read), as the indicator it is.

@@ -556,19 +556,41 @@ _MAX_MATCHES = 32  # per pattern: enough to find the passage, bounded on hostile
 # Words that address the reader, per language. A demand speaks to its reader; prose lifted
 # from news or novels as filler speaks of third persons, so a passage without any of these
 # is not counted however many cue words it holds.
-_SECOND_PERSON = re.compile(
+_READER_WORDS = (
     r"\b(?:you|your|yours|yourself|u|ur)\b"
     r"|\b(?:usted|ustedes|tu|tus|te|ti|contigo|vos)\b"
     r"|\b(?:voce|voces|teu|tua|teus|tuas|lhe|seu|sua|seus|suas)\b"
     r"|\b(?:ihnen|ihr|ihre|ihren|ihrem|ihrer|du|dich|dir|dein|deine|deinen|deinem|deiner)\b"
-    # German "Sie" (you) is "sie" (they, she) once case-folded; after a conjunction or an
-    # article it is nearly always they ("wenn sie nicht zahlten"), after a verb it is you.
-    r"|(?<!\bwenn )(?<!\bdass )(?<!\bob )(?<!\bweil )(?<!\bals )(?<!\bda )(?<!\bdie )"
-    r"(?<!\bund )(?<!\boder )(?<!\bnachdem )(?<!\bsobald )(?<!\bdamit )(?<!\bwo )\bsie\b"
     r"|\b(?:vous|votre|vos|toi|ton|ta|tes)\b"
     r"|\b(?:tuo|tuoi|tue|lei|suo|suoi|sue|voi|vostro|vostra)\b"
     r"|あなた|貴方|貴殿|お前|様|さん|君|你|您"
 )
+# German "Sie" (you) is "sie" (they, she) once case-folded; after a conjunction or an
+# article it is nearly always they ("wenn sie nicht zahlten"), after a verb it is you.
+# Used only where the original's case says nothing (see mask_third_person).
+_SECOND_PERSON = re.compile(
+    _READER_WORDS
+    + r"|(?<!\bwenn )(?<!\bdass )(?<!\bob )(?<!\bweil )(?<!\bals )(?<!\bda )(?<!\bdie )"
+    r"(?<!\bund )(?<!\boder )(?<!\bnachdem )(?<!\bsobald )(?<!\bdamit )(?<!\bwo )\bsie\b"
+)
+# On a skeleton whose German third persons were masked while the case was still there
+# (mask_third_person), every "sie" left is the reader's "Sie".
+_SECOND_PERSON_CASED = re.compile(_READER_WORDS + r"|\bsie\b")
+
+# German capitalises the reader's pronouns (Sie, Ihr, Ihnen, Ihre...) and writes the third
+# person's (sie, ihr, ihnen, ihre: she, they, her, their) in lower case; the skeleton folds
+# both into one. News or novels lifted as filler retell third persons, so their "sie" must
+# not address the reader. Grammar of German, not a measured figure.
+_GERMAN_THIRD_PERSON = re.compile(r"\b(?:sie|ihr|ihre|ihren|ihrem|ihrer|ihres|ihnen)\b")
+
+
+def mask_third_person(text: str) -> str | None:
+    """`text` with its lower-case German third-person pronouns made into no word (same
+    length, so its skeleton lines up with the unmasked one), or None when the text's case
+    says nothing: no capital letter, or no small one."""
+    if not any(ch.isupper() for ch in text) or not any(ch.islower() for ch in text):
+        return None
+    return _GERMAN_THIRD_PERSON.sub(lambda m: "q" * len(m.group()), text)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -627,15 +649,21 @@ def _in_price_list(
     return False
 
 
-def find_passage(skeleton: str, wallets: Sequence[str] = ()) -> Passage:
+def find_passage(
+    skeleton: str, wallets: Sequence[str] = (), *, reader: str | None = None
+) -> Passage:
     """Every cue match, then the window of PASSAGE_CHARS holding the most distinct groups.
 
     `wallets` (the indicator extractor's addresses) that stand in the text are cues of
     group "wallet" where they stand, so a wallet counts with a threat only when the two
     are in one passage: an investment spam's wallet and a news story about sextortion
     pasted under it are not a demand with a threat. A wallet not in the text (read from a
-    QR code, say) is left to the caller."""
+    QR code, say) is left to the caller. `reader`, the skeleton of the same text with its
+    German third persons masked (mask_third_person), says who is addressed where the case
+    told it; it must line up with `skeleton` character for character."""
     skeleton = _cap_runs(skeleton)
+    reader = _cap_runs(reader) if reader is not None else None
+    address = _Address(skeleton, reader if reader and len(reader) == len(skeleton) else None)
     tickers = _price_lists(skeleton)
     matches: list[tuple[int, str, re.Match[str]]] = []
     for group, pattern in _COMPILED:
@@ -662,7 +690,7 @@ def find_passage(skeleton: str, wallets: Sequence[str] = ()) -> Passage:
     # 0.3 btc", "do not contact the police"), imperatives that need no "you"; so is the
     # consequence clause of a demand ("otherwise the pictures go out").
     spoken = [
-        g in _SPOKEN or match.re in _SPOKEN_BY_THEIR_WORDS or _addressed(skeleton, match)
+        g in _SPOKEN or match.re in _SPOKEN_BY_THEIR_WORDS or address.said(match)
         for _, g, match in matches
     ]
     best: dict[str, re.Match[str]] = {}
@@ -751,18 +779,29 @@ _CJK_CUE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 _SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f](?=\s|$)|[\u3002\uff01\uff1f]|\n")
 
 
-def _addressed(skeleton: str, match: re.Match[str]) -> bool:
-    """Whether the sentences around a cue match speak to the reader."""
-    low = max(0, match.start() - _ADDRESS_REACH)
-    high = min(len(skeleton), match.end() + _ADDRESS_REACH)
-    before = [m.end() for m in _SENTENCE_END.finditer(skeleton, low, match.start())]
-    after = [m.end() for m in _SENTENCE_END.finditer(skeleton, match.end(), high)]
-    # Chinese and Japanese drop the pronoun a sentence after naming the reader ("...we know
-    # who you are. Otherwise the photos go to the press."): one sentence either side.
-    reach = _ADDRESS_SENTENCES_CJK if _CJK_CUE.search(match.group(0)) else _ADDRESS_SENTENCES
-    start = before[-1 - reach] if len(before) > reach else low
-    end = after[reach] if len(after) > reach else high
-    return _SECOND_PERSON.search(skeleton, start, end) is not None
+@dataclass(frozen=True, slots=True)
+class _Address:
+    """Where the skeleton speaks to the reader: the skeleton itself, read with the
+    case-blind guess at German "sie", or its cased twin when it lines up."""
+
+    skeleton: str
+    reader: str | None
+
+    def said(self, match: re.Match[str]) -> bool:
+        """Whether the sentences around a cue match speak to the reader."""
+        skeleton = self.skeleton
+        low = max(0, match.start() - _ADDRESS_REACH)
+        high = min(len(skeleton), match.end() + _ADDRESS_REACH)
+        before = [m.end() for m in _SENTENCE_END.finditer(skeleton, low, match.start())]
+        after = [m.end() for m in _SENTENCE_END.finditer(skeleton, match.end(), high)]
+        # Chinese and Japanese drop the pronoun a sentence after naming the reader ("...we
+        # know who you are. Otherwise the photos go to the press."): one sentence either side.
+        reach = _ADDRESS_SENTENCES_CJK if _CJK_CUE.search(match.group(0)) else _ADDRESS_SENTENCES
+        start = before[-1 - reach] if len(before) > reach else low
+        end = after[reach] if len(after) > reach else high
+        if self.reader is not None:
+            return _SECOND_PERSON_CASED.search(self.reader, start, end) is not None
+        return _SECOND_PERSON.search(skeleton, start, end) is not None
 
 
 def _evidence(skeleton: str, match: re.Match[str]) -> str:

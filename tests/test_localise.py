@@ -322,3 +322,71 @@ def test_a_shift_that_leaves_no_overlap_scores_as_no_match():
     target = np.arange(100, dtype=np.float32).reshape(10, 10)
     assert localise._overlap_correlation(target, target, -30, -30) == -1.0
     assert localise._overlap_correlation(target, target, 0, 0) == pytest.approx(1.0)
+
+
+# ---- faces pasted at each copy's own place; marks every sibling shares are not pastes ----
+
+_OWN_PLACES = ((110, 90), (370, 100), (120, 270), (360, 260), (240, 175), (250, 80))
+
+
+def _own_place_member(k: int, base: Image.Image | None = None) -> tuple[Image.Image, Box]:
+    """The campaign's base with face k at a place and size of its own."""
+    plan = PastePlan(base=BASE, face=f"test-localise-own-{k}", center=_OWN_PLACES[k],
+                     face_width=70 + 6 * k, mask="hard", colour_match=False, quality=85,
+                     post_scale=None, transforms=(), seed=f"test-localise-own-{k}")  # fmt: skip
+    return paste_face(base if base is not None else make_scene(BASE), plan)
+
+
+def _sticker(image: Image.Image) -> Image.Image:
+    """One mark at one place, the same on every copy that carries it."""
+    marked = image.copy()
+    draw = ImageDraw.Draw(marked)
+    draw.ellipse(STICKER, fill=(250, 210, 20), outline=(30, 30, 30), width=4)
+    draw.text((352, 262), "XXX", fill=(200, 20, 20), font=ImageFont.load_default(size=26))
+    return marked
+
+
+def test_faces_pasted_at_each_copys_own_place_are_found() -> None:
+    """Siblings show the base picture where the target has its face, so they do not differ
+    among themselves there: the common place's test alone misses most of these."""
+    members = [_own_place_member(k) for k in range(6)]
+    data = [encode(image if k % 2 else ImageOps.mirror(image), 85 - 3 * k)
+            for k, (image, _) in enumerate(members)]  # fmt: skip
+    boxes = [box if k % 2 else (480 - box[2], box[1], 480 - box[0], box[3])
+             for k, (_, box) in enumerate(members)]  # fmt: skip
+    assert _found_leaving_each_out(data, boxes) >= 5
+
+
+def test_the_base_picture_among_copies_with_faces_at_their_own_places_gets_no_box() -> None:
+    siblings = [encode(_own_place_member(k)[0], 85) for k in range(6)]
+    assert localise_in_group(encode(make_scene(BASE), 85), siblings).box is None
+
+
+STICKER = (330, 230, 430, 330)
+
+
+@pytest.mark.parametrize("faces", [True, False], ids=["faces_at_common_place", "no_faces"])
+def test_a_clean_original_is_not_boxed_where_all_its_siblings_carry_one_sticker(
+    faces: bool,
+) -> None:
+    """The original lacks the mark every sibling shares: it differs from each of them
+    there, as a paste would, but no sibling has a region of its own elsewhere. (Where the
+    siblings carry faces at a common place, the original lacks those too, and the common
+    place's test boxes it there: a paste and its absence read alike to a difference.)"""
+    siblings = []
+    for k in range(1, 6):
+        image = _member(k, dx=3 * k - 6)[0] if faces else make_scene(BASE)
+        siblings.append(encode(_sticker(image), 80 + k))
+    found = localise_in_group(encode(make_scene(BASE), 85), siblings)
+    if faces:
+        assert found.box is None or _iou(found.box, STICKER) == 0.0, found.reason
+    else:
+        assert found.box is None, found.reason
+
+
+def test_a_copy_with_its_own_face_and_the_shared_sticker_is_found() -> None:
+    members = [_own_place_member(k, _sticker(make_scene(BASE))) for k in range(5)]
+    data = [encode(image, 85) for image, _ in members]
+    found = localise_in_group(data[0], data[1:])
+    assert found.box is not None and _iou(found.box, members[0][1]) >= 0.5
+    assert "own" in found.reason

@@ -220,31 +220,30 @@ def _faint_with_busy_corner(seed: int, corner_seed: int, corner: str = "top left
     return out.getvalue()
 
 
+def _index_picture(index: CandidateIndex, name: str, data: bytes) -> None:
+    fp = fingerprint_image(data)
+    index.add(name, int(fp.phash, 16), int(fp.phash_mirror, 16), link_keys_of(data))
+
+
 def test_a_faint_copy_is_proposed_by_its_base_not_by_what_was_pasted_over_it():
     # Its strongest corners all lie in the pasted patch, which the sibling does not share:
     # the index must hold the faint frame's descriptors too to propose it.
     index = CandidateIndex()
     for n, data in enumerate([_faint_with_busy_corner(100 + n, 500 + n) for n in range(40)]):
-        fp = fingerprint_image(data)
-        index.add(f"other-{n:02d}", int(fp.phash, 16), int(fp.phash_mirror, 16), link_keys_of(data))
-    stored = _faint_with_busy_corner(7, 1)
-    fp = fingerprint_image(stored)
-    index.add("sibling", int(fp.phash, 16), int(fp.phash_mirror, 16), link_keys_of(stored))
+        _index_picture(index, f"other-{n:02d}", data)
+    _index_picture(index, "sibling", _faint_with_busy_corner(7, 1))
     copy = _faint_with_busy_corner(7, 2, "bottom right")
     assert "sibling" in index.propose(int(fingerprint_image(copy).phash, 16), link_keys_of(copy))
 
 
 def test_a_sibling_outvoted_by_twenty_pictures_sharing_the_copys_corner_is_still_proposed():
     # Twenty pictures share the copy's busy corner and each outvote its sibling (which shares
-    # the faint frame only), which ranks 21st: proposed now that 24 are (on main, 16).
+    # the faint frame only), which ranks 21st: proposed with 24 candidates, not with 16.
     index = CandidateIndex()
     for n in range(20):
         data = _faint_with_busy_corner(100 + n, 2, "bottom right")
-        fp = fingerprint_image(data)
-        index.add(f"other-{n:02d}", int(fp.phash, 16), int(fp.phash_mirror, 16), link_keys_of(data))
-    stored = _faint_with_busy_corner(7, 1)
-    fp = fingerprint_image(stored)
-    index.add("sibling", int(fp.phash, 16), int(fp.phash_mirror, 16), link_keys_of(stored))
+        _index_picture(index, f"other-{n:02d}", data)
+    _index_picture(index, "sibling", _faint_with_busy_corner(7, 1))
     copy = _faint_with_busy_corner(7, 2, "bottom right")
     keys = link_keys_of(copy)
     query = np.concatenate([keys.plain.descriptors, keys.mirrored.descriptors])
